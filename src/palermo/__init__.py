@@ -1,0 +1,1 @@
+"""Palermo: identification, referral, reporting and monitoring against human trafficking."""

@@ -1,0 +1,189 @@
+"""Writes about users: accounts, memberships, sessions, second factor and API tokens."""
+
+from __future__ import annotations
+
+import datetime
+import secrets
+
+from django.contrib.sessions.backends.base import SessionBase
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from palermo.accounts.models import ApiToken, LoginSession, User, token_digest
+from palermo.audit.services import audit_record
+from palermo.organisations.models import Membership, Organisation, Role
+from palermo.permissions import Actor, Capability, Channel, can
+
+RECOVERY_CODE_COUNT = 10
+TOKEN_PREFIX = "plm_"
+TOKEN_MAX_DAYS = 365
+
+
+def _require_admin_of(actor: Actor, organisation: Organisation) -> None:
+    """Org admins manage their own organisation; the command line (a server operator) any."""
+    if actor.channel == Channel.CLI and actor.membership is None:
+        return
+    if actor.membership is None or actor.membership.organisation_id != organisation.pk:
+        raise PermissionDenied(Capability.MEMBERS_MANAGE.value)
+    if not can(actor, Capability.MEMBERS_MANAGE):
+        raise PermissionDenied(Capability.MEMBERS_MANAGE.value)
+
+
+@transaction.atomic
+def user_create(*, actor: Actor, email: str, full_name: str = "", password: str | None = None) -> User:
+    user = User.objects.create_user(email=email, password=password, full_name=full_name)
+    if password is None:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    audit_record(actor=actor, action="user.create", target=user)
+    return user
+
+
+def user_set_password(*, user: User, password: str) -> None:
+    from django.contrib.auth.password_validation import validate_password
+
+    validate_password(password, user)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+
+
+@transaction.atomic
+def membership_add(*, actor: Actor, user: User, organisation: Organisation, role: str) -> Membership:
+    _require_admin_of(actor, organisation)
+    if role not in Role.values:
+        raise ValidationError({"role": f"Unknown role {role!r}."})
+    membership, created = Membership.objects.get_or_create(user=user, organisation=organisation, role=role)
+    if not created and not membership.is_active:
+        membership.is_active, membership.deactivated_at = True, None
+        membership.save(update_fields=["is_active", "deactivated_at"])
+    audit_record(actor=actor, action="membership.add", target=membership, organisation_id=organisation.pk)
+    return membership
+
+
+@transaction.atomic
+def membership_deactivate(*, actor: Actor, membership: Membership) -> None:
+    """Take a role away: its tokens stop working and the user's sessions end now."""
+    _require_admin_of(actor, membership.organisation)
+    membership.is_active, membership.deactivated_at = False, timezone.now()
+    membership.save(update_fields=["is_active", "deactivated_at"])
+    ApiToken.objects.filter(membership=membership, revoked_at=None).update(revoked_at=timezone.now())
+    login_sessions_end(user=membership.user)
+    audit_record(
+        actor=actor, action="membership.deactivate", target=membership, organisation_id=membership.organisation_id
+    )
+
+
+@transaction.atomic
+def user_deactivate(*, actor: Actor, user: User) -> None:
+    if not (actor.channel == Channel.CLI and actor.membership is None):
+        raise PermissionDenied("user.deactivate")
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    ApiToken.objects.filter(membership__user=user, revoked_at=None).update(revoked_at=timezone.now())
+    login_sessions_end(user=user)
+    audit_record(actor=actor, action="user.deactivate", target=user)
+
+
+# --- Sessions --------------------------------------------------------------------------------------
+
+
+def login_session_register(*, user: User, session: SessionBase) -> None:
+    if session.session_key:
+        LoginSession.objects.get_or_create(session_key=session.session_key, defaults={"user": user})
+
+
+def login_sessions_end(*, user: User) -> int:
+    """End every session of the user, whatever backend stores them."""
+    from importlib import import_module
+
+    from django.conf import settings
+
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    keys = list(LoginSession.objects.filter(user=user).values_list("session_key", flat=True))
+    for key in keys:
+        store(session_key=key).delete()
+    LoginSession.objects.filter(user=user).delete()
+    return len(keys)
+
+
+# --- Second factor ----------------------------------------------------------------------------------
+
+
+def totp_device_start(*, user: User) -> TOTPDevice:
+    """A new, unconfirmed authenticator for the user (replacing any unconfirmed one)."""
+    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    return TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+
+
+@transaction.atomic
+def totp_device_confirm(*, user: User, device: TOTPDevice, code: str) -> list[str]:
+    """Confirm the authenticator with a first code; returns fresh recovery codes."""
+    if device.user_id != user.pk or device.confirmed:
+        raise ValidationError({"code": "This set-up has expired; start again."})
+    if not device.verify_token(code.strip().replace(" ", "")):
+        raise ValidationError({"code": "That code is not right. Check the time on your phone and try again."})
+    TOTPDevice.objects.filter(user=user, confirmed=True).exclude(pk=device.pk).delete()
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    audit_record(actor=Actor(user=user, membership=None, channel=Channel.WEB), action="totp.confirm", target=user)
+    return recovery_codes_generate(user=user)
+
+
+@transaction.atomic
+def recovery_codes_generate(*, user: User) -> list[str]:
+    """Replace the user's recovery codes; each works once. Shown once, stored as given by django-otp."""
+    device, _ = StaticDevice.objects.get_or_create(user=user, name="Recovery codes")
+    device.token_set.all().delete()
+    codes = [f"{secrets.token_hex(3)}-{secrets.token_hex(3)}" for _ in range(RECOVERY_CODE_COUNT)]
+    StaticToken.objects.bulk_create([StaticToken(device=device, token=code) for code in codes])
+    return codes
+
+
+def has_confirmed_totp(user: User) -> bool:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+# --- API tokens --------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def api_token_create(
+    *, actor: Actor, membership: Membership, name: str, days: int = 90
+) -> tuple[ApiToken, str]:
+    """A new token acting as `membership`; the clear token is returned once and never stored."""
+    is_operator = actor.channel == Channel.CLI and actor.membership is None
+    if not is_operator and (actor.user is None or actor.user.pk != membership.user_id):
+        raise PermissionDenied("token.create")
+    if not membership.is_active:
+        raise ValidationError({"membership": "This membership is not active."})
+    if not 1 <= days <= TOKEN_MAX_DAYS:
+        raise ValidationError({"days": f"A token lives between 1 and {TOKEN_MAX_DAYS} days."})
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": "Give the token a name that says where it is used."})
+    secret = secrets.token_urlsafe(32)
+    clear = f"{TOKEN_PREFIX}{secret}"
+    token = ApiToken.objects.create(
+        membership=membership,
+        name=name[:100],
+        prefix=clear[:12],
+        digest=token_digest(clear),
+        expires_at=timezone.now() + datetime.timedelta(days=days),
+    )
+    audit_record(actor=actor, action="token.create", target=token, organisation_id=membership.organisation_id)
+    return token, clear
+
+
+@transaction.atomic
+def api_token_revoke(*, actor: Actor, token: ApiToken) -> None:
+    if actor.user is None or token.membership.user_id != actor.user.pk:
+        raise PermissionDenied("token.revoke")
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit_record(
+            actor=actor, action="token.revoke", target=token, organisation_id=token.membership.organisation_id
+        )

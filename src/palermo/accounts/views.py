@@ -1,0 +1,232 @@
+"""Login in two steps (password, then TOTP or a recovery code), set-up of the second
+factor, logout, switching the acting membership, and the user's own security page."""
+
+from __future__ import annotations
+
+import base64
+import time
+from typing import Any
+
+import segno
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+from django_otp import match_token
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from palermo.accounts import services
+from palermo.accounts.forms import CodeForm, LoginForm, SetupCodeForm, TokenForm
+from palermo.accounts.middleware import session_start
+from palermo.accounts.models import User
+from palermo.accounts.selectors import api_token_get_for_user, api_token_list_for_user, membership_list_for_user
+from palermo.audit.services import audit_record
+from palermo.organisations.middleware import SESSION_KEY as MEMBERSHIP_KEY
+from palermo.permissions import Actor, Channel, requires_second_factor
+
+PENDING_USER = "palermo_pending_user"
+PENDING_AT = "palermo_pending_at"
+PENDING_FAILURES = "palermo_pending_failures"
+PENDING_DEVICE = "palermo_pending_device"
+PENDING_NEXT = "palermo_pending_next"
+PENDING_SECONDS = 300
+MAX_CODE_FAILURES = 5
+MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+def _safe_next(request: HttpRequest, candidate: str | None) -> str:
+    if candidate and url_has_allowed_host_and_scheme(candidate, {request.get_host()}, request.is_secure()):
+        return candidate
+    return reverse("web:home")
+
+
+def _pending_user(request: HttpRequest) -> User | None:
+    user_id, started = request.session.get(PENDING_USER), request.session.get(PENDING_AT, 0)
+    if not user_id or time.time() - started > PENDING_SECONDS:
+        return None
+    return User.objects.filter(pk=user_id, is_active=True).first()
+
+
+def _clear_pending(request: HttpRequest) -> None:
+    for key in (PENDING_USER, PENDING_AT, PENDING_FAILURES, PENDING_DEVICE):
+        request.session.pop(key, None)
+
+
+def _complete_login(request: HttpRequest, user: User, device: Any | None) -> HttpResponse:
+    target = _safe_next(request, request.session.get(PENDING_NEXT))
+    _clear_pending(request)
+    request.session.pop(PENDING_NEXT, None)
+    login(request, user, backend=MODEL_BACKEND)
+    if device is not None:
+        otp_login(request, device)
+    session_start(request)
+    request.session.save()
+    services.login_session_register(user=user, session=request.session)
+    audit_record(
+        actor=Actor(user=user, membership=None, channel=Channel.WEB),
+        action="login",
+        target=user,
+        detail={"second_factor": device is not None},
+    )
+    return redirect(target)
+
+
+@sensitive_post_parameters("password")
+def login_view(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("web:home")
+    form = LoginForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = authenticate(request, email=form.cleaned_data["email"].lower(), password=form.cleaned_data["password"])
+        if getattr(request, "axes_locked_out", False):
+            return login_locked_out(request)
+        if user is None:
+            form.add_error(None, _("That email address and password do not match an account."))
+        elif not membership_list_for_user(user=user).exists():  # type: ignore[arg-type]
+            form.add_error(None, _("Your account has no active role in any organisation. Ask your organisation admin."))
+        else:
+            assert isinstance(user, User)
+            request.session[PENDING_NEXT] = request.GET.get("next", "")
+            if settings.DEMO and user.is_demo:
+                return _complete_login(request, user, None)
+            if services.has_confirmed_totp(user) or requires_second_factor(user):
+                request.session[PENDING_USER] = user.pk
+                request.session[PENDING_AT] = time.time()
+                request.session[PENDING_FAILURES] = 0
+                if services.has_confirmed_totp(user):
+                    return redirect("accounts:login_verify")
+                return redirect("accounts:login_setup")
+            return _complete_login(request, user, None)
+    return render(
+        request,
+        "accounts/login.html",
+        {"form": form, "expired": request.GET.get("expired") == "1"},
+        status=400 if form.errors else 200,
+    )
+
+
+@sensitive_post_parameters("code")
+def login_verify(request: HttpRequest) -> HttpResponse:
+    user = _pending_user(request)
+    if user is None:
+        messages.info(request, _("Please sign in again."))
+        return redirect("accounts:login")
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        code = form.cleaned_data["code"].strip().replace(" ", "")
+        device = match_token(user, code)
+        if device is not None:
+            return _complete_login(request, user, device)
+        failures = request.session.get(PENDING_FAILURES, 0) + 1
+        request.session[PENDING_FAILURES] = failures
+        if failures >= MAX_CODE_FAILURES:
+            _clear_pending(request)
+            messages.error(request, _("Too many wrong codes. Sign in again with your password."))
+            return redirect("accounts:login")
+        form.add_error("code", _("That code is not right, or it was already used. Try the newest code."))
+    return render(request, "accounts/login_verify.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def _qr_data_uri(device: TOTPDevice) -> str:
+    svg = segno.make(device.config_url, error="m").svg_inline(scale=5, dark="#111")
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+
+
+@sensitive_post_parameters("code")
+def login_setup(request: HttpRequest) -> HttpResponse:
+    """First sign-in of a role that needs a second factor: pair an authenticator app."""
+    user = _pending_user(request)
+    if user is None:
+        messages.info(request, _("Please sign in again."))
+        return redirect("accounts:login")
+    if services.has_confirmed_totp(user):
+        return redirect("accounts:login_verify")
+    device = TOTPDevice.objects.filter(pk=request.session.get(PENDING_DEVICE), user=user, confirmed=False).first()
+    if device is None:
+        device = services.totp_device_start(user=user)
+        request.session[PENDING_DEVICE] = device.pk
+    form = SetupCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            codes = services.totp_device_confirm(user=user, device=device, code=form.cleaned_data["code"])
+        except ValidationError as error:
+            form.add_error("code", error.message_dict["code"][0])
+        else:
+            device.refresh_from_db()
+            _complete_login(request, user, device)
+            return render(request, "accounts/recovery_codes.html", {"codes": codes, "first_time": True})
+    secret = base64.b32encode(device.bin_key).decode()
+    context = {
+        "form": form,
+        "qr": _qr_data_uri(device),
+        "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
+    }
+    return render(request, "accounts/login_setup.html", context, status=400 if form.errors else 200)
+
+
+def login_locked_out(request: HttpRequest, response: HttpResponse | None = None, credentials: Any = None) -> HttpResponse:
+    minutes = int(settings.AXES_COOLOFF_TIME * 60)
+    return render(request, "accounts/locked_out.html", {"minutes": minutes}, status=429)
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        audit_record(actor=request.actor, action="logout", target=request.user)  # type: ignore[attr-defined,arg-type]
+    logout(request)
+    messages.success(request, _("You are signed out."))
+    return redirect("accounts:login")
+
+
+@login_required
+@require_POST
+def membership_switch(request: HttpRequest) -> HttpResponse:
+    wanted = request.POST.get("membership")
+    chosen = next((m for m in request.memberships if str(m.pk) == wanted), None)  # type: ignore[attr-defined]
+    if chosen is None:
+        messages.error(request, _("You cannot act for that organisation."))
+    else:
+        request.session[MEMBERSHIP_KEY] = chosen.pk
+        messages.success(request, _("You now act for %(membership)s.") % {"membership": chosen})
+    return redirect("web:home")
+
+
+@login_required
+def security(request: HttpRequest) -> HttpResponse:
+    """The user's own second factor, recovery codes and API tokens."""
+    user: User = request.user  # type: ignore[assignment]
+    actor: Actor = request.actor  # type: ignore[attr-defined]
+    form = TokenForm()
+    created_token = None
+    if request.method == "POST":
+        if "recovery_codes" in request.POST:
+            codes = services.recovery_codes_generate(user=user)
+            audit_record(actor=actor, action="recovery_codes.generate", target=user)
+            return render(request, "accounts/recovery_codes.html", {"codes": codes, "first_time": False})
+        if "revoke" in request.POST:
+            token = api_token_get_for_user(user=user, token_id=request.POST["revoke"])
+            services.api_token_revoke(actor=actor, token=token)
+            messages.success(request, _("The token %(name)s no longer works.") % {"name": token.name})
+            return redirect("accounts:security")
+        form = TokenForm(request.POST)
+        if form.is_valid() and actor.membership is not None:
+            _, created_token = services.api_token_create(
+                actor=actor, membership=actor.membership, name=form.cleaned_data["name"], days=form.cleaned_data["days"]
+            )
+            form = TokenForm()
+    context = {
+        "form": form,
+        "created_token": created_token,
+        "tokens": api_token_list_for_user(user=user),
+        "has_totp": services.has_confirmed_totp(user),
+    }
+    return render(request, "accounts/security.html", context)

@@ -1,0 +1,20 @@
+from django.urls import path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from palermo.api import errors
+from palermo.organisations import api as organisations_api
+from palermo.people import api as people_api
+
+urlpatterns = [
+    path("schema", SpectacularAPIView.as_view(authentication_classes=[], permission_classes=[]), name="api-schema"),
+    path(
+        "docs",
+        SpectacularSwaggerSplitView.as_view(url_name="api-schema", authentication_classes=[], permission_classes=[]),
+        name="api-docs",
+    ),
+    path("me", organisations_api.MeApi.as_view(), name="api-me"),
+    path("organisations", organisations_api.OrganisationListApi.as_view(), name="api-organisations"),
+    path("people", people_api.PersonListApi.as_view(), name="api-people"),
+    path("people/<int:person_id>", people_api.PersonDetailApi.as_view(), name="api-person"),
+    re_path(r"^.*$", errors.not_found),
+]

@@ -1,0 +1,71 @@
+"""The audit trail: append-only, hash-chained, one chain per organisation.
+
+An entry records who did what to which object, when and through which channel,
+never the personal values themselves.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NoReturn
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AppendOnlyError(Exception):
+    pass
+
+
+class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
+    def update(self, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("audit entries cannot be changed")
+
+    def delete(self) -> NoReturn:
+        raise AppendOnlyError("audit entries cannot be deleted")
+
+
+class AuditEntry(models.Model):
+    chain = models.CharField(max_length=32, editable=False)
+    sequence = models.PositiveBigIntegerField(editable=False)
+    at = models.DateTimeField(_("time"), editable=False)
+    organisation = models.ForeignKey(
+        "organisations.Organisation", null=True, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    membership = models.ForeignKey(
+        "organisations.Membership", null=True, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    channel = models.CharField(_("channel"), max_length=10, editable=False)
+    action = models.CharField(_("action"), max_length=64, editable=False)
+    object_type = models.CharField(_("object type"), max_length=64, blank=True, editable=False)
+    object_id = models.CharField(_("object"), max_length=64, blank=True, editable=False)
+    # Identifiers and field names only: never a personal value.
+    detail = models.JSONField(default=dict, blank=True, editable=False)
+    previous_hash = models.CharField(max_length=64, editable=False)
+    hash = models.CharField(max_length=64, editable=False)
+
+    objects = AuditEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["chain", "sequence"]
+        constraints = [models.UniqueConstraint(fields=["chain", "sequence"], name="audit_chain_sequence")]
+        indexes = [models.Index(fields=["organisation", "-at"], name="audit_org_time")]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError("audit entries cannot be changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("audit entries cannot be deleted")
+
+
+class AuditChainHead(models.Model):
+    """The last entry of each chain; appends lock this row so the chain never forks."""
+
+    chain = models.CharField(max_length=32, unique=True)
+    sequence = models.PositiveBigIntegerField(default=0)
+    hash = models.CharField(max_length=64, default="0" * 64)

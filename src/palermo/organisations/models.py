@@ -1,0 +1,70 @@
+"""Organisations and the memberships that give a user a role in one of them."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class OrganisationType(models.TextChoices):
+    GOVERNMENT = "government", _("Government")
+    MUNICIPAL_SERVICE = "municipal_service", _("Municipal service")
+    POLICE = "police", _("Police")
+    LABOUR_INSPECTORATE = "labour_inspectorate", _("Labour inspectorate")
+    PROSECUTION = "prosecution", _("Prosecution")
+    HEALTH_SERVICE = "health_service", _("Health service")
+    NGO = "ngo", _("Non-governmental organisation")
+    WORKERS_ORGANISATION = "workers_organisation", _("Workers' organisation")
+    EMPLOYERS_ORGANISATION = "employers_organisation", _("Employers' organisation")
+    INTERNATIONAL_ORGANISATION = "international_organisation", _("International organisation")
+    OTHER = "other", _("Other")
+
+
+class Role(models.TextChoices):
+    FIRST_RESPONDER = "first_responder", _("First responder")
+    CASE_WORKER = "case_worker", _("Case worker")
+    DECISION_MAKER = "decision_maker", _("Decision maker")
+    COORDINATOR = "coordinator", _("Coordinator")
+    ANALYST = "analyst", _("Analyst")
+    ORG_ADMIN = "org_admin", _("Organisation admin")
+
+
+class Organisation(models.Model):
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    type = models.CharField(_("type"), max_length=40, choices=OrganisationType.choices)
+    country = models.CharField(_("country"), max_length=2, help_text=_("ISO 3166-1 alpha-2 code, e.g. AT"))
+    region = models.CharField(_("region"), max_length=200, blank=True)
+    municipality = models.CharField(_("municipality"), max_length=200, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    """A user's role in one organisation. A user acts for one membership at a time."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="memberships")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="memberships")
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    deactivated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["organisation__name", "role"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organisation", "role"], name="membership_unique_role"),
+        ]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+
+    def __str__(self) -> str:
+        return f"{self.organisation.name} — {self.get_role_display()}"

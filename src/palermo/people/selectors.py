@@ -1,0 +1,44 @@
+"""Reads of people records, already scoped to what the actor may see, and audited.
+
+Every read of a personal record goes through here, so no channel can skip the audit.
+"""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from palermo.audit.services import audit_record
+from palermo.people.models import Person
+from palermo.people.services import person_name_index
+from palermo.permissions import Actor, personal_record_scope
+
+
+def person_queryset_for(actor: Actor) -> QuerySet[Person]:
+    """People the actor may see (not audited: callers audit what they show)."""
+    scope = personal_record_scope(actor)
+    if scope is None:
+        return Person.objects.none()
+    return Person.objects.filter(**scope)
+
+
+def person_list_audited(*, actor: Actor, people: list[Person]) -> list[Person]:
+    """Record that a page of people was shown (their ids, not their names)."""
+    if people:
+        audit_record(actor=actor, action="person.list", detail={"ids": [p.pk for p in people]})
+    return people
+
+
+def person_get_for(*, actor: Actor, person_id: int | str) -> Person:
+    """One person the actor may see; 404 alike for missing and for out of scope."""
+    try:
+        person = person_queryset_for(actor).get(pk=int(person_id))
+    except (Person.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    audit_record(actor=actor, action="person.view", target=person)
+    return person
+
+
+def person_find_by_name(*, actor: Actor, full_name: str) -> QuerySet[Person]:
+    """Exact match on the normalised full name, through the blind index."""
+    return person_queryset_for(actor).filter(name_index=person_name_index(full_name, ""))

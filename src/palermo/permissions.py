@@ -1,0 +1,131 @@
+"""Who may see and do what: the one place that decides.
+
+Every page, API endpoint and command asks this module through an `Actor` (the user,
+the membership they act for, and the channel). Selectors use `personal_record_scope`
+to filter querysets; services call `require` before they write.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied
+
+from palermo.organisations.models import Role
+
+if TYPE_CHECKING:
+    from palermo.accounts.models import User
+    from palermo.organisations.models import Membership, Organisation
+
+
+class Channel(StrEnum):
+    WEB = "web"
+    API = "api"
+    CLI = "cli"
+    SYSTEM = "system"
+
+
+class Capability(StrEnum):
+    PERSON_CREATE = "person.create"
+    PERSON_VIEW_OWN = "person.view_own"
+    PERSON_VIEW_ORGANISATION = "person.view_organisation"
+    PERSON_CHANGE = "person.change"
+    DECISION_RECORD = "decision.record"
+    DIRECTORY_VIEW = "directory.view"
+    PLANNING_MANAGE = "planning.manage"
+    STATISTICS_VIEW = "statistics.view"
+    MEMBERS_MANAGE = "members.manage"
+    AUDIT_VIEW = "audit.view"
+
+
+ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
+    Role.FIRST_RESPONDER: frozenset(
+        {Capability.PERSON_CREATE, Capability.PERSON_VIEW_OWN, Capability.DIRECTORY_VIEW}
+    ),
+    Role.CASE_WORKER: frozenset(
+        {
+            Capability.PERSON_CREATE,
+            Capability.PERSON_VIEW_ORGANISATION,
+            Capability.PERSON_CHANGE,
+            Capability.DIRECTORY_VIEW,
+        }
+    ),
+    Role.DECISION_MAKER: frozenset(
+        {Capability.PERSON_VIEW_ORGANISATION, Capability.DECISION_RECORD, Capability.DIRECTORY_VIEW}
+    ),
+    Role.COORDINATOR: frozenset({Capability.DIRECTORY_VIEW, Capability.PLANNING_MANAGE, Capability.STATISTICS_VIEW}),
+    Role.ANALYST: frozenset({Capability.DIRECTORY_VIEW, Capability.STATISTICS_VIEW}),
+    Role.ORG_ADMIN: frozenset({Capability.DIRECTORY_VIEW, Capability.MEMBERS_MANAGE, Capability.AUDIT_VIEW}),
+}
+
+PERSONAL_DATA_CAPABILITIES = frozenset(
+    {Capability.PERSON_VIEW_OWN, Capability.PERSON_VIEW_ORGANISATION, Capability.PERSON_CHANGE}
+)
+# Roles that see people, or that control who can: they never log in on a password alone.
+SECOND_FACTOR_ROLES = frozenset(
+    role for role, caps in ROLE_CAPABILITIES.items() if caps & PERSONAL_DATA_CAPABILITIES
+) | {Role.ORG_ADMIN}
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting: a user through one membership, over one channel; or the system itself."""
+
+    user: User | None
+    membership: Membership | None
+    channel: Channel
+
+    @property
+    def organisation(self) -> Organisation | None:
+        return self.membership.organisation if self.membership else None
+
+    @property
+    def role(self) -> str | None:
+        return self.membership.role if self.membership else None
+
+    @classmethod
+    def system(cls, channel: Channel = Channel.CLI) -> Actor:
+        return cls(user=None, membership=None, channel=channel)
+
+
+def capabilities(actor: Actor) -> frozenset[Capability]:
+    if actor.membership is None or not actor.membership.is_active:
+        return frozenset()
+    return ROLE_CAPABILITIES.get(actor.membership.role, frozenset())
+
+
+def can(actor: Actor, capability: Capability) -> bool:
+    return capability in capabilities(actor)
+
+
+def require(actor: Actor, capability: Capability) -> None:
+    """Raise PermissionDenied unless the actor holds the capability."""
+    if not can(actor, capability):
+        raise PermissionDenied(capability.value)
+
+
+def sees_personal_data(role: str) -> bool:
+    return bool(ROLE_CAPABILITIES.get(role, frozenset()) & PERSONAL_DATA_CAPABILITIES)
+
+
+def personal_record_scope(actor: Actor) -> dict[str, Any] | None:
+    """Filter for records about people that the actor may read; None means none at all.
+
+    A first responder sees only what they recorded themselves; case workers and decision
+    makers see their organisation's records. Nobody sees another organisation's records
+    here: sharing across organisations goes through consent-bound referral.
+    """
+    if actor.membership is None or actor.user is None:
+        return None
+    if can(actor, Capability.PERSON_VIEW_ORGANISATION):
+        return {"organisation_id": actor.membership.organisation_id}
+    if can(actor, Capability.PERSON_VIEW_OWN):
+        return {"organisation_id": actor.membership.organisation_id, "created_by_id": actor.user.pk}
+    return None
+
+
+def requires_second_factor(user: User) -> bool:
+    """True when any of the user's active memberships has a role that needs TOTP."""
+    return user.memberships.filter(is_active=True, role__in=list(SECOND_FACTOR_ROLES)).exists()

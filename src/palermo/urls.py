@@ -1,0 +1,15 @@
+from django.urls import include, path
+from django.views.i18n import set_language
+
+urlpatterns = [
+    path("", include("palermo.web.urls")),
+    path("", include("palermo.accounts.urls")),
+    path("language/", set_language, name="set_language"),
+    path("organisations/", include("palermo.organisations.urls")),
+    path("people/", include("palermo.people.urls")),
+    path("audit/", include("palermo.audit.urls")),
+    path("api/v1/", include("palermo.api.urls")),
+]
+
+handler403 = "palermo.web.views.error_403"
+handler404 = "palermo.web.views.error_404"

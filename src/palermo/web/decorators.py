@@ -1,0 +1,31 @@
+"""Pages resolve the acting membership once, here, and hand the actor to the view."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+
+from palermo.permissions import Actor, Capability, can
+
+
+def page(capability: Capability | None = None) -> Callable:
+    """Signed-in page; with a capability, only for roles that hold it (403 otherwise)."""
+
+    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            actor: Actor = getattr(request, "actor", None)  # type: ignore[assignment]
+            if actor is None or actor.membership is None:
+                return redirect_to_login(request.get_full_path())
+            if capability is not None and not can(actor, capability):
+                raise PermissionDenied(capability.value)
+            return view(request, actor, *args, **kwargs)
+
+        return wrapper
+
+    return decorate
