@@ -203,6 +203,8 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION
+if not PRODUCTION:
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 
 # --- Transport and browser security ---------------------------------------------------------------
 X_FRAME_OPTIONS = "DENY"

@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import pytest
+from django.test import Client
+from rest_framework.test import APIClient
+
+from palermo.accounts.middleware import LOGIN_AT, SEEN_AT
+from palermo.accounts.services import api_token_create
+from palermo.organisations.middleware import SESSION_KEY
+from palermo.organisations.models import Membership, Organisation, Role
+from palermo.permissions import Actor, Channel
+from tests.factories import MembershipFactory, OrganisationFactory
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings: pytest.FixtureRequest) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def org_a(db: None) -> Organisation:
+    return OrganisationFactory(name="Alpha Shelter")
+
+
+@pytest.fixture
+def org_b(db: None) -> Organisation:
+    return OrganisationFactory(name="Beta Police", type="police")
+
+
+@pytest.fixture
+def member() -> Callable[..., Membership]:
+    """member(role, organisation) -> a new user with that one role."""
+
+    def make(role: str, organisation: Organisation, **kwargs: object) -> Membership:
+        return MembershipFactory(role=role, organisation=organisation, **kwargs)
+
+    return make
+
+
+def actor_of(membership: Membership, channel: Channel = Channel.WEB) -> Actor:
+    return Actor(user=membership.user, membership=membership, channel=channel)
+
+
+def signed_in_client(membership: Membership) -> Client:
+    """A browser session past both login steps, acting for `membership`."""
+    client = Client()
+    client.force_login(membership.user, backend="django.contrib.auth.backends.ModelBackend")
+    session = client.session
+    session[LOGIN_AT] = session[SEEN_AT] = time.time()
+    session[SESSION_KEY] = membership.pk
+    session.save()
+    return client
+
+
+def api_client(membership: Membership) -> APIClient:
+    _, clear = api_token_create(actor=Actor.system(), membership=membership, name="tests")
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {clear}")
+    return client
+
+
+ALL_ROLES = list(Role.values)
