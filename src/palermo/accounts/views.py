@@ -20,8 +20,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
+from django.utils import timezone
+from django_otp import devices_for_user
 from django_otp import login as otp_login
-from django_otp import match_token
+from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from palermo.accounts import services
@@ -123,7 +125,7 @@ def login_verify(request: HttpRequest) -> HttpResponse:
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         code = form.cleaned_data["code"].strip().replace(" ", "")
-        device = match_token(user, code)
+        device, wait = _verify_code(user, code)
         if device is not None:
             return _complete_login(request, user, device)
         failures = request.session.get(PENDING_FAILURES, 0) + 1
@@ -132,8 +134,31 @@ def login_verify(request: HttpRequest) -> HttpResponse:
             _clear_pending(request)
             messages.error(request, _("Too many wrong codes. Sign in again with your password."))
             return redirect("accounts:login")
+        if wait:
+            form.add_error("code", _("Wait %(seconds)s seconds, then type the newest code.") % {"seconds": wait})
+            return render(request, "accounts/login_verify.html", {"form": form}, status=429)
         form.add_error("code", _("That code is not right, or it was already used. Try the newest code."))
     return render(request, "accounts/login_verify.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def _verify_code(user: User, code: str) -> tuple[Any | None, int]:
+    """The device that accepts the code; else how long django-otp's throttling asks to wait."""
+    wait = 0
+    # Digits are an authenticator code, anything else a recovery code: a recovery code must
+    # not count as a failed authenticator attempt (and slow the next real one down).
+    wanted = TOTPDevice if code.isdigit() else StaticDevice
+    for device in devices_for_user(user, confirmed=True):
+        if not isinstance(device, wanted):
+            continue
+        allowed, info = device.verify_is_allowed()
+        if not allowed:
+            locked_until = (info or {}).get("locked_until")
+            if locked_until:
+                wait = max(wait, int((locked_until - timezone.now()).total_seconds()) + 1)
+            continue
+        if device.verify_token(code):
+            return device, 0
+    return None, wait
 
 
 def _qr_data_uri(device: TOTPDevice) -> str:

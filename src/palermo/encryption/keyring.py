@@ -67,7 +67,7 @@ def parse_keys(value: str) -> Keyring:
         if not sep or not key_id.isalnum():
             raise ImproperlyConfigured("PALERMO_ENCRYPTION_KEYS entries look like `k2:<base64 of 32 bytes>`.")
         try:
-            key = base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4))
+            key = base64.b64decode(encoded + "=" * (-len(encoded) % 4), altchars=b"-_", validate=True)
         except ValueError:
             raise ImproperlyConfigured(f"Encryption key {key_id!r} is not valid base64.") from None
         if len(key) != 32:
