@@ -124,7 +124,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache, sessions, tasks -----------------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
 CACHE_URL = env.str("CACHE_URL", default=REDIS_URL)
-if CACHE_URL.startswith(("redis://", "rediss://")):
+if CACHE_URL in ("locmem://", "locmem"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+elif CACHE_URL.startswith(("redis://", "rediss://")):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
 elif CACHE_URL:
     CACHES = {"default": env.cache_url("CACHE_URL")}
@@ -148,7 +150,7 @@ if PALERMO_TASKS_BACKEND == "redis":
     RQ_QUEUES = {"default": {"URL": REDIS_URL}}
 TASKS = {"default": {"BACKEND": _TASK_BACKENDS[PALERMO_TASKS_BACKEND], "QUEUES": ["default"]}}
 
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if CACHE_URL else "django.contrib.sessions.backends.db"
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if CACHE_URL.startswith("redis") else "django.contrib.sessions.backends.db"
 PALERMO_SESSION_IDLE_MINUTES = env.int("PALERMO_SESSION_IDLE_MINUTES", default=30)
 PALERMO_SESSION_MAX_HOURS = env.int("PALERMO_SESSION_MAX_HOURS", default=12)
 SESSION_COOKIE_AGE = PALERMO_SESSION_MAX_HOURS * 3600

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -33,7 +34,12 @@ class Role(models.TextChoices):
 class Organisation(models.Model):
     name = models.CharField(_("name"), max_length=200, unique=True)
     type = models.CharField(_("type"), max_length=40, choices=OrganisationType.choices)
-    country = models.CharField(_("country"), max_length=2, help_text=_("ISO 3166-1 alpha-2 code, e.g. AT"))
+    country = models.CharField(
+        _("country"),
+        max_length=2,
+        validators=[RegexValidator(r"^[A-Z]{2}$", _("Use the two-letter ISO 3166-1 code, e.g. AT."))],
+        help_text=_("ISO 3166-1 alpha-2 code, e.g. AT"),
+    )
     region = models.CharField(_("region"), max_length=200, blank=True)
     municipality = models.CharField(_("municipality"), max_length=200, blank=True)
     is_active = models.BooleanField(_("active"), default=True)

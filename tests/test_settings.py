@@ -1,0 +1,95 @@
+"""Configuration from the environment: safe defaults, and a production mode that refuses to be unsafe."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.test_cli import PRODUCTION_SECRETS
+
+PALERMO = Path(sys.executable).with_name("palermo")
+PRODUCTION = {
+    "PALERMO_ENV": "production",
+    "ALLOWED_HOSTS": "palermo.example.org",
+    "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/palermo_unused",
+    "REDIS_URL": "redis://127.0.0.1:6379/13",
+    **PRODUCTION_SECRETS,
+}
+
+
+def _palermo(*args: str, env: dict[str, str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("PALERMO_", "DATABASE_URL", "SECRET_KEY", "REDIS_URL", "CACHE_URL"))}
+    return subprocess.run(
+        [str(PALERMO), *args], env={**base, "PALERMO_DATA_DIR": str(tmp_path), **env},
+        capture_output=True, text=True, timeout=120,
+    )
+
+
+def test_production_settings_pass_the_deployment_check_with_no_warnings(tmp_path):
+    done = _palermo("check", "--deploy", "--fail-level", "DEBUG", env=PRODUCTION, tmp_path=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "System check identified no issues" in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"SECRET_KEY": ""}, "Production needs these environment variables: SECRET_KEY"),
+        ({"PALERMO_ENCRYPTION_KEYS": "", "PALERMO_HMAC_KEY": ""}, "PALERMO_ENCRYPTION_KEYS, PALERMO_HMAC_KEY"),
+        ({"ALLOWED_HOSTS": ""}, "Production needs ALLOWED_HOSTS"),
+        ({"DEBUG": "true"}, "DEBUG must be off in production"),
+        ({"PALERMO_ENV": "staging"}, "PALERMO_ENV must be one of production, development, demo"),
+        ({"PALERMO_TASKS_BACKEND": "celery"}, "PALERMO_TASKS_BACKEND must be one of"),
+        ({"PALERMO_TASKS_BACKEND": "redis", "REDIS_URL": ""}, "needs REDIS_URL"),
+    ],
+)
+def test_unsafe_or_incomplete_production_configuration_is_refused(tmp_path, change, message):
+    done = _palermo("check", env={**PRODUCTION, **change}, tmp_path=tmp_path)
+    assert done.returncode != 0
+    assert message in done.stderr
+    assert not (tmp_path / "secrets.env").exists()
+
+
+def test_production_never_writes_local_secrets(tmp_path):
+    _palermo("check", env=PRODUCTION, tmp_path=tmp_path)
+    assert not (tmp_path / "secrets.env").exists()
+
+
+def test_development_creates_private_local_secrets_once(tmp_path):
+    assert _palermo("check", env={}, tmp_path=tmp_path).returncode == 0
+    secrets_file = tmp_path / "secrets.env"
+    first = secrets_file.read_text()
+    assert oct(secrets_file.stat().st_mode & 0o777) == "0o600"
+    assert "PALERMO_ENCRYPTION_KEYS=k1:" in first
+    _palermo("check", env={}, tmp_path=tmp_path)
+    assert secrets_file.read_text() == first
+
+
+@pytest.mark.django_db
+def test_pages_carry_the_security_headers(client):
+    response = client.get("/login/")
+    csp = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp
+    assert "unsafe-inline" not in csp
+    assert "frame-ancestors 'none'" in csp
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert "no-store" in response.headers["Cache-Control"]
+
+
+def test_production_sends_hsts(tmp_path):
+    code = (
+        "from django.test import Client; "
+        "r = Client().get('/login/', secure=True, HTTP_HOST='palermo.example.org'); "
+        "print(r.status_code, r.headers.get('Strict-Transport-Security'))"
+    )
+    env = {**PRODUCTION, "DATABASE_URL": f"sqlite:///{tmp_path}/db.sqlite3", "REDIS_URL": ""}
+    _palermo("migrate", "-v0", env=env, tmp_path=tmp_path)
+    _palermo("collectstatic", "--no-input", "-v0", env=env, tmp_path=tmp_path)
+    done = _palermo("shell", "-v0", "-c", code, env=env, tmp_path=tmp_path)
+    assert done.stdout.split() == ["200", "max-age=63072000;", "includeSubDomains;", "preload"], done.stderr
