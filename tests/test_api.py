@@ -37,8 +37,13 @@ def test_organisations_directory_lists_directory_data_only(worker, org_b):
     body = response.json()
     assert body["count"] == 2
     assert body["results"][0] == {
-        "id": worker.organisation.pk, "name": "Alpha Shelter", "type": "ngo",
-        "type_label": "Non-governmental organisation", "country": "ZZ", "region": "Test Region", "municipality": "",
+        "id": worker.organisation.pk,
+        "name": "Alpha Shelter",
+        "type": "ngo",
+        "type_label": "Non-governmental organisation",
+        "country": "ZZ",
+        "region": "Test Region",
+        "municipality": "",
     }
 
 
@@ -97,7 +102,9 @@ def test_expired_and_revoked_tokens_stop_working(worker):
     expired = _bearer(clear).get("/api/v1/me")
     assert expired.status_code == 401
     assert expired.json()["error"] == {
-        "code": "not_authenticated", "message": "The token is unknown, expired or revoked.", "fields": {}
+        "code": "not_authenticated",
+        "message": "The token is unknown, expired or revoked.",
+        "fields": {},
     }
     token2, clear2 = api_token_create(actor=actor_of(worker), membership=worker, name="other")
     api_token_revoke(actor=actor_of(worker), token=token2)

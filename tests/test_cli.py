@@ -21,7 +21,12 @@ def palermo(tmp_path_factory):  # type: ignore[no-untyped-def]
     def run(*args: str, password: str | None = None) -> subprocess.CompletedProcess[str]:
         extra = {"PALERMO_PASSWORD": password} if password else {}
         return subprocess.run(
-            [str(PALERMO), *args], env={**env, **extra}, capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL
+            [str(PALERMO), *args],
+            env={**env, **extra},
+            capture_output=True,
+            text=True,
+            timeout=120,
+            stdin=subprocess.DEVNULL,
         )
 
     assert run("migrate", "-v0").returncode == 0
@@ -34,7 +39,12 @@ def test_operator_sets_up_an_organisation_user_and_token(palermo):
     assert made.returncode == 0, made.stderr
     assert "Created organisation Quay Clinic" in made.stdout
     added = palermo(
-        "add-user", "Worker@Example.test", "--organisation", "Harbour Shelter", "--role", "case_worker",
+        "add-user",
+        "Worker@Example.test",
+        "--organisation",
+        "Harbour Shelter",
+        "--role",
+        "case_worker",
         password="a long enough passphrase",
     )
     assert added.returncode == 0, added.stderr
@@ -55,9 +65,18 @@ def test_operator_sets_up_an_organisation_user_and_token(palermo):
         (["create-organisation", "X", "--country", "AT"], "--type"),
         (["create-organisation", "Harbour Shelter 2", "--type", "ngo", "--country", "Austria"], "country"),
         (["create-organisation", "Harbour Shelter", "--type", "ngo", "--country", "AT"], "already exists"),
-        (["add-user", "a@example.test", "--organisation", "Nowhere", "--role", "case_worker"], "No organisation is named 'Nowhere'"),
-        (["add-user", "a@example.test", "--organisation", "Harbour Shelter", "--role", "boss"], "invalid choice: 'boss'"),
-        (["add-user", "not-an-email", "--organisation", "Harbour Shelter", "--role", "analyst", "--no-password"], "email"),
+        (
+            ["add-user", "a@example.test", "--organisation", "Nowhere", "--role", "case_worker"],
+            "No organisation is named 'Nowhere'",
+        ),
+        (
+            ["add-user", "a@example.test", "--organisation", "Harbour Shelter", "--role", "boss"],
+            "invalid choice: 'boss'",
+        ),
+        (
+            ["add-user", "not-an-email", "--organisation", "Harbour Shelter", "--role", "analyst", "--no-password"],
+            "email",
+        ),
         (["token", "create", "ghost@example.test", "--organisation", "Harbour Shelter"], "has no active role"),
         (["token"], "required"),
         (["audit"], "required"),
@@ -71,7 +90,9 @@ def test_bad_arguments_get_a_clear_message_and_exit_code_2(palermo, args, messag
 
 
 def test_a_weak_password_is_refused(palermo):
-    done = palermo("add-user", "weak@example.test", "--organisation", "Harbour Shelter", "--role", "analyst", password="123")
+    done = palermo(
+        "add-user", "weak@example.test", "--organisation", "Harbour Shelter", "--role", "analyst", password="123"
+    )
     assert done.returncode == 2
     assert "too short" in done.stderr
     assert "Traceback" not in done.stderr
@@ -97,7 +118,9 @@ def test_demo_is_refused_in_production(palermo):
     done = subprocess.run(
         [str(PALERMO), "demo"],
         env={**os.environ, "PALERMO_ENV": "production", "ALLOWED_HOSTS": "example.org", **PRODUCTION_SECRETS},
-        capture_output=True, text=True, timeout=60,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert done.returncode != 0
     assert "refused in production" in done.stderr

@@ -40,7 +40,9 @@ def test_personal_fields_are_not_stored_in_clear(worker):
     assert "lodie" not in _raw(person, "name_index")
     again = Person.objects.get(pk=person.pk)
     assert (again.given_names, again.family_name, again.date_of_birth) == (
-        "Élodie", "Brânză", datetime.date(2001, 5, 17)
+        "Élodie",
+        "Brânză",
+        datetime.date(2001, 5, 17),
     )
 
 
@@ -79,8 +81,13 @@ def test_blind_index_finds_exact_names_ignoring_case_and_accents(worker):
 
 @pytest.mark.parametrize(
     ("value", "message"),
-    [("", "no key"), ("k1", "look like"), ("k1:" + base64.urlsafe_b64encode(b"short").decode(), "32 bytes"),
-     ("k1:!!!", "base64"), (new_encryption_key("k1") + "," + new_encryption_key("k1"), "twice")],
+    [
+        ("", "no key"),
+        ("k1", "look like"),
+        ("k1:" + base64.urlsafe_b64encode(b"short").decode(), "32 bytes"),
+        ("k1:!!!", "base64"),
+        (new_encryption_key("k1") + "," + new_encryption_key("k1"), "twice"),
+    ],
 )
 def test_bad_key_configuration_is_refused_with_a_clear_message(value, message):
     with pytest.raises(ImproperlyConfigured, match=message):

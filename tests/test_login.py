@@ -120,7 +120,10 @@ def test_a_role_without_personal_data_may_sign_in_with_a_password(org_a, member)
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("demo", "is_demo", "next_step"), [(True, True, "/"), (False, True, "/login/set-up/"), (True, False, "/login/set-up/")])
+@pytest.mark.parametrize(
+    ("demo", "is_demo", "next_step"),
+    [(True, True, "/"), (False, True, "/login/set-up/"), (True, False, "/login/set-up/")],
+)
 def test_only_seeded_demo_users_in_demo_mode_skip_the_second_factor(worker, settings, demo, is_demo, next_step):
     settings.DEMO = demo
     worker.user.is_demo = is_demo

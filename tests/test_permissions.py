@@ -13,7 +13,7 @@ from palermo.audit.models import AuditEntry
 from palermo.organisations.models import Role
 from palermo.people.models import Person
 from palermo.people.services import person_create
-from palermo.permissions import ROLE_CAPABILITIES, Capability, SECOND_FACTOR_ROLES
+from palermo.permissions import ROLE_CAPABILITIES, SECOND_FACTOR_ROLES, Capability
 from tests.conftest import ALL_ROLES, actor_of, api_client, signed_in_client
 
 SECRET_NAME = "Zoltana Quirinal"
@@ -102,9 +102,7 @@ def test_first_responder_sees_only_what_they_recorded(recorded, org_a, member):
     assert SECRET_NAME in own.content.decode()
     # ...but may not change it once handed over: that is the case worker's job.
     assert signed_in_client(responder).get(f"/people/{person.pk}/edit/").status_code == 403
-    response = api_client(responder).put(
-        f"/api/v1/people/{person.pk}", {"given_names": "Changed"}, format="json"
-    )
+    response = api_client(responder).put(f"/api/v1/people/{person.pk}", {"given_names": "Changed"}, format="json")
     assert response.status_code == 403
     person.refresh_from_db()
     assert person.given_names == "Zoltana"
@@ -138,14 +136,20 @@ def test_who_may_record_a_person(org_a, member, role):
     assert api.status_code == (201 if may else 403)
     assert Person.objects.count() == (2 if may else 0)
     if not may:
-        assert api.json() == {"error": {"code": "permission_denied", "message": "Your role may not do this.", "fields": {}}}
+        assert api.json() == {
+            "error": {"code": "permission_denied", "message": "Your role may not do this.", "fields": {}}
+        }
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("url", "capability"),
-    [("/audit/", Capability.AUDIT_VIEW), ("/audit/export.csv", Capability.AUDIT_VIEW),
-     ("/organisations/members/", Capability.MEMBERS_MANAGE), ("/organisations/", Capability.DIRECTORY_VIEW)],
+    [
+        ("/audit/", Capability.AUDIT_VIEW),
+        ("/audit/export.csv", Capability.AUDIT_VIEW),
+        ("/organisations/members/", Capability.MEMBERS_MANAGE),
+        ("/organisations/", Capability.DIRECTORY_VIEW),
+    ],
 )
 def test_role_gated_pages(org_a, member, url, capability):
     for role in ALL_ROLES:

@@ -22,10 +22,17 @@ PRODUCTION = {
 
 
 def _palermo(*args: str, env: dict[str, str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
-    base = {k: v for k, v in os.environ.items() if not k.startswith(("PALERMO_", "DATABASE_URL", "SECRET_KEY", "REDIS_URL", "CACHE_URL"))}
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("PALERMO_", "DATABASE_URL", "SECRET_KEY", "REDIS_URL", "CACHE_URL"))
+    }
     return subprocess.run(
-        [str(PALERMO), *args], env={**base, "PALERMO_DATA_DIR": str(tmp_path), **env},
-        capture_output=True, text=True, timeout=120,
+        [str(PALERMO), *args],
+        env={**base, "PALERMO_DATA_DIR": str(tmp_path), **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 

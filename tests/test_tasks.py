@@ -24,7 +24,10 @@ PALERMO = Path(sys.executable).with_name("palermo")
 def _stale_rows(user):  # type: ignore[no-untyped-def]
     LoginSession.objects.create(user=user, session_key="gone-already")
     AccessAttempt.objects.create(
-        username="someone@example.test", ip_address="203.0.113.1", failures_since_start=3, user_agent="",
+        username="someone@example.test",
+        ip_address="203.0.113.1",
+        failures_since_start=3,
+        user_agent="",
         path_info="/login/",
     )
     # attempt_time is set on creation; move it back past the cool-off.

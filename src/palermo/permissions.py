@@ -41,9 +41,7 @@ class Capability(StrEnum):
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
-    Role.FIRST_RESPONDER: frozenset(
-        {Capability.PERSON_CREATE, Capability.PERSON_VIEW_OWN, Capability.DIRECTORY_VIEW}
-    ),
+    Role.FIRST_RESPONDER: frozenset({Capability.PERSON_CREATE, Capability.PERSON_VIEW_OWN, Capability.DIRECTORY_VIEW}),
     Role.CASE_WORKER: frozenset(
         {
             Capability.PERSON_CREATE,

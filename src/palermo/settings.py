@@ -150,7 +150,11 @@ if PALERMO_TASKS_BACKEND == "redis":
     RQ_QUEUES = {"default": {"URL": REDIS_URL}}
 TASKS = {"default": {"BACKEND": _TASK_BACKENDS[PALERMO_TASKS_BACKEND], "QUEUES": ["default"]}}
 
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if CACHE_URL.startswith("redis") else "django.contrib.sessions.backends.db"
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if CACHE_URL.startswith("redis")
+    else "django.contrib.sessions.backends.db"
+)
 PALERMO_SESSION_IDLE_MINUTES = env.int("PALERMO_SESSION_IDLE_MINUTES", default=30)
 PALERMO_SESSION_MAX_HOURS = env.int("PALERMO_SESSION_MAX_HOURS", default=12)
 SESSION_COOKIE_AGE = PALERMO_SESSION_MAX_HOURS * 3600

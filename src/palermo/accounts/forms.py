@@ -33,6 +33,4 @@ class SetupCodeForm(forms.Form):
 
 class TokenForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=100, help_text=_("Where the token will be used."))
-    days = forms.IntegerField(
-        label=_("Valid for (days)"), min_value=1, max_value=TOKEN_MAX_DAYS, initial=90
-    )
+    days = forms.IntegerField(label=_("Valid for (days)"), min_value=1, max_value=TOKEN_MAX_DAYS, initial=90)

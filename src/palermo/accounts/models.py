@@ -49,6 +49,9 @@ class LoginSession(models.Model):
     session_key = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    def __str__(self) -> str:
+        return f"session of user {self.user_id}"
+
 
 def token_digest(token: str) -> str:
     # Tokens are 256-bit random strings, so a fast hash is enough: nothing to brute-force.

@@ -4,6 +4,7 @@ factor, logout, switching the acting membership, and the user's own security pag
 from __future__ import annotations
 
 import base64
+import io
 import time
 from typing import Any
 
@@ -16,11 +17,11 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
-from django.utils import timezone
 from django_otp import devices_for_user
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice
@@ -93,7 +94,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
             return login_locked_out(request)
         if user is None:
             form.add_error(None, _("That email address and password do not match an account."))
-        elif not membership_list_for_user(user=user).exists():  # type: ignore[arg-type]
+        elif not membership_list_for_user(user=user).exists():
             form.add_error(None, _("Your account has no active role in any organisation. Ask your organisation admin."))
         else:
             assert isinstance(user, User)
@@ -162,8 +163,10 @@ def _verify_code(user: User, code: str) -> tuple[Any | None, int]:
 
 
 def _qr_data_uri(device: TOTPDevice) -> str:
-    svg = segno.make(device.config_url, error="m").svg_inline(scale=5, dark="#111")
-    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+    # A standalone SVG (with its xmlns, which svg_inline leaves out): an <img> draws nothing without it.
+    svg = io.BytesIO()
+    segno.make(device.config_url, error="m").save(svg, kind="svg", xmldecl=False, scale=5, dark="#111")
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.getvalue()).decode()
 
 
 @sensitive_post_parameters("code")
@@ -198,7 +201,9 @@ def login_setup(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/login_setup.html", context, status=400 if form.errors else 200)
 
 
-def login_locked_out(request: HttpRequest, response: HttpResponse | None = None, credentials: Any = None) -> HttpResponse:
+def login_locked_out(
+    request: HttpRequest, response: HttpResponse | None = None, credentials: Any = None
+) -> HttpResponse:
     minutes = int(settings.AXES_COOLOFF_TIME * 60)
     return render(request, "accounts/locked_out.html", {"minutes": minutes}, status=429)
 
@@ -206,7 +211,7 @@ def login_locked_out(request: HttpRequest, response: HttpResponse | None = None,
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
-        audit_record(actor=request.actor, action="logout", target=request.user)  # type: ignore[attr-defined,arg-type]
+        audit_record(actor=request.actor, action="logout", target=request.user)  # type: ignore[attr-defined]
     logout(request)
     messages.success(request, _("You are signed out."))
     return redirect("accounts:login")
@@ -244,7 +249,7 @@ def security(request: HttpRequest) -> HttpResponse:
             return redirect("accounts:security")
         form = TokenForm(request.POST)
         if form.is_valid() and actor.membership is not None:
-            _, created_token = services.api_token_create(
+            _token, created_token = services.api_token_create(
                 actor=actor, membership=actor.membership, name=form.cleaned_data["name"], days=form.cleaned_data["days"]
             )
             form = TokenForm()

@@ -52,7 +52,7 @@ def api_actor(request: Request) -> Actor:
     return actor
 
 
-class BearerScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]
+class BearerScheme(OpenApiAuthenticationExtension):
     target_class = BearerTokenAuthentication
     name = "bearerAuth"
 

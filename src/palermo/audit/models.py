@@ -54,6 +54,9 @@ class AuditEntry(models.Model):
         constraints = [models.UniqueConstraint(fields=["chain", "sequence"], name="audit_chain_sequence")]
         indexes = [models.Index(fields=["organisation", "-at"], name="audit_org_time")]
 
+    def __str__(self) -> str:
+        return f"{self.chain} #{self.sequence} {self.action}"
+
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
             raise AppendOnlyError("audit entries cannot be changed")
@@ -69,3 +72,6 @@ class AuditChainHead(models.Model):
     chain = models.CharField(max_length=32, unique=True)
     sequence = models.PositiveBigIntegerField(default=0)
     hash = models.CharField(max_length=64, default="0" * 64)
+
+    def __str__(self) -> str:
+        return f"{self.chain} at #{self.sequence}"

@@ -100,7 +100,9 @@ def audit_verify(*, batch_size: int = 2000) -> Iterator[AuditProblem]:
         entries = AuditEntry.objects.filter(chain=chain).order_by("sequence")
         for entry in entries.iterator(chunk_size=batch_size):
             if entry.sequence != expected_sequence:
-                yield AuditProblem(chain, expected_sequence, f"entries {expected_sequence}–{entry.sequence - 1} missing")
+                yield AuditProblem(
+                    chain, expected_sequence, f"entries {expected_sequence} to {entry.sequence - 1} missing"
+                )
             elif entry.previous_hash != previous_hash:
                 yield AuditProblem(chain, entry.sequence, "link to the previous entry broken")
             if _entry_digest(entry.previous_hash, _content(entry)) != entry.hash:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from typing import Any
 
 from django import forms
 from django.core.paginator import Paginator
@@ -33,7 +34,7 @@ def _filtered(request: HttpRequest, actor: Actor) -> tuple[AuditFilterForm, obje
 @page(Capability.AUDIT_VIEW)
 def audit_list(request: HttpRequest, actor: Actor) -> HttpResponse:
     form, entries = _filtered(request, actor)
-    entries_page = Paginator(entries, 50).get_page(request.GET.get("page"))  # type: ignore[arg-type]
+    entries_page: Any = Paginator(entries, 50).get_page(request.GET.get("page"))  # type: ignore[arg-type]
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -48,17 +49,40 @@ class _Echo:
 
 @page(Capability.AUDIT_VIEW)
 def audit_export(request: HttpRequest, actor: Actor) -> StreamingHttpResponse:
-    form, entries = _filtered(request, actor)
+    _form, entries = _filtered(request, actor)
     audit_record(actor=actor, action="audit.export", detail={k: str(v) for k, v in request.GET.items()})
     writer = csv.writer(_Echo())
-    header = ["chain", "sequence", "at", "actor", "actor_email", "membership", "channel", "action", "object_type", "object_id", "hash"]
+    header = [
+        "chain",
+        "sequence",
+        "at",
+        "actor",
+        "actor_email",
+        "membership",
+        "channel",
+        "action",
+        "object_type",
+        "object_id",
+        "hash",
+    ]
 
-    def rows():  # type: ignore[no-untyped-def]
+    def rows():
         yield writer.writerow(header)
-        for e in entries.iterator(chunk_size=2000):  # type: ignore[attr-defined]
+        for e in entries.iterator(chunk_size=2000):
             yield writer.writerow(
-                [e.chain, e.sequence, e.at.isoformat(), e.actor_id or "", e.actor.email if e.actor else "", e.membership_id or "", e.channel,
-                 e.action, e.object_type, e.object_id, e.hash]
+                [
+                    e.chain,
+                    e.sequence,
+                    e.at.isoformat(),
+                    e.actor_id or "",
+                    e.actor.email if e.actor else "",
+                    e.membership_id or "",
+                    e.channel,
+                    e.action,
+                    e.object_type,
+                    e.object_id,
+                    e.hash,
+                ]
             )
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")

@@ -47,11 +47,11 @@ class EncryptedFieldMixin:
         return value
 
 
-class EncryptedTextField(EncryptedFieldMixin, models.TextField):  # type: ignore[misc]
+class EncryptedTextField(EncryptedFieldMixin, models.TextField):
     pass
 
 
-class EncryptedDateField(EncryptedFieldMixin, models.TextField):  # type: ignore[misc]
+class EncryptedDateField(EncryptedFieldMixin, models.TextField):
     """A date, stored encrypted (as ISO text inside the ciphertext)."""
 
     def to_python(self, value: Any) -> datetime.date | None:
@@ -65,7 +65,7 @@ class EncryptedDateField(EncryptedFieldMixin, models.TextField):  # type: ignore
     def deserialise(self, value: str) -> datetime.date:
         return datetime.date.fromisoformat(value)
 
-    def formfield(self, **kwargs: Any) -> Any:
+    def formfield(self, form_class: Any = None, choices_form_class: Any = None, **kwargs: Any) -> Any:
         return models.DateField(null=self.null, blank=self.blank).formfield(**kwargs)
 
 

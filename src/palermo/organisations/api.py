@@ -28,7 +28,7 @@ class OrganisationListApi(ListAPIView):
 
     serializer_class = OrganisationOutput
 
-    def get_queryset(self):  # type: ignore[no-untyped-def]
+    def get_queryset(self):
         return organisation_directory(actor=api_actor(self.request))
 
 
@@ -46,7 +46,8 @@ class MeApi(APIView):
     @extend_schema(responses=MeOutput)
     def get(self, request: Request) -> Response:
         actor = api_actor(request)
-        assert actor.membership is not None and actor.user is not None
+        assert actor.membership is not None
+        assert actor.user is not None
         data = {
             "email": actor.user.email,
             "organisation": actor.membership.organisation,

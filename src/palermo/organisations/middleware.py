@@ -19,7 +19,7 @@ def acting_membership_middleware(get_response: Callable[[HttpRequest], HttpRespo
         request.memberships = []  # type: ignore[attr-defined]
         user = request.user
         if user.is_authenticated:
-            memberships = list(membership_list_for_user(user=user))  # type: ignore[arg-type]
+            memberships = list(membership_list_for_user(user=user))
             if not memberships:
                 # Every role was taken away: nothing left to act for.
                 logout(request)
@@ -29,7 +29,7 @@ def acting_membership_middleware(get_response: Callable[[HttpRequest], HttpRespo
             if chosen != acting.pk:
                 request.session[SESSION_KEY] = acting.pk
             request.memberships = memberships  # type: ignore[attr-defined]
-            request.actor = Actor(user=user, membership=acting, channel=Channel.WEB)  # type: ignore[attr-defined,arg-type]
+            request.actor = Actor(user=user, membership=acting, channel=Channel.WEB)  # type: ignore[attr-defined]
         return get_response(request)
 
     return middleware

@@ -16,7 +16,9 @@ from palermo.web.decorators import page
 
 @page(Capability.DIRECTORY_VIEW)
 def organisation_list(request: HttpRequest, actor: Actor) -> HttpResponse:
-    return render(request, "organisations/organisation_list.html", {"organisations": organisation_directory(actor=actor)})
+    return render(
+        request, "organisations/organisation_list.html", {"organisations": organisation_directory(actor=actor)}
+    )
 
 
 @page(Capability.MEMBERS_MANAGE)
@@ -32,6 +34,7 @@ def member_deactivate(request: HttpRequest, actor: Actor, membership_id: int) ->
         raise Http404
     membership_deactivate(actor=actor, membership=membership)
     messages.success(
-        request, _("%(user)s no longer acts as %(role)s.") % {"user": membership.user, "role": membership.get_role_display()}
+        request,
+        _("%(user)s no longer acts as %(role)s.") % {"user": membership.user, "role": membership.get_role_display()},
     )
     return redirect("organisations:members")

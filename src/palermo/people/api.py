@@ -26,7 +26,7 @@ class PersonInput(serializers.Serializer):
     family_name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     date_of_birth = serializers.DateField(required=False, allow_null=True, default=None)
 
-    def validate_date_of_birth(self, value):  # type: ignore[no-untyped-def]
+    def validate_date_of_birth(self, value):
         if value and value > timezone.localdate():
             raise serializers.ValidationError("The date of birth cannot be in the future.")
         return value

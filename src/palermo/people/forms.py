@@ -15,7 +15,7 @@ class PersonForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
     )
 
-    def clean_date_of_birth(self):  # type: ignore[no-untyped-def]
+    def clean_date_of_birth(self):
         value = self.cleaned_data["date_of_birth"]
         if value and value > timezone.localdate():
             raise forms.ValidationError(_("The date of birth cannot be in the future."))

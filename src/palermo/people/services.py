@@ -32,13 +32,14 @@ def person_create(
     *, actor: Actor, given_names: str, family_name: str = "", date_of_birth: datetime.date | None = None
 ) -> Person:
     require(actor, Capability.PERSON_CREATE)
-    assert actor.membership is not None and actor.user is not None
+    assert actor.membership is not None
+    assert actor.user is not None
     person = Person(
         organisation=actor.membership.organisation,
         created_by=actor.user,
         given_names=given_names.strip(),
         family_name=family_name.strip(),
-        date_of_birth=date_of_birth,
+        date_of_birth=date_of_birth,  # type: ignore[misc]  # an encrypted date: stored as text, typed as a date
     )
     _validate(person)
     person.name_index = person_name_index(person.given_names, person.family_name)

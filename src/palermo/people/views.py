@@ -56,7 +56,11 @@ def person_detail(request: HttpRequest, actor: Actor, person_id: int) -> HttpRes
 @page(Capability.PERSON_CHANGE)
 def person_edit(request: HttpRequest, actor: Actor, person_id: int) -> HttpResponse:
     person = selectors.person_get_for(actor=actor, person_id=person_id)
-    initial = {"given_names": person.given_names, "family_name": person.family_name, "date_of_birth": person.date_of_birth}
+    initial = {
+        "given_names": person.given_names,
+        "family_name": person.family_name,
+        "date_of_birth": person.date_of_birth,
+    }
     form = PersonForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         services.person_update(actor=actor, person=person, **form.cleaned_data)

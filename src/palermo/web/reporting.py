@@ -16,7 +16,7 @@ class NoPersonalDataReporterFilter(SafeExceptionReporterFilter):
     def get_post_parameters(self, request: Any) -> dict[str, str]:
         if request is None:
             return {}
-        return {key: self.cleansed_substitute for key in request.POST}
+        return dict.fromkeys(request.POST, self.cleansed_substitute)
 
-    def get_traceback_frame_variables(self, request: Any, tb_frame: Any) -> list[tuple[str, str]]:
-        return [(name, self.cleansed_substitute) for name in tb_frame.f_locals]
+    def get_traceback_frame_variables(self, request: Any, tb_frame: Any) -> Any:
+        return {name: self.cleansed_substitute for name in tb_frame.f_locals}.items()

@@ -6,46 +6,80 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('organisations', '0001_initial'),
+        ("organisations", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AuditChainHead',
+            name="AuditChainHead",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('chain', models.CharField(max_length=32, unique=True)),
-                ('sequence', models.PositiveBigIntegerField(default=0)),
-                ('hash', models.CharField(default='0000000000000000000000000000000000000000000000000000000000000000', max_length=64)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("chain", models.CharField(max_length=32, unique=True)),
+                ("sequence", models.PositiveBigIntegerField(default=0)),
+                (
+                    "hash",
+                    models.CharField(
+                        default="0000000000000000000000000000000000000000000000000000000000000000", max_length=64
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='AuditEntry',
+            name="AuditEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('chain', models.CharField(editable=False, max_length=32)),
-                ('sequence', models.PositiveBigIntegerField(editable=False)),
-                ('at', models.DateTimeField(editable=False, verbose_name='time')),
-                ('channel', models.CharField(editable=False, max_length=10, verbose_name='channel')),
-                ('action', models.CharField(editable=False, max_length=64, verbose_name='action')),
-                ('object_type', models.CharField(blank=True, editable=False, max_length=64, verbose_name='object type')),
-                ('object_id', models.CharField(blank=True, editable=False, max_length=64, verbose_name='object')),
-                ('detail', models.JSONField(blank=True, default=dict, editable=False)),
-                ('previous_hash', models.CharField(editable=False, max_length=64)),
-                ('hash', models.CharField(editable=False, max_length=64)),
-                ('actor', models.ForeignKey(editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('membership', models.ForeignKey(editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisations.membership')),
-                ('organisation', models.ForeignKey(editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisations.organisation')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("chain", models.CharField(editable=False, max_length=32)),
+                ("sequence", models.PositiveBigIntegerField(editable=False)),
+                ("at", models.DateTimeField(editable=False, verbose_name="time")),
+                ("channel", models.CharField(editable=False, max_length=10, verbose_name="channel")),
+                ("action", models.CharField(editable=False, max_length=64, verbose_name="action")),
+                (
+                    "object_type",
+                    models.CharField(blank=True, editable=False, max_length=64, verbose_name="object type"),
+                ),
+                ("object_id", models.CharField(blank=True, editable=False, max_length=64, verbose_name="object")),
+                ("detail", models.JSONField(blank=True, default=dict, editable=False)),
+                ("previous_hash", models.CharField(editable=False, max_length=64)),
+                ("hash", models.CharField(editable=False, max_length=64)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "membership",
+                    models.ForeignKey(
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organisations.membership",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organisations.organisation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['chain', 'sequence'],
-                'indexes': [models.Index(fields=['organisation', '-at'], name='audit_org_time')],
-                'constraints': [models.UniqueConstraint(fields=('chain', 'sequence'), name='audit_chain_sequence')],
+                "ordering": ["chain", "sequence"],
+                "indexes": [models.Index(fields=["organisation", "-at"], name="audit_org_time")],
+                "constraints": [models.UniqueConstraint(fields=("chain", "sequence"), name="audit_chain_sequence")],
             },
         ),
     ]

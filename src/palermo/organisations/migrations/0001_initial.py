@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -16,39 +15,100 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Organisation',
+            name="Organisation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, unique=True, verbose_name='name')),
-                ('type', models.CharField(choices=[('government', 'Government'), ('municipal_service', 'Municipal service'), ('police', 'Police'), ('labour_inspectorate', 'Labour inspectorate'), ('prosecution', 'Prosecution'), ('health_service', 'Health service'), ('ngo', 'Non-governmental organisation'), ('workers_organisation', "Workers' organisation"), ('employers_organisation', "Employers' organisation"), ('international_organisation', 'International organisation'), ('other', 'Other')], max_length=40, verbose_name='type')),
-                ('country', models.CharField(help_text='ISO 3166-1 alpha-2 code, e.g. AT', max_length=2, validators=[django.core.validators.RegexValidator('^[A-Z]{2}$', 'Use the two-letter ISO 3166-1 code, e.g. AT.')], verbose_name='country')),
-                ('region', models.CharField(blank=True, max_length=200, verbose_name='region')),
-                ('municipality', models.CharField(blank=True, max_length=200, verbose_name='municipality')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=200, unique=True, verbose_name="name")),
+                (
+                    "type",
+                    models.CharField(
+                        choices=[
+                            ("government", "Government"),
+                            ("municipal_service", "Municipal service"),
+                            ("police", "Police"),
+                            ("labour_inspectorate", "Labour inspectorate"),
+                            ("prosecution", "Prosecution"),
+                            ("health_service", "Health service"),
+                            ("ngo", "Non-governmental organisation"),
+                            ("workers_organisation", "Workers' organisation"),
+                            ("employers_organisation", "Employers' organisation"),
+                            ("international_organisation", "International organisation"),
+                            ("other", "Other"),
+                        ],
+                        max_length=40,
+                        verbose_name="type",
+                    ),
+                ),
+                (
+                    "country",
+                    models.CharField(
+                        help_text="ISO 3166-1 alpha-2 code, e.g. AT",
+                        max_length=2,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[A-Z]{2}$", "Use the two-letter ISO 3166-1 code, e.g. AT."
+                            )
+                        ],
+                        verbose_name="country",
+                    ),
+                ),
+                ("region", models.CharField(blank=True, max_length=200, verbose_name="region")),
+                ("municipality", models.CharField(blank=True, max_length=200, verbose_name="municipality")),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'verbose_name': 'organisation',
-                'verbose_name_plural': 'organisations',
-                'ordering': ['name'],
+                "verbose_name": "organisation",
+                "verbose_name_plural": "organisations",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('first_responder', 'First responder'), ('case_worker', 'Case worker'), ('decision_maker', 'Decision maker'), ('coordinator', 'Coordinator'), ('analyst', 'Analyst'), ('org_admin', 'Organisation admin')], max_length=32, verbose_name='role')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('deactivated_at', models.DateTimeField(blank=True, null=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='memberships', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='memberships', to='organisations.organisation')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("first_responder", "First responder"),
+                            ("case_worker", "Case worker"),
+                            ("decision_maker", "Decision maker"),
+                            ("coordinator", "Coordinator"),
+                            ("analyst", "Analyst"),
+                            ("org_admin", "Organisation admin"),
+                        ],
+                        max_length=32,
+                        verbose_name="role",
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("deactivated_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="memberships",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="memberships",
+                        to="organisations.organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'membership',
-                'verbose_name_plural': 'memberships',
-                'ordering': ['organisation__name', 'role'],
-                'constraints': [models.UniqueConstraint(fields=('user', 'organisation', 'role'), name='membership_unique_role')],
+                "verbose_name": "membership",
+                "verbose_name_plural": "memberships",
+                "ordering": ["organisation__name", "role"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("user", "organisation", "role"), name="membership_unique_role")
+                ],
             },
         ),
     ]

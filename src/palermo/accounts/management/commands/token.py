@@ -34,9 +34,7 @@ class Command(BaseCommand):
             memberships = memberships.filter(role=options["role"])
         found = list(memberships)
         if not found:
-            raise CommandError(
-                f"{options['email']} has no active role at {options['organisation']!r}.", returncode=2
-            )
+            raise CommandError(f"{options['email']} has no active role at {options['organisation']!r}.", returncode=2)
         if len(found) > 1:
             roles = ", ".join(m.role for m in found)
             raise CommandError(f"Several roles ({roles}): choose one with --role.", returncode=2)

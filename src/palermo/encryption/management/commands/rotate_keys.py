@@ -30,11 +30,13 @@ class Command(BaseCommand):
             # The raw column values tell which key each row was sealed with; the ORM would decrypt them.
             # (NULL NOT LIKE ...) is not true, so empty fields are left alone.
             where = " OR ".join(f"{field.column} NOT LIKE %s" for field in fields)
-            stale = model.objects.extra(where=[where], params=[current + "%"] * len(fields))  # noqa: S610
+            stale = model._default_manager.extra(where=[where], params=[current + "%"] * len(fields))  # noqa: S610
             pks = list(stale.order_by("pk").values_list("pk", flat=True))
             for start in range(0, len(pks), options["batch_size"]):
                 with transaction.atomic():
-                    batch = model.objects.select_for_update().filter(pk__in=pks[start : start + options["batch_size"]])
+                    batch = model._default_manager.select_for_update().filter(
+                        pk__in=pks[start : start + options["batch_size"]]
+                    )
                     for row in batch:
                         row.save(update_fields=names)
                     audit_record(
