@@ -9,6 +9,7 @@ from django.contrib.sessions.backends.base import SessionBase
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -54,7 +55,7 @@ def user_set_password(*, user: User, password: str) -> None:
 def membership_add(*, actor: Actor, user: User, organisation: Organisation, role: str) -> Membership:
     _require_admin_of(actor, organisation)
     if role not in Role.values:
-        raise ValidationError({"role": f"Unknown role {role!r}."})
+        raise ValidationError({"role": _("Unknown role %(role)s.") % {"role": role}})
     membership, created = Membership.objects.get_or_create(user=user, organisation=organisation, role=role)
     if not created and not membership.is_active:
         membership.is_active, membership.deactivated_at = True, None
@@ -122,9 +123,9 @@ def totp_device_start(*, user: User) -> TOTPDevice:
 def totp_device_confirm(*, user: User, device: TOTPDevice, code: str) -> list[str]:
     """Confirm the authenticator with a first code; returns fresh recovery codes."""
     if device.user_id != user.pk or device.confirmed:
-        raise ValidationError({"code": "This set-up has expired; start again."})
+        raise ValidationError({"code": _("This set-up has expired; start again.")})
     if not device.verify_token(code.strip().replace(" ", "")):
-        raise ValidationError({"code": "That code is not right. Check the time on your phone and try again."})
+        raise ValidationError({"code": _("That code is not right. Check the time on your phone and try again.")})
     TOTPDevice.objects.filter(user=user, confirmed=True).exclude(pk=device.pk).delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])
@@ -156,12 +157,12 @@ def api_token_create(*, actor: Actor, membership: Membership, name: str, days: i
     if not is_operator and (actor.user is None or actor.user.pk != membership.user_id):
         raise PermissionDenied("token.create")
     if not membership.is_active:
-        raise ValidationError({"membership": "This membership is not active."})
+        raise ValidationError({"membership": _("This membership is not active.")})
     if not 1 <= days <= TOKEN_MAX_DAYS:
-        raise ValidationError({"days": f"A token lives between 1 and {TOKEN_MAX_DAYS} days."})
+        raise ValidationError({"days": _("A token lives between 1 and %(days)s days.") % {"days": TOKEN_MAX_DAYS}})
     name = name.strip()
     if not name:
-        raise ValidationError({"name": "Give the token a name that says where it is used."})
+        raise ValidationError({"name": _("Give the token a name that says where it is used.")})
     secret = secrets.token_urlsafe(32)
     clear = f"{TOKEN_PREFIX}{secret}"
     token = ApiToken.objects.create(

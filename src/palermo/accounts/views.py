@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from django_otp import devices_for_user
@@ -136,7 +137,12 @@ def login_verify(request: HttpRequest) -> HttpResponse:
             messages.error(request, _("Too many wrong codes. Sign in again with your password."))
             return redirect("accounts:login")
         if wait:
-            form.add_error("code", _("Wait %(seconds)s seconds, then type the newest code.") % {"seconds": wait})
+            message = ngettext(
+                "Wait %(seconds)s second, then type the newest code.",
+                "Wait %(seconds)s seconds, then type the newest code.",
+                wait,
+            )
+            form.add_error("code", message % {"seconds": wait})
             return render(request, "accounts/login_verify.html", {"form": form}, status=429)
         form.add_error("code", _("That code is not right, or it was already used. Try the newest code."))
     return render(request, "accounts/login_verify.html", {"form": form}, status=400 if form.errors else 200)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from palermo.audit.services import audit_record
 from palermo.encryption.keyring import blind_index
@@ -21,9 +23,7 @@ def person_name_index(given_names: str, family_name: str) -> str:
 
 def _validate(person: Person) -> None:
     if person.date_of_birth and person.date_of_birth > timezone.localdate():
-        from django.core.exceptions import ValidationError
-
-        raise ValidationError({"date_of_birth": "The date of birth cannot be in the future."})
+        raise ValidationError({"date_of_birth": _("The date of birth cannot be in the future.")})
     person.full_clean(exclude=["organisation", "created_by", "name_index"])
 
 

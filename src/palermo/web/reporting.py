@@ -19,4 +19,4 @@ class NoPersonalDataReporterFilter(SafeExceptionReporterFilter):
         return dict.fromkeys(request.POST, self.cleansed_substitute)
 
     def get_traceback_frame_variables(self, request: Any, tb_frame: Any) -> Any:
-        return {name: self.cleansed_substitute for name in tb_frame.f_locals}.items()
+        return dict.fromkeys(tb_frame.f_locals, self.cleansed_substitute).items()

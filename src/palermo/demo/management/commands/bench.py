@@ -1,0 +1,238 @@
+"""`palermo bench seed`: fictional data at scale, for load benchmarks.
+
+    palermo bench seed --organisations 50 --users 2000 [--people 20000] [--seed 1]
+
+Organisations are named "Bench NNNN …", users are bench-NNNNN@bench.palermo.test with
+an unusable password (the load benchmark makes their sessions and tokens directly),
+one role each, spread over the organisations so that every organisation with six
+members or more has all six roles. People are spread over the organisations and
+recorded by one of their case workers or first responders; their names and dates of
+birth are encrypted by the model fields as always, and indexed for lookup by name.
+
+Running it again tops up to the numbers asked for and never makes anything twice.
+Rows are written in bulk, so one summary audit entry (`bench.seed`) stands for them.
+Refused in production.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Iterator, Sequence
+from typing import Any, NoReturn, TypeVar
+
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+
+from palermo.accounts.models import User
+from palermo.audit.services import audit_record
+from palermo.demo import fictional
+from palermo.organisations.models import Membership, Organisation, Role
+from palermo.people.models import Person
+from palermo.people.services import person_name_index
+from palermo.permissions import Actor
+
+MAX_ORGANISATIONS = 9999
+MAX_USERS = 99999
+MAX_PEOPLE = 5_000_000
+MAX_BATCH = 10_000  # stays under SQLite's limit of variables in one `IN (…)`
+# Roles that record people, and so may be a bench person's `created_by`.
+RECORDING_ROLES = (Role.CASE_WORKER, Role.FIRST_RESPONDER)
+
+T = TypeVar("T")
+
+
+class _Parser(CommandParser):
+    """Bad arguments are a usage error (exit status 2) from call_command too, not only from the shell."""
+
+    def error(self, message: str) -> NoReturn:
+        if self.called_from_command_line:
+            super().error(message)
+        raise CommandError(f"Error: {message}", returncode=2)
+
+
+def _chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+class Command(BaseCommand):
+    help = "Benchmark data: palermo bench seed --organisations N --users N [--people N] [--seed N]"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True, parser_class=_Parser)
+        seed = sub.add_parser("seed", help="create (or top up) fictional organisations, users and people")
+        seed.add_argument("--organisations", type=int, required=True, help=f"1 to {MAX_ORGANISATIONS}")
+        seed.add_argument("--users", type=int, required=True, help=f"0 to {MAX_USERS}, one role each")
+        seed.add_argument("--people", type=int, default=0, help="people records in all (default 0)")
+        seed.add_argument("--seed", type=int, default=1, help="varies names and dates (default 1)")
+        seed.add_argument("--batch-size", type=int, default=2000, help="rows per insert and transaction")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if settings.PRODUCTION:
+            raise CommandError("Benchmark data is refused in production (PALERMO_ENV=production).")
+        self.verbosity = options["verbosity"]
+        if options["action"] == "seed":
+            self.seed(
+                organisations=options["organisations"],
+                users=options["users"],
+                people=options["people"],
+                seed=options["seed"],
+                batch_size=options["batch_size"],
+            )
+
+    # --- seed ---------------------------------------------------------------------------------
+
+    def seed(self, *, organisations: int, users: int, people: int, seed: int, batch_size: int) -> None:
+        self._check(organisations=organisations, users=users, people=people, batch_size=batch_size)
+        self.started = time.monotonic()
+        self.batch_size = batch_size
+        bench_organisations, organisations_created = self._organisations(organisations)
+        users_created = self._users(bench_organisations, users, seed)
+        people_created = self._people(bench_organisations, people, seed)
+        detail = {
+            "organisations": organisations,
+            "users": users,
+            "people": people,
+            "seed": seed,
+            "organisations_created": organisations_created,
+            "users_created": users_created,
+            "memberships_created": users_created,
+            "people_created": people_created,
+        }
+        audit_record(actor=Actor.system(), action="bench.seed", detail=detail)
+        self.stdout.write(
+            f"Bench data: {organisations} organisations ({organisations_created} new), "
+            f"{users} users ({users_created} new), {people} people ({people_created} new) "
+            f"in {self._elapsed():.1f} s."
+        )
+
+    def _check(self, *, organisations: int, users: int, people: int, batch_size: int) -> None:
+        problems = []
+        if not 1 <= organisations <= MAX_ORGANISATIONS:
+            problems.append(f"--organisations must be between 1 and {MAX_ORGANISATIONS}, not {organisations}.")
+        if not 0 <= users <= MAX_USERS:
+            problems.append(f"--users must be between 0 and {MAX_USERS}, not {users}.")
+        if not 0 <= people <= MAX_PEOPLE:
+            problems.append(f"--people must be between 0 and {MAX_PEOPLE}, not {people}.")
+        if people > 0 and users == 0:
+            problems.append("--people needs --users 1 or more: someone must have recorded them.")
+        if not 1 <= batch_size <= MAX_BATCH:
+            problems.append(f"--batch-size must be between 1 and {MAX_BATCH}, not {batch_size}.")
+        if problems:
+            raise CommandError(" ".join(problems), returncode=2)
+
+    def _elapsed(self) -> float:
+        return time.monotonic() - self.started
+
+    def _progress(self, what: str, done: int, total: int) -> None:
+        if self.verbosity >= 1:
+            self.stdout.write(f"  {what:<13} {done:>8}/{total:<8} {self._elapsed():7.1f} s")
+            self.stdout.flush()
+
+    def _organisations(self, count: int) -> tuple[list[Organisation], int]:
+        """Bench organisations 1…count, in that order, creating those missing."""
+        specs = [fictional.organisation_spec(index) for index in range(1, count + 1)]
+        existing = {o.name: o for o in Organisation.objects.filter(name__startswith=fictional.BENCH_PREFIX)}
+        missing = []
+        for spec in specs:
+            if spec.name not in existing:
+                organisation = Organisation(
+                    name=spec.name,
+                    type=spec.type,
+                    country=spec.country,
+                    region=spec.region,
+                    municipality=spec.municipality,
+                )
+                organisation.full_clean(validate_unique=False)
+                missing.append(organisation)
+        with transaction.atomic():
+            Organisation.objects.bulk_create(missing, batch_size=self.batch_size)
+        if missing:
+            self._progress("organisations", len(missing), len(missing))
+        by_name = {o.name: o for o in Organisation.objects.filter(name__startswith=fictional.BENCH_PREFIX)}
+        return [by_name[spec.name] for spec in specs], len(missing)
+
+    def _users(self, organisations: list[Organisation], count: int, seed: int) -> int:
+        """Bench users 1…count with one membership each; user i joins organisation i mod N."""
+        existing = set(
+            User.objects.filter(email__endswith=f"@{fictional.BENCH_EMAIL_DOMAIN}").values_list("email", flat=True)
+        )
+        missing = [index for index in range(1, count + 1) if fictional.user_email(index) not in existing]
+        done = 0
+        for chunk in _chunks(missing, self.batch_size):
+            with transaction.atomic():
+                new_users = []
+                for index in chunk:
+                    rng = random.Random(f"{seed}-user-{index}")  # noqa: S311 - fictional values
+                    new_users.append(
+                        User(
+                            email=fictional.user_email(index),
+                            full_name=fictional.staff_full_name(rng),
+                            password=make_password(None),  # unusable: bench users never sign in by password
+                        )
+                    )
+                User.objects.bulk_create(new_users)
+                ids = dict(User.objects.filter(email__in=[u.email for u in new_users]).values_list("email", "pk"))
+                memberships = []
+                for index in chunk:
+                    position, slot = divmod(index - 1, len(organisations))
+                    memberships.append(
+                        Membership(
+                            user_id=ids[fictional.user_email(index)],
+                            organisation=organisations[slot],
+                            role=fictional.role_for(position),
+                        )
+                    )
+                Membership.objects.bulk_create(memberships)
+            done += len(chunk)
+            self._progress("users", done, len(missing))
+        return len(missing)
+
+    def _people(self, organisations: list[Organisation], count: int, seed: int) -> int:
+        """Top bench people up to `count`, round-robin over organisations that have someone to record them."""
+        existing = Person.objects.filter(organisation__name__startswith=fictional.BENCH_PREFIX).count()
+        wanted = count - existing
+        if wanted <= 0:
+            return 0
+        recorders: dict[int, list[int]] = {}
+        for organisation_id, user_id in (
+            Membership.objects.filter(
+                organisation__in=organisations, role__in=RECORDING_ROLES, is_active=True, user__is_active=True
+            )
+            .order_by("pk")
+            .values_list("organisation_id", "user_id")
+        ):
+            recorders.setdefault(organisation_id, []).append(user_id)
+        targets = [o for o in organisations if o.pk in recorders]
+        if not targets:
+            raise CommandError(
+                "No bench organisation has a case worker or first responder to record people: "
+                "give more --users (at least one per organisation).",
+                returncode=2,
+            )
+        rng = random.Random(f"{seed}-people-{existing}")  # noqa: S311 - fictional values
+        done = 0
+        for chunk in _chunks(range(existing, count), self.batch_size):
+            rows = []
+            for number in chunk:
+                organisation = targets[number % len(targets)]
+                given, family, born = fictional.person_values(rng)
+                # A dict, because django-stubs types EncryptedDateField (a TextField) as text, not date.
+                personal: dict[str, Any] = {"given_names": given, "family_name": family, "date_of_birth": born}
+                rows.append(
+                    Person(
+                        organisation=organisation,
+                        created_by_id=rng.choice(recorders[organisation.pk]),
+                        name_index=person_name_index(given, family),
+                        **personal,
+                    )
+                )
+            with transaction.atomic():
+                # bulk_create goes through the fields' get_db_prep_value: the values are encrypted.
+                Person.objects.bulk_create(rows)
+            done += len(rows)
+            self._progress("people", done, wanted)
+        return wanted
