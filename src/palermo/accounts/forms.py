@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from palermo.accounts.services import TOKEN_MAX_DAYS
+from palermo.organisations.models import Role
 
 
 class LoginForm(forms.Form):
@@ -29,6 +30,12 @@ class SetupCodeForm(forms.Form):
         help_text=_("Enter the 6-digit code the app now shows for Palermo."),
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(label=_("Email address"))
+    full_name = forms.CharField(label=_("Full name"), max_length=200, required=False)
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
 
 
 class TokenForm(forms.Form):

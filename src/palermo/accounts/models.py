@@ -26,6 +26,8 @@ class User(AbstractBaseUser):
     is_active = models.BooleanField(_("active"), default=True)
     # Seeded by `palermo demo`; only these may skip the second factor, and only in PALERMO_ENV=demo.
     is_demo = models.BooleanField(default=False)
+    # Set when an admin invites someone with a one-time password: they choose their own first.
+    must_change_password = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)
 
     objects: ClassVar[UserManager] = UserManager()

@@ -88,6 +88,37 @@ def user_deactivate(*, actor: Actor, user: User) -> None:
     audit_record(actor=actor, action="user.deactivate", target=user)
 
 
+@transaction.atomic
+def member_invite(
+    *, actor: Actor, organisation: Organisation, email: str, full_name: str, role: str
+) -> tuple[Membership, str | None]:
+    """Give someone a role here. A new user gets a one-time password to change at first sign-in.
+
+    Returns the membership and, for a new user only, that password (shown once, never stored in clear).
+    """
+    _require_admin_of(actor, organisation)
+    email = User.objects.normalize_email(email.strip()).lower()
+    user = User.objects.filter(email=email).first()
+    temporary = None
+    if user is None:
+        temporary = secrets.token_urlsafe(12)
+        user = user_create(actor=actor, email=email, full_name=full_name.strip(), password=temporary)
+        user.must_change_password = True
+        user.save(update_fields=["must_change_password"])
+    elif not user.is_active:
+        raise ValidationError({"email": _("This account is deactivated. Ask the server operator.")})
+    membership = membership_add(actor=actor, user=user, organisation=organisation, role=role)
+    return membership, temporary
+
+
+def user_password_change(*, actor: Actor, user: User, password: str) -> None:
+    user_set_password(user=user, password=password)
+    if user.must_change_password:
+        user.must_change_password = False
+        user.save(update_fields=["must_change_password"])
+    audit_record(actor=actor, action="user.password_change", target=user)
+
+
 # --- Sessions --------------------------------------------------------------------------------------
 
 

@@ -10,4 +10,5 @@ urlpatterns = [
     path("logout/", views.logout_view, name="logout"),
     path("acting-for/", views.membership_switch, name="membership_switch"),
     path("account/security/", views.security, name="security"),
+    path("account/password/", views.password_change, name="password_change"),
 ]

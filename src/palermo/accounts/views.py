@@ -11,8 +11,9 @@ from typing import Any
 import segno
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordChangeForm
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -75,12 +76,14 @@ def _complete_login(request: HttpRequest, user: User, device: Any | None) -> Htt
     session_start(request)
     request.session.save()
     services.login_session_register(user=user, session=request.session)
-    audit_record(
-        actor=Actor(user=user, membership=None, channel=Channel.WEB),
-        action="login",
-        target=user,
-        detail={"second_factor": device is not None},
-    )
+    # Into each of the user's organisations' trails, so every admin sees their members' sign-ins.
+    for membership in membership_list_for_user(user=user):
+        audit_record(
+            actor=Actor(user=user, membership=membership, channel=Channel.WEB),
+            action="login",
+            target=user,
+            detail={"second_factor": device is not None},
+        )
     return redirect(target)
 
 
@@ -234,6 +237,25 @@ def membership_switch(request: HttpRequest) -> HttpResponse:
         request.session[MEMBERSHIP_KEY] = chosen.pk
         messages.success(request, _("You now act for %(membership)s.") % {"membership": chosen})
     return redirect("web:home")
+
+
+@login_required
+@sensitive_post_parameters()
+def password_change(request: HttpRequest) -> HttpResponse:
+    """Choose a new password; required before anything else after an invitation."""
+    user: User = request.user  # type: ignore[assignment]
+    form = PasswordChangeForm(user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.user_password_change(
+            actor=request.actor,  # type: ignore[attr-defined]
+            user=user,
+            password=form.cleaned_data["new_password1"],
+        )
+        update_session_auth_hash(request, user)
+        messages.success(request, _("Your new password is saved."))
+        return redirect("web:home")
+    context = {"form": form, "required": user.must_change_password}
+    return render(request, "accounts/password_change.html", context, status=400 if form.errors else 200)
 
 
 @login_required

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from palermo.accounts.services import membership_deactivate
+from palermo.accounts.forms import InviteForm
+from palermo.accounts.services import member_invite, membership_deactivate
 from palermo.organisations.selectors import member_list_for, organisation_directory
 from palermo.permissions import Actor, Capability
 from palermo.web.decorators import page
@@ -21,9 +24,27 @@ def organisation_list(request: HttpRequest, actor: Actor) -> HttpResponse:
     )
 
 
+@sensitive_post_parameters()
 @page(Capability.MEMBERS_MANAGE)
 def member_list(request: HttpRequest, actor: Actor) -> HttpResponse:
-    return render(request, "organisations/member_list.html", {"members": member_list_for(actor=actor)})
+    """The organisation's members; admins add someone here (a new user gets a one-time password)."""
+    assert actor.membership is not None
+    form = InviteForm(request.POST or None)
+    invited = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            membership, temporary = member_invite(
+                actor=actor, organisation=actor.membership.organisation, **form.cleaned_data
+            )
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            # Rendered into this response only: a password never goes into the message store.
+            invited = {"membership": membership, "temporary": temporary}
+            form = InviteForm()
+    context = {"members": member_list_for(actor=actor), "form": form, "invited": invited}
+    return render(request, "organisations/member_list.html", context, status=400 if form.errors else 200)
 
 
 @require_POST

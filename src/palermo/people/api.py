@@ -42,7 +42,9 @@ class PersonListApi(APIView):
         actor = api_actor(request)
         name = request.query_params.get("name", "").strip()
         people = (
-            selectors.person_find_by_name(actor=actor, full_name=name) if name else selectors.person_queryset_for(actor)
+            selectors.person_find_by_name(actor=actor, full_name=name)
+            if name
+            else selectors.person_list_for(actor=actor)
         )
         paginator = PagePagination()
         page = paginator.paginate_queryset(people, request, view=self) or []

@@ -5,6 +5,7 @@ Every read of a personal record goes through here, so no channel can skip the au
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
@@ -20,6 +21,13 @@ def person_queryset_for(actor: Actor) -> QuerySet[Person]:
     if scope is None:
         return Person.objects.none()
     return Person.objects.filter(**scope)
+
+
+def person_list_for(*, actor: Actor) -> QuerySet[Person]:
+    """The people list of a page or endpoint: refused outright to roles that never see people."""
+    if personal_record_scope(actor) is None:
+        raise PermissionDenied("person.list")
+    return person_queryset_for(actor)
 
 
 def person_list_audited(*, actor: Actor, people: list[Person]) -> list[Person]:
@@ -41,4 +49,4 @@ def person_get_for(*, actor: Actor, person_id: int | str) -> Person:
 
 def person_find_by_name(*, actor: Actor, full_name: str) -> QuerySet[Person]:
     """Exact match on the normalised full name, through the blind index."""
-    return person_queryset_for(actor).filter(name_index=person_name_index(full_name, ""))
+    return person_list_for(actor=actor).filter(name_index=person_name_index(full_name, ""))

@@ -11,18 +11,16 @@ from django.views.decorators.debug import sensitive_post_parameters
 
 from palermo.people import selectors, services
 from palermo.people.forms import PersonForm, PersonSearchForm
-from palermo.permissions import Actor, Capability, can, personal_record_scope
+from palermo.permissions import Actor, Capability, can
 from palermo.web.decorators import page
 
 
 @page()
 def person_list(request: HttpRequest, actor: Actor) -> HttpResponse:
-    if personal_record_scope(actor) is None:
-        return render(request, "web/403.html", status=403)
     search = PersonSearchForm(request.GET or None)
     name = search.cleaned_data["name"] if search.is_valid() else ""
     people = (
-        selectors.person_find_by_name(actor=actor, full_name=name) if name else selectors.person_queryset_for(actor)
+        selectors.person_find_by_name(actor=actor, full_name=name) if name else selectors.person_list_for(actor=actor)
     )
     people_page = Paginator(people, 25).get_page(request.GET.get("page"))
     selectors.person_list_audited(actor=actor, people=list(people_page.object_list))

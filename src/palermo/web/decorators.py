@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 
 from palermo.permissions import Actor, Capability, can
 
@@ -22,6 +23,8 @@ def page(capability: Capability | None = None) -> Callable:
             actor: Actor = getattr(request, "actor", None)  # type: ignore[assignment]
             if actor is None or actor.membership is None:
                 return redirect_to_login(request.get_full_path())
+            if actor.user is not None and actor.user.must_change_password:
+                return redirect("accounts:password_change")
             if capability is not None and not can(actor, capability):
                 raise PermissionDenied(capability.value)
             return view(request, actor, *args, **kwargs)
