@@ -148,3 +148,18 @@ def test_chains_are_per_organisation(org_a, org_b, member):
     chain_a = list(AuditEntry.objects.filter(organisation=org_a).values_list("sequence", flat=True))
     assert chain_a == list(range(1, len(chain_a) + 1))
     assert list(audit_verify()) == []
+
+
+def test_every_recorded_action_has_a_label_for_admins():
+    import re
+    from pathlib import Path
+
+    from palermo.audit.models import ACTION_LABELS
+
+    source = Path(__file__).resolve().parents[1] / "src" / "palermo"
+    recorded = set()
+    for path in source.rglob("*.py"):
+        for block in re.findall(r"audit_record\((.*?)\)\n", path.read_text(), flags=re.S):
+            recorded.update(re.findall(r'action="([a-z_.]+)"', block))
+    assert recorded
+    assert recorded <= set(ACTION_LABELS), recorded - set(ACTION_LABELS)

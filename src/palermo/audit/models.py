@@ -17,6 +17,31 @@ class AppendOnlyError(Exception):
     pass
 
 
+# What admins read in the trail; the code stays in the entry (and the CSV) for scripts.
+ACTION_LABELS = {
+    "login": _("Signed in"),
+    "logout": _("Signed out"),
+    "person.create": _("Recorded a person"),
+    "person.view": _("Opened a person's record"),
+    "person.list": _("Listed people"),
+    "person.update": _("Changed a person's record"),
+    "membership.add": _("Gave a role"),
+    "membership.deactivate": _("Took a role away"),
+    "user.create": _("Created an account"),
+    "user.deactivate": _("Deactivated an account"),
+    "user.password_change": _("Changed their password"),
+    "organisation.create": _("Registered an organisation"),
+    "token.create": _("Created an API token"),
+    "token.revoke": _("Revoked an API token"),
+    "totp.confirm": _("Paired an authenticator app"),
+    "recovery_codes.generate": _("Made new recovery codes"),
+    "audit.export": _("Exported the audit trail"),
+    "encryption.rotate": _("Re-encrypted records with a new key"),
+    "bench.seed": _("Created benchmark data"),
+}
+CHANNEL_LABELS = {"web": _("Web"), "api": _("API"), "cli": _("Command line"), "system": _("System")}
+
+
 class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
     def update(self, **kwargs: Any) -> NoReturn:
         raise AppendOnlyError("audit entries cannot be changed")
@@ -56,6 +81,14 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.chain} #{self.sequence} {self.action}"
+
+    @property
+    def action_label(self) -> str:
+        return str(ACTION_LABELS.get(self.action, self.action))
+
+    @property
+    def channel_label(self) -> str:
+        return str(CHANNEL_LABELS.get(self.channel, self.channel))
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
