@@ -69,7 +69,10 @@ def test_other_organisation_gets_404_on_every_channel(recorded, org_b, member, r
     assert api.get(f"/api/v1/people/{person.pk}").status_code == 404
     assert api.put(f"/api/v1/people/{person.pk}", {"given_names": "X"}, format="json").status_code == 404
     assert SECRET_NAME not in api.get("/api/v1/people").content.decode()
-    assert api.get("/api/v1/people", {"name": SECRET_NAME}).json().get("count", 0) == 0
+    found = api.post("/api/v1/people/search", {"name": SECRET_NAME}, format="json")
+    assert found.status_code == 403 or found.json()["count"] == 0
+    searched = client.post("/people/", {"name": SECRET_NAME})
+    assert searched.status_code == 403 or list(searched.context["page_obj"].object_list) == []
 
 
 @pytest.mark.django_db

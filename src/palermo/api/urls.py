@@ -15,6 +15,7 @@ urlpatterns = [
     path("me", organisations_api.MeApi.as_view(), name="api-me"),
     path("organisations", organisations_api.OrganisationListApi.as_view(), name="api-organisations"),
     path("people", people_api.PersonListApi.as_view(), name="api-people"),
+    path("people/search", people_api.PersonSearchApi.as_view(), name="api-people-search"),
     path("people/<int:person_id>", people_api.PersonDetailApi.as_view(), name="api-person"),
     re_path(r"^.*$", errors.not_found),
 ]

@@ -82,14 +82,6 @@ class AuditEntry(models.Model):
     def __str__(self) -> str:
         return f"{self.chain} #{self.sequence} {self.action}"
 
-    @property
-    def action_label(self) -> str:
-        return str(ACTION_LABELS.get(self.action, self.action))
-
-    @property
-    def channel_label(self) -> str:
-        return str(CHANNEL_LABELS.get(self.channel, self.channel))
-
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
             raise AppendOnlyError("audit entries cannot be changed")
@@ -97,6 +89,14 @@ class AuditEntry(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise AppendOnlyError("audit entries cannot be deleted")
+
+    @property
+    def action_label(self) -> str:
+        return str(ACTION_LABELS.get(self.action, self.action))
+
+    @property
+    def channel_label(self) -> str:
+        return str(CHANNEL_LABELS.get(self.channel, self.channel))
 
 
 class AuditChainHead(models.Model):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -33,21 +33,12 @@ class PersonInput(serializers.Serializer):
 
 
 class PersonListApi(APIView):
-    @extend_schema(
-        parameters=[OpenApiParameter("name", str, description="Exact full name (case and accents ignored)")],
-        responses=PersonOutput(many=True),
-    )
+    @extend_schema(responses=PersonOutput(many=True))
     def get(self, request: Request) -> Response:
-        """People your role may see in your organisation."""
+        """People your role may see in your organisation, newest first."""
         actor = api_actor(request)
-        name = request.query_params.get("name", "").strip()
-        people = (
-            selectors.person_find_by_name(actor=actor, full_name=name)
-            if name
-            else selectors.person_list_for(actor=actor)
-        )
         paginator = PagePagination()
-        page = paginator.paginate_queryset(people, request, view=self) or []
+        page = paginator.paginate_queryset(selectors.person_list_for(actor=actor), request, view=self) or []
         selectors.person_list_audited(actor=actor, people=page)
         return paginator.get_paginated_response(PersonOutput(page, many=True).data)
 
@@ -58,6 +49,25 @@ class PersonListApi(APIView):
         data.is_valid(raise_exception=True)
         person = services.person_create(actor=api_actor(request), **data.validated_data)
         return Response(PersonOutput(person).data, status=status.HTTP_201_CREATED)
+
+
+class PersonSearchInput(serializers.Serializer):
+    name = serializers.CharField(max_length=400, help_text="Exact full name; case and accents are ignored.")
+
+
+class PersonSearchApi(APIView):
+    """Find people by exact full name. A POST, so that no name ends up in a URL or an access log."""
+
+    @extend_schema(request=PersonSearchInput, responses=PersonOutput(many=True))
+    def post(self, request: Request) -> Response:
+        actor = api_actor(request)
+        data = PersonSearchInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        paginator = PagePagination()
+        found = selectors.person_find_by_name(actor=actor, full_name=data.validated_data["name"])
+        page = paginator.paginate_queryset(found, request, view=self) or []
+        selectors.person_list_audited(actor=actor, people=page)
+        return paginator.get_paginated_response(PersonOutput(page, many=True).data)
 
 
 class PersonDetailApi(APIView):

@@ -15,10 +15,12 @@ from palermo.permissions import Actor, Capability, can
 from palermo.web.decorators import page
 
 
+@sensitive_post_parameters()
 @page()
 def person_list(request: HttpRequest, actor: Actor) -> HttpResponse:
-    search = PersonSearchForm(request.GET or None)
-    name = search.cleaned_data["name"] if search.is_valid() else ""
+    # The name search is a POST, so that no name ends up in a URL, the browser history or an access log.
+    search = PersonSearchForm(request.POST or None)
+    name = search.cleaned_data["name"] if request.method == "POST" and search.is_valid() else ""
     people = (
         selectors.person_find_by_name(actor=actor, full_name=name) if name else selectors.person_list_for(actor=actor)
     )
