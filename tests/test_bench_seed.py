@@ -1,0 +1,104 @@
+"""`palermo bench seed`: fictional data at scale, encrypted and findable like any other."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from palermo.accounts.models import User
+from palermo.audit.models import AuditEntry
+from palermo.demo import fictional
+from palermo.organisations.models import Membership, Organisation, Role
+from palermo.people.models import Person
+from palermo.people.selectors import person_find_by_name
+from palermo.permissions import Actor, Channel
+
+SEED = ("bench", "seed", "--organisations", "3", "--users", "20", "--people", "30")
+
+
+def bench_counts() -> tuple[int, int, int, int]:
+    return (
+        Organisation.objects.filter(name__startswith=fictional.BENCH_PREFIX).count(),
+        User.objects.filter(email__endswith=f"@{fictional.BENCH_EMAIL_DOMAIN}").count(),
+        Membership.objects.filter(organisation__name__startswith=fictional.BENCH_PREFIX).count(),
+        Person.objects.filter(organisation__name__startswith=fictional.BENCH_PREFIX).count(),
+    )
+
+
+def test_seed_creates_the_numbers_asked_for(db: None) -> None:
+    call_command(*SEED, verbosity=0)
+    assert bench_counts() == (3, 20, 20, 30)
+    assert set(Membership.objects.values_list("role", flat=True)) == set(Role.values)
+    # 20 users over 3 organisations: at least six members each, so every organisation has every role.
+    for organisation in Organisation.objects.all():
+        roles = set(Membership.objects.filter(organisation=organisation).values_list("role", flat=True))
+        assert roles == set(Role.values), organisation.name
+    assert not any(user.has_usable_password() for user in User.objects.all())
+    entry = AuditEntry.objects.get(action="bench.seed")
+    assert entry.detail["people_created"] == 30
+
+
+def test_seeded_people_are_encrypted_and_findable_by_name(db: None) -> None:
+    call_command(*SEED, verbosity=0)
+    people = list(Person.objects.select_related("organisation"))
+    assert len(people) == 30
+    assert len({p.organisation_id for p in people}) == 3
+    for person in people:
+        assert person.given_names
+        assert not person.given_names.startswith("pe1:")
+        membership = Membership.objects.get(user_id=person.created_by_id, organisation_id=person.organisation_id)
+        assert membership.role in (Role.CASE_WORKER, Role.FIRST_RESPONDER)
+        case_worker = Membership.objects.filter(organisation_id=person.organisation_id, role=Role.CASE_WORKER).first()
+        assert case_worker is not None
+        actor = Actor(user=case_worker.user, membership=case_worker, channel=Channel.WEB)
+        found = person_find_by_name(actor=actor, full_name=f" {person.given_names.upper()}  {person.family_name} ")
+        assert person.pk in set(found.values_list("pk", flat=True))
+    # What the database holds is ciphertext, not the names.
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT given_names, family_name FROM people_person")
+        for given, family in cursor.fetchall():
+            assert given.startswith("pe1:")
+            assert family.startswith("pe1:")
+
+
+def test_second_run_does_not_duplicate(db: None) -> None:
+    call_command(*SEED, verbosity=0)
+    names = set(Organisation.objects.values_list("name", flat=True))
+    call_command(*SEED, verbosity=0)
+    assert bench_counts() == (3, 20, 20, 30)
+    assert set(Organisation.objects.values_list("name", flat=True)) == names
+    assert AuditEntry.objects.filter(action="bench.seed").count() == 2
+
+
+def test_second_run_tops_up(db: None) -> None:
+    call_command(*SEED, verbosity=0)
+    call_command("bench", "seed", "--organisations", "4", "--users", "26", "--people", "40", verbosity=0)
+    assert bench_counts() == (4, 26, 26, 40)
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        ["--organisations", "3", "--users", "-1"],
+        ["--organisations", "0", "--users", "20"],
+        ["--organisations", "3", "--users", "20", "--people", "-5"],
+        ["--organisations", "3", "--users", "0", "--people", "5"],
+        ["--organisations", "three", "--users", "20"],
+        ["--users", "20"],
+    ],
+)
+def test_bad_arguments_are_usage_errors(db: None, arguments: list[str]) -> None:
+    with pytest.raises(CommandError) as error:
+        call_command("bench", "seed", *arguments, verbosity=0)
+    assert error.value.returncode == 2
+    assert bench_counts() == (0, 0, 0, 0)
+
+
+def test_refused_in_production(db: None, settings: pytest.FixtureRequest) -> None:
+    settings.PRODUCTION = True  # type: ignore[attr-defined]
+    with pytest.raises(CommandError, match="production"):
+        call_command(*SEED, verbosity=0)
+    assert bench_counts() == (0, 0, 0, 0)
