@@ -83,7 +83,8 @@ def _tamper(sql: str, params: list[object]) -> None:
     """What an attacker with database access does: lift the guard, then edit."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute("ALTER TABLE audit_auditentry DISABLE TRIGGER audit_append_only")
+            # A database superuser can switch user triggers off for the transaction.
+            cursor.execute("SET LOCAL session_replication_role = replica")
         else:
             cursor.execute("DROP TRIGGER audit_no_update")
             cursor.execute("DROP TRIGGER audit_no_delete")
