@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "palermo.audit",
     "palermo.encryption",
     "palermo.people",
+    "palermo.identification",
     "palermo.web",
     "palermo.api",
     "palermo.demo",

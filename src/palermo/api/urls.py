@@ -2,6 +2,7 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from palermo.api import errors
+from palermo.identification import api as identification_api
 from palermo.organisations import api as organisations_api
 from palermo.people import api as people_api
 
@@ -17,5 +18,7 @@ urlpatterns = [
     path("people", people_api.PersonListApi.as_view(), name="api-people"),
     path("people/search", people_api.PersonSearchApi.as_view(), name="api-people-search"),
     path("people/<int:person_id>", people_api.PersonDetailApi.as_view(), name="api-person"),
+    path("catalogues", identification_api.CatalogueListApi.as_view(), name="api-catalogues"),
+    path("screenings/evaluate", identification_api.ScreeningEvaluateApi.as_view(), name="api-screening-evaluate"),
     re_path(r"^.*$", errors.not_found),
 ]
