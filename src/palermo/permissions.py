@@ -29,6 +29,7 @@ class Channel(StrEnum):
 
 class Capability(StrEnum):
     PERSON_CREATE = "person.create"
+    SCREENING_CONDUCT = "screening.conduct"
     PERSON_VIEW_OWN = "person.view_own"
     PERSON_VIEW_ORGANISATION = "person.view_organisation"
     PERSON_CHANGE = "person.change"
@@ -41,10 +42,18 @@ class Capability(StrEnum):
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
-    Role.FIRST_RESPONDER: frozenset({Capability.PERSON_CREATE, Capability.PERSON_VIEW_OWN, Capability.DIRECTORY_VIEW}),
+    Role.FIRST_RESPONDER: frozenset(
+        {
+            Capability.PERSON_CREATE,
+            Capability.SCREENING_CONDUCT,
+            Capability.PERSON_VIEW_OWN,
+            Capability.DIRECTORY_VIEW,
+        }
+    ),
     Role.CASE_WORKER: frozenset(
         {
             Capability.PERSON_CREATE,
+            Capability.SCREENING_CONDUCT,
             Capability.PERSON_VIEW_ORGANISATION,
             Capability.PERSON_CHANGE,
             Capability.DIRECTORY_VIEW,

@@ -7,6 +7,7 @@ urlpatterns = [
     path("language/", set_language, name="set_language"),
     path("organisations/", include("palermo.organisations.urls")),
     path("people/", include("palermo.people.urls")),
+    path("screenings/", include("palermo.identification.urls")),
     path("audit/", include("palermo.audit.urls")),
     path("api/v1/", include("palermo.api.urls")),
 ]

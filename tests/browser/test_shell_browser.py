@@ -181,9 +181,9 @@ def test_a_recovery_code_signs_in_exactly_once(page: Page) -> None:
 
 ROLE_DASHBOARDS = [
     # role, needs the code step, home heading, links in the main navigation
-    (Role.FIRST_RESPONDER, True, "Your field work", ["Home", "People", "Directory"]),
-    (Role.CASE_WORKER, True, "Your organisation's people", ["Home", "People", "Directory"]),
-    (Role.DECISION_MAKER, True, "Identification decisions", ["Home", "People", "Directory"]),
+    (Role.FIRST_RESPONDER, True, "Your field work", ["Home", "People", "Screenings", "Directory"]),
+    (Role.CASE_WORKER, True, "Your organisation's people", ["Home", "People", "Screenings", "Directory"]),
+    (Role.DECISION_MAKER, True, "Identification decisions", ["Home", "People", "Screenings", "Directory"]),
     (Role.COORDINATOR, False, "Coordination", ["Home", "Directory"]),
     (Role.ANALYST, False, "Statistics", ["Home", "Directory"]),
     (Role.ORG_ADMIN, True, "Your organisation", ["Home", "Directory", "Members", "Audit trail"]),
@@ -213,6 +213,7 @@ def test_each_role_gets_its_own_dashboard_and_only_the_pages_it_may_open(
     # A link that is not shown leads to a page the role may not open, and the other way round.
     pages = {
         "People": reverse("people:list"),
+        "Screenings": reverse("identification:list"),
         "Directory": reverse("organisations:list"),
         "Members": reverse("organisations:members"),
         "Audit trail": reverse("audit:list"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import json
 from typing import Any
 
 from django.core.exceptions import FieldError
@@ -67,6 +68,19 @@ class EncryptedDateField(EncryptedFieldMixin, models.TextField):
 
     def formfield(self, form_class: Any = None, choices_form_class: Any = None, **kwargs: Any) -> Any:
         return models.DateField(null=self.null, blank=self.blank).formfield(**kwargs)
+
+
+class EncryptedJSONField(EncryptedFieldMixin, models.TextField):
+    """Any JSON value, stored encrypted: for structured personal data such as screening answers."""
+
+    def to_python(self, value: Any) -> Any:
+        return value
+
+    def serialise(self, value: Any) -> str:
+        return json.dumps(value, sort_keys=True, ensure_ascii=False)
+
+    def deserialise(self, value: str) -> Any:
+        return json.loads(value)
 
 
 def encrypted_fields(model: type[models.Model]) -> list[models.Field[Any, Any]]:

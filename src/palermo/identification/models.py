@@ -1,8 +1,12 @@
-"""Identification: the indicator catalogues as loaded into the database."""
+"""Identification: the indicator catalogues as loaded into the database, and screenings."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from palermo.encryption.fields import EncryptedJSONField, EncryptedTextField
 
 
 class CatalogueVersion(models.Model):
@@ -23,3 +27,44 @@ class CatalogueVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.catalogue_id} v{self.version}"
+
+
+class Outcome(models.TextChoices):
+    INDICATED = "indicated", _("Trafficking indicated")
+    POSSIBLE = "possible", _("Trafficking possible")
+    NOT_INDICATED = "not_indicated", _("Not indicated")
+
+
+class Screening(models.Model):
+    """One structured look at a person's situation against a catalogue, by a first responder.
+
+    It needs no name: a pseudonymous reference is enough, and a person can be attached later.
+    Answers, notes, age and the reference are personal data and stored encrypted.
+    """
+
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    catalogue = models.ForeignKey(CatalogueVersion, on_delete=models.PROTECT, related_name="screenings")
+    person = models.ForeignKey("people.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    reference = EncryptedTextField(_("reference"), blank=True)
+    # {"age": int | None, "answers": {id: yes|no|unknown}, "notes": {id: text}, "palermo": {...}}
+    responses = EncryptedJSONField(default=dict)
+    # The evaluation as returned by the rules, kept as it was when the screening was completed.
+    result = EncryptedJSONField(null=True, blank=True)
+    step = models.PositiveSmallIntegerField(default=1)
+    outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    referred_at = models.DateTimeField(_("referred"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["organisation", "created_by"], name="screening_scope")]
+
+    def __str__(self) -> str:
+        return f"screening {self.pk}"
+
+    @property
+    def is_complete(self) -> bool:
+        return self.completed_at is not None

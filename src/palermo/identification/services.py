@@ -6,12 +6,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from palermo.audit.services import audit_record
 from palermo.identification.catalogues import CatalogueError, read_catalogue_files
-from palermo.identification.models import CatalogueVersion
+from palermo.identification.models import CatalogueVersion, Screening
 from palermo.identification.rules import Evaluation, EvaluationInputError, evaluate, parse_input
-from palermo.identification.selectors import catalogue_get
+from palermo.identification.selectors import catalogue_get, screening_catalogue
+from palermo.people.models import Person
+from palermo.permissions import Actor, Capability, require
 
 
 @dataclass(frozen=True)
@@ -61,3 +67,107 @@ def screening_evaluate(*, data: Mapping[str, Any], catalogue_id: str | None = No
             {"catalogue": [f"No catalogue {wanted!r}. See `palermo screen catalogues` for the ids."]}
         )
     return evaluate(catalogue, parse_input(catalogue, data))
+
+
+# --- Screenings -------------------------------------------------------------------------------------
+
+
+def _require_open(screening: Screening) -> None:
+    if screening.is_complete:
+        raise ValidationError(_("This screening is complete; start a new one to change the answers."))
+
+
+@transaction.atomic
+def screening_start(*, actor: Actor, catalogue_id: str, reference: str = "", age: int | None = None) -> Screening:
+    require(actor, Capability.SCREENING_CONDUCT)
+    assert actor.membership is not None
+    assert actor.user is not None
+    stored = CatalogueVersion.objects.filter(catalogue_id=catalogue_id).order_by("-version").first()
+    if stored is None:
+        raise ValidationError({"catalogue": _("No such catalogue.")})
+    catalogue = catalogue_get(catalogue_id=catalogue_id)
+    assert catalogue is not None
+    parse_input(catalogue, {"age": age})  # the same age check as evaluation
+    screening = Screening.objects.create(  # type: ignore[misc]  # encrypted JSON, typed as text
+        organisation=actor.membership.organisation,
+        created_by=actor.user,
+        catalogue=stored,
+        reference=reference.strip(),
+        responses={"age": age, "answers": {}, "notes": {}, "palermo": {}},
+    )
+    audit_record(actor=actor, action="screening.start", target=screening, detail={"catalogue": catalogue_id})
+    return screening
+
+
+@transaction.atomic
+def screening_answer(
+    *, actor: Actor, screening: Screening, dimension_id: str, answers: dict[str, str], notes: dict[str, str]
+) -> Screening:
+    """Save the answers of one topic (screen); unanswered indicators are simply not asked yet."""
+    require(actor, Capability.SCREENING_CONDUCT)
+    _require_open(screening)
+    catalogue = screening_catalogue(screening)
+    allowed = {i.id for i in catalogue.dimension(dimension_id).indicators}
+    parse_input(catalogue, {"answers": answers})
+    if not set(answers) | set(notes) <= allowed:
+        raise ValidationError(_("Answers must belong to the topic on screen."))
+    responses = dict(screening.responses)
+    kept = {k: v for k, v in responses.get("answers", {}).items() if k not in allowed}
+    responses["answers"] = {**kept, **answers}
+    kept_notes = {k: v for k, v in responses.get("notes", {}).items() if k not in allowed}
+    responses["notes"] = {**kept_notes, **{k: v.strip() for k, v in notes.items() if v.strip()}}
+    index = [d.id for d in catalogue.dimensions].index(dimension_id) + 1
+    screening.responses = responses
+    screening.step = max(screening.step, index + 1)
+    screening.save(update_fields=["responses", "step", "updated_at"])
+    audit_record(actor=actor, action="screening.answer", target=screening, detail={"dimension": dimension_id})
+    return screening
+
+
+@transaction.atomic
+def screening_complete(*, actor: Actor, screening: Screening, palermo: dict[str, list[str]]) -> Screening:
+    """Record the Palermo elements, evaluate, and keep the explained result with the screening."""
+    require(actor, Capability.SCREENING_CONDUCT)
+    _require_open(screening)
+    catalogue = screening_catalogue(screening)
+    responses = {**screening.responses, "palermo": palermo}
+    evaluation = evaluate(
+        catalogue,
+        parse_input(
+            catalogue,
+            {"age": responses.get("age"), "answers": responses.get("answers", {}), "palermo": palermo},
+        ),
+    )
+    screening.responses = responses
+    screening.result = evaluation.as_dict()
+    screening.outcome = evaluation.outcome
+    screening.completed_at = timezone.now()
+    screening.save(update_fields=["responses", "result", "outcome", "completed_at", "updated_at"])
+    audit_record(actor=actor, action="screening.complete", target=screening, detail={"outcome": evaluation.outcome})
+    return screening
+
+
+@transaction.atomic
+def screening_refer(*, actor: Actor, screening: Screening) -> Screening:
+    """Hand a completed screening over for an identification decision (the referral itself comes with
+    the chain of assistance; this records when the hand-over started, which the decision deadline counts from)."""
+    require(actor, Capability.SCREENING_CONDUCT)
+    if not screening.is_complete:
+        raise ValidationError(_("Finish the screening before referring."))
+    if screening.referred_at is None:
+        screening.referred_at = timezone.now()
+        screening.save(update_fields=["referred_at", "updated_at"])
+        audit_record(actor=actor, action="screening.refer", target=screening)
+    return screening
+
+
+@transaction.atomic
+def screening_attach_person(*, actor: Actor, screening: Screening, person: Person) -> Screening:
+    """Link a screening to a person; both must come from selectors scoped to the actor."""
+    require(actor, Capability.SCREENING_CONDUCT)
+    if person.organisation_id != screening.organisation_id:
+        raise ValidationError(_("The person and the screening belong to different organisations."))
+    screening.person = person
+    screening.save(update_fields=["person", "updated_at"])
+    audit_record(actor=actor, action="screening.attach", target=screening, detail={"person": person.pk})
+    return screening

@@ -1,0 +1,212 @@
+"""Screening pages: a guided, phone-friendly walk through one topic at a time, then the explained result."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
+
+from palermo.identification import selectors, services
+from palermo.identification.forms import (
+    PALERMO_LABELS,
+    AttachPersonForm,
+    PalermoElementsForm,
+    ScreeningStartForm,
+    ScreeningTopicForm,
+)
+from palermo.identification.models import Screening
+from palermo.people.selectors import person_get_for, person_queryset_for
+from palermo.permissions import Actor, Capability, can
+from palermo.web.decorators import page
+
+NEXT_STEPS = {
+    "indicated": gettext_lazy(
+        "Refer the person now for a reasonable-grounds decision. Check first that they are safe where they "
+        "are, and tell them what happens next and what help they can get."
+    ),
+    "possible": gettext_lazy(
+        "Talk the situation over with a case worker or a specialised organisation, ask again about the "
+        "answers you did not know, and consider a referral."
+    ),
+    "not_indicated": gettext_lazy(
+        "These answers do not call for a referral. If you are still worried, write down why and screen "
+        "again when you learn more."
+    ),
+}
+
+
+@page()
+def screening_list(request: HttpRequest, actor: Actor) -> HttpResponse:
+    screenings = Paginator(selectors.screening_list_for(actor=actor), 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "identification/screening_list.html",
+        {"page_obj": screenings, "can_screen": can(actor, Capability.SCREENING_CONDUCT)},
+    )
+
+
+@sensitive_post_parameters()
+@page(Capability.SCREENING_CONDUCT)
+def screening_start(request: HttpRequest, actor: Actor) -> HttpResponse:
+    catalogues = selectors.catalogue_list()
+    form = ScreeningStartForm(request.POST or None, catalogues=catalogues)
+    if request.method == "POST" and form.is_valid():
+        screening = services.screening_start(
+            actor=actor,
+            catalogue_id=form.cleaned_data["catalogue"],
+            reference=form.cleaned_data["reference"],
+            age=form.cleaned_data["age"],
+        )
+        return redirect("identification:topic", screening_id=screening.pk, step=1)
+    return render(
+        request,
+        "identification/screening_start.html",
+        {"form": form, "catalogues": catalogues},
+        status=400 if form.errors else 200,
+    )
+
+
+def _open_screening(actor: Actor, screening_id: int) -> Screening:
+    return selectors.screening_get_for(actor=actor, screening_id=screening_id)
+
+
+@sensitive_post_parameters()
+@page(Capability.SCREENING_CONDUCT)
+def screening_topic(request: HttpRequest, actor: Actor, screening_id: int, step: int) -> HttpResponse:
+    screening = _open_screening(actor, screening_id)
+    if screening.is_complete:
+        return redirect("identification:detail", screening_id=screening.pk)
+    catalogue = selectors.screening_catalogue(screening)
+    total = len(catalogue.dimensions)
+    if not 1 <= step <= total:
+        raise Http404
+    dimension = catalogue.dimensions[step - 1]
+    responses = screening.responses
+    form = ScreeningTopicForm(
+        request.POST or None,
+        dimension=dimension,
+        initial_answers=responses.get("answers", {}),
+        initial_notes=responses.get("notes", {}),
+    )
+    if request.method == "POST" and form.is_valid():
+        services.screening_answer(
+            actor=actor, screening=screening, dimension_id=dimension.id, answers=form.answers(), notes=form.notes()
+        )
+        if "pause" in request.POST:
+            messages.success(request, _("Saved. You can go on with this screening later from the list."))
+            return redirect("identification:list")
+        if "back" in request.POST and step > 1:
+            return redirect("identification:topic", screening_id=screening.pk, step=step - 1)
+        if step == total:
+            return redirect("identification:elements", screening_id=screening.pk)
+        return redirect("identification:topic", screening_id=screening.pk, step=step + 1)
+    context = {
+        "screening": screening,
+        "catalogue": catalogue,
+        "dimension": dimension,
+        "form": form,
+        "step": step,
+        "total": total + 1,
+    }
+    return render(request, "identification/screening_topic.html", context, status=400 if form.errors else 200)
+
+
+@page(Capability.SCREENING_CONDUCT)
+def screening_elements(request: HttpRequest, actor: Actor, screening_id: int) -> HttpResponse:
+    screening = _open_screening(actor, screening_id)
+    if screening.is_complete:
+        return redirect("identification:detail", screening_id=screening.pk)
+    catalogue = selectors.screening_catalogue(screening)
+    form = PalermoElementsForm(request.POST or None, initial=screening.responses.get("palermo", {}))
+    if request.method == "POST" and form.is_valid():
+        if "back" in request.POST:
+            return redirect("identification:topic", screening_id=screening.pk, step=len(catalogue.dimensions))
+        services.screening_complete(
+            actor=actor, screening=screening, palermo={k: v for k, v in form.cleaned_data.items() if v}
+        )
+        return redirect("identification:detail", screening_id=screening.pk)
+    total = len(catalogue.dimensions) + 1
+    context = {"screening": screening, "form": form, "step": total, "total": total, "child": _is_child(screening)}
+    return render(request, "identification/screening_elements.html", context)
+
+
+def _is_child(screening: Screening) -> bool:
+    age = screening.responses.get("age")
+    return age is not None and age < 18
+
+
+@page()
+def screening_detail(request: HttpRequest, actor: Actor, screening_id: int) -> HttpResponse:
+    screening = _open_screening(actor, screening_id)
+    catalogue = selectors.screening_catalogue(screening)
+    if not screening.is_complete:
+        return render(request, "identification/screening_resume.html", {"screening": screening, "catalogue": catalogue})
+    result = screening.result or {}
+    notes = screening.responses.get("notes", {})
+    dimensions = [
+        {
+            "title": d.title.get(),
+            "result": result["dimensions"][d.id],
+            "signs": [
+                (i.text.get(), i.strength, notes.get(i.id, ""))
+                for i in d.indicators
+                if i.id in result["dimensions"][d.id]["indicators"]
+            ],
+            "bar": min(100, 25 * len(result["dimensions"][d.id]["indicators"])),
+        }
+        for d in catalogue.dimensions
+    ]
+    unknown = [catalogue.indicators[i].text.get() for i in result.get("unknown", [])]
+    palermo = screening.responses.get("palermo", {})
+    elements = [
+        (PALERMO_LABELS[k], [PALERMO_LABELS[v] for v in palermo.get(k, [])]) for k in ("act", "means", "purpose")
+    ]
+    people = person_queryset_for(actor) if can(actor, Capability.SCREENING_CONDUCT) else None
+    context = {
+        "screening": screening,
+        "catalogue": catalogue,
+        "result": result,
+        "dimensions": dimensions,
+        "unknown": unknown,
+        "elements": elements,
+        "next_step": NEXT_STEPS[screening.outcome],
+        "age": screening.responses.get("age"),
+        "can_act": can(actor, Capability.SCREENING_CONDUCT),
+        "people": people[:200] if people is not None else None,
+    }
+    return render(request, "identification/screening_detail.html", context)
+
+
+@require_POST
+@page(Capability.SCREENING_CONDUCT)
+def screening_refer(request: HttpRequest, actor: Actor, screening_id: int) -> HttpResponse:
+    screening = _open_screening(actor, screening_id)
+    try:
+        services.screening_refer(actor=actor, screening=screening)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Referred for an identification decision."))
+    return redirect("identification:detail", screening_id=screening.pk)
+
+
+@require_POST
+@page(Capability.SCREENING_CONDUCT)
+def screening_attach(request: HttpRequest, actor: Actor, screening_id: int) -> HttpResponse:
+    screening = _open_screening(actor, screening_id)
+    form = AttachPersonForm(request.POST)
+    choices = [(str(p.pk), str(p.pk)) for p in person_queryset_for(actor)]
+    form.fields["person"].choices = choices  # type: ignore[attr-defined]
+    if form.is_valid():
+        person = person_get_for(actor=actor, person_id=form.cleaned_data["person"])
+        services.screening_attach_person(actor=actor, screening=screening, person=person)
+        messages.success(request, _("The screening is now part of this person's record."))
+    else:
+        messages.error(request, _("Choose one of the people you can see."))
+    return redirect("identification:detail", screening_id=screening.pk)
