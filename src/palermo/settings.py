@@ -188,6 +188,14 @@ AXES_VERBOSE = False
 OTP_TOTP_ISSUER = "Palermo"
 OTP_TOTP_THROTTLE_FACTOR = 1
 
+# --- Identification ---------------------------------------------------------------------------
+PALERMO_REASONABLE_GROUNDS_WORKING_DAYS = env.int("PALERMO_REASONABLE_GROUNDS_WORKING_DAYS", default=5)
+PALERMO_RECOVERY_PERIOD_DAYS = env.int("PALERMO_RECOVERY_PERIOD_DAYS", default=30)
+if PALERMO_RECOVERY_PERIOD_DAYS < 30:
+    raise ImproperlyConfigured(
+        "PALERMO_RECOVERY_PERIOD_DAYS cannot be under 30 (Council of Europe Convention, Art. 13)."
+    )
+
 # --- Internationalisation -----------------------------------------------------------------------
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French"))]

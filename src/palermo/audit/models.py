@@ -38,6 +38,13 @@ ACTION_LABELS = {
     "audit.export": _("Exported the audit trail"),
     "encryption.rotate": _("Re-encrypted records with a new key"),
     "bench.seed": _("Created benchmark data"),
+    "screening.start": _("Started a screening"),
+    "screening.answer": _("Answered screening questions"),
+    "screening.complete": _("Completed a screening"),
+    "screening.view": _("Opened a screening"),
+    "screening.refer": _("Referred a screening for identification"),
+    "screening.attach": _("Attached a screening to a person"),
+    "decision.record": _("Recorded an identification decision"),
 }
 CHANNEL_LABELS = {"web": _("Web"), "api": _("API"), "cli": _("Command line"), "system": _("System")}
 

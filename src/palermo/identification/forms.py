@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from palermo.identification.catalogues import Catalogue, Dimension
+from palermo.identification.models import RESULTS_BY_STAGE
 from palermo.identification.rules import MAX_AGE, PALERMO_ELEMENTS
 
 ANSWER_CHOICES = [("yes", _("Yes")), ("no", _("No")), ("unknown", _("Don't know"))]
@@ -126,3 +127,27 @@ class PalermoElementsForm(forms.Form):
 
 class AttachPersonForm(forms.Form):
     person = forms.ChoiceField(label=_("Person"))
+
+
+class DecisionForm(forms.Form):
+    result = forms.ChoiceField(label=_("Decision"), widget=forms.RadioSelect)
+    decided_on = forms.DateField(label=_("Date of the decision"), widget=forms.DateInput(attrs={"type": "date"}))
+    reasoning = forms.CharField(
+        label=_("Reasoning"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=20000,
+        help_text=_("What the decision rests on, in words the person and a reviewer can follow."),
+    )
+    information = forms.CharField(
+        label=_("Other information it rests on"),
+        required=False,
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Interviews, documents, reports from other organisations."),
+    )
+
+    def __init__(self, *args: Any, stage: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.stage = stage
+        choices = [(r.value, r.label) for r in RESULTS_BY_STAGE[stage]]  # type: ignore[index]
+        self.fields["result"].choices = choices  # type: ignore[attr-defined]

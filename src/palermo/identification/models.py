@@ -68,3 +68,45 @@ class Screening(models.Model):
     @property
     def is_complete(self) -> bool:
         return self.completed_at is not None
+
+
+class DecisionStage(models.TextChoices):
+    REASONABLE_GROUNDS = "reasonable_grounds", _("Reasonable grounds")
+    CONCLUSIVE = "conclusive", _("Conclusive decision on victim status")
+
+
+class DecisionResult(models.TextChoices):
+    POSITIVE = "positive", _("Positive: reasonable grounds to believe the person is a victim")
+    NEGATIVE = "negative", _("Negative: no reasonable grounds")
+    IDENTIFIED_VICTIM = "identified_victim", _("Identified victim of trafficking")
+    NOT_A_VICTIM = "not_a_victim", _("Not a victim of trafficking")
+
+
+RESULTS_BY_STAGE = {
+    DecisionStage.REASONABLE_GROUNDS: (DecisionResult.POSITIVE, DecisionResult.NEGATIVE),
+    DecisionStage.CONCLUSIVE: (DecisionResult.IDENTIFIED_VICTIM, DecisionResult.NOT_A_VICTIM),
+}
+
+
+class IdentificationDecision(models.Model):
+    """A decision maker's decision on one referred screening. Never edited: a reconsideration is a new
+    decision that supersedes the earlier one, so the whole history stays."""
+
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="+")
+    screening = models.ForeignKey(Screening, on_delete=models.PROTECT, related_name="decisions")
+    stage = models.CharField(_("stage"), max_length=24, choices=DecisionStage.choices)
+    result = models.CharField(_("decision"), max_length=24, choices=DecisionResult.choices)
+    decided_on = models.DateField(_("decided on"))
+    reasoning = EncryptedTextField(_("reasoning"))
+    information = EncryptedTextField(_("other information it rests on"), blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    supersedes = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.stage} {self.result} ({self.decided_on})"

@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+import datetime
+from dataclasses import dataclass
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from palermo.audit.services import audit_record
 from palermo.identification.catalogues import Catalogue, parse_catalogue
-from palermo.identification.models import CatalogueVersion, Screening
-from palermo.permissions import Actor, personal_record_scope
+from palermo.identification.deadlines import reasonable_grounds_due, recovery_period_end
+from palermo.identification.models import (
+    CatalogueVersion,
+    DecisionResult,
+    DecisionStage,
+    IdentificationDecision,
+    Screening,
+)
+from palermo.permissions import Actor, Capability, personal_record_scope, require
 
 # Parsed catalogues by (id, version, digest): a stored version never changes, so this never goes stale.
 _parsed: dict[tuple[str, int, str], Catalogue] = {}
@@ -72,3 +83,63 @@ def screening_get_for(*, actor: Actor, screening_id: int | str) -> Screening:
         raise Http404 from None
     audit_record(actor=actor, action="screening.view", target=screening)
     return screening
+
+
+# --- Identification decisions and their deadlines ---------------------------------------------------
+
+
+def current_decision(*, screening: Screening, stage: str) -> IdentificationDecision | None:
+    """The decision of a stage that no later decision has superseded."""
+    return (
+        IdentificationDecision.objects.filter(screening=screening, stage=stage, superseded_by__isnull=True)
+        .order_by("-created_at", "-id")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class IdentificationStatus:
+    screening: Screening
+    grounds: IdentificationDecision | None
+    conclusive: IdentificationDecision | None
+    grounds_due: datetime.date | None
+    recovery_ends: datetime.date | None
+
+    @property
+    def grounds_overdue(self) -> bool:
+        return self.grounds is None and self.grounds_due is not None and self.grounds_due < timezone.localdate()
+
+    @property
+    def in_recovery_period(self) -> bool:
+        return self.recovery_ends is not None and self.recovery_ends >= timezone.localdate()
+
+
+def identification_status(screening: Screening) -> IdentificationStatus:
+    grounds = current_decision(screening=screening, stage=DecisionStage.REASONABLE_GROUNDS)
+    conclusive = current_decision(screening=screening, stage=DecisionStage.CONCLUSIVE)
+    country = screening.organisation.country
+    due = reasonable_grounds_due(timezone.localdate(screening.referred_at), country) if screening.referred_at else None
+    ends = (
+        recovery_period_end(grounds.decided_on)
+        if grounds is not None and grounds.result == DecisionResult.POSITIVE
+        else None
+    )
+    return IdentificationStatus(screening, grounds, conclusive, due, ends)
+
+
+def identification_queue_for(*, actor: Actor) -> list[IdentificationStatus]:
+    """Referred screenings of the actor's organisation still waiting for a decision, soonest due first."""
+    require(actor, Capability.DECISION_RECORD)
+    referred = (
+        screening_queryset_for(actor)
+        .filter(referred_at__isnull=False)
+        .select_related("organisation")
+        .prefetch_related("decisions")
+    )
+    statuses = [identification_status(s) for s in referred]
+    waiting = [s for s in statuses if s.grounds is None or (s.in_recovery_period and s.conclusive is None)]
+    return sorted(waiting, key=lambda s: s.grounds_due or datetime.date.max)
+
+
+def decision_history(*, screening: Screening) -> list[IdentificationDecision]:
+    return list(screening.decisions.select_related("decided_by").order_by("created_at", "id"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -13,9 +14,16 @@ from django.utils.translation import gettext as _
 
 from palermo.audit.services import audit_record
 from palermo.identification.catalogues import CatalogueError, read_catalogue_files
-from palermo.identification.models import CatalogueVersion, Screening
+from palermo.identification.models import (
+    RESULTS_BY_STAGE,
+    CatalogueVersion,
+    DecisionResult,
+    DecisionStage,
+    IdentificationDecision,
+    Screening,
+)
 from palermo.identification.rules import Evaluation, EvaluationInputError, evaluate, parse_input
-from palermo.identification.selectors import catalogue_get, screening_catalogue
+from palermo.identification.selectors import catalogue_get, current_decision, screening_catalogue
 from palermo.people.models import Person
 from palermo.permissions import Actor, Capability, require
 
@@ -171,3 +179,62 @@ def screening_attach_person(*, actor: Actor, screening: Screening, person: Perso
     screening.save(update_fields=["person", "updated_at"])
     audit_record(actor=actor, action="screening.attach", target=screening, detail={"person": person.pk})
     return screening
+
+
+# --- Identification decisions --------------------------------------------------------------------
+
+
+@transaction.atomic
+def decision_record(
+    *,
+    actor: Actor,
+    screening: Screening,
+    stage: str,
+    result: str,
+    decided_on: datetime.date,
+    reasoning: str,
+    information: str = "",
+) -> IdentificationDecision:
+    """Record a reasonable-grounds or conclusive decision; a second one of a stage reconsiders the first.
+
+    `screening` must come from a selector scoped to the actor.
+    """
+    require(actor, Capability.DECISION_RECORD)
+    assert actor.user is not None
+    screening = Screening.objects.select_for_update().get(pk=screening.pk)
+    problems: dict[str, list[str]] = {}
+    if screening.referred_at is None:
+        problems["screening"] = [_("Only a referred screening can be decided on.")]
+    if result not in RESULTS_BY_STAGE.get(stage, ()):  # type: ignore[call-overload]
+        problems["result"] = [_("That decision does not belong to this stage.")]
+    if decided_on > timezone.localdate():
+        problems["decided_on"] = [_("A decision cannot be dated in the future.")]
+    elif screening.referred_at and decided_on < timezone.localdate(screening.referred_at):
+        problems["decided_on"] = [_("A decision cannot be dated before the referral.")]
+    if not reasoning.strip():
+        problems["reasoning"] = [_("Write down the reasons: the person and any review rely on them.")]
+    current = current_decision(screening=screening, stage=stage)
+    if stage == DecisionStage.CONCLUSIVE:
+        grounds = current_decision(screening=screening, stage=DecisionStage.REASONABLE_GROUNDS)
+        if grounds is None or grounds.result != DecisionResult.POSITIVE:
+            problems["stage"] = [_("A conclusive decision follows a positive reasonable-grounds decision.")]
+    if problems:
+        raise ValidationError(problems)
+    decision = IdentificationDecision.objects.create(
+        organisation=screening.organisation,
+        screening=screening,
+        stage=stage,
+        result=result,
+        decided_on=decided_on,
+        reasoning=reasoning.strip(),
+        information=information.strip(),
+        decided_by=actor.user,
+        supersedes=current,
+    )
+    audit_record(
+        actor=actor,
+        action="decision.record",
+        target=decision,
+        detail={"screening": screening.pk, "stage": stage, "result": result, "reconsidered": current is not None},
+    )
+    return decision

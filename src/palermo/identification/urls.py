@@ -12,3 +12,4 @@ urlpatterns = [
     path("<int:screening_id>/refer/", views.screening_refer, name="refer"),
     path("<int:screening_id>/person/", views.screening_attach, name="attach"),
 ]
+urlpatterns += [path("<int:screening_id>/decisions/", views.screening_decisions, name="decisions")]

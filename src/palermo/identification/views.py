@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -16,11 +16,12 @@ from palermo.identification import selectors, services
 from palermo.identification.forms import (
     PALERMO_LABELS,
     AttachPersonForm,
+    DecisionForm,
     PalermoElementsForm,
     ScreeningStartForm,
     ScreeningTopicForm,
 )
-from palermo.identification.models import Screening
+from palermo.identification.models import DecisionResult, DecisionStage, Screening
 from palermo.people.selectors import person_get_for, person_queryset_for
 from palermo.permissions import Actor, Capability, can
 from palermo.web.decorators import page
@@ -178,6 +179,7 @@ def screening_detail(request: HttpRequest, actor: Actor, screening_id: int) -> H
         "next_step": NEXT_STEPS[screening.outcome],
         "age": screening.responses.get("age"),
         "can_act": can(actor, Capability.SCREENING_CONDUCT),
+        "status": selectors.identification_status(screening) if screening.referred_at else None,
         "people": people[:200] if people is not None else None,
     }
     return render(request, "identification/screening_detail.html", context)
@@ -210,3 +212,43 @@ def screening_attach(request: HttpRequest, actor: Actor, screening_id: int) -> H
     else:
         messages.error(request, _("Choose one of the people you can see."))
     return redirect("identification:detail", screening_id=screening.pk)
+
+
+@sensitive_post_parameters()
+@page()
+def screening_decisions(request: HttpRequest, actor: Actor, screening_id: int) -> HttpResponse:
+    """The identification of one referred screening: deadlines, the decisions so far, and the forms."""
+    screening = _open_screening(actor, screening_id)
+    may_decide = can(actor, Capability.DECISION_RECORD)
+    forms = {
+        stage: DecisionForm(request.POST if request.POST.get("stage") == stage else None, stage=stage, prefix=stage)
+        for stage in (DecisionStage.REASONABLE_GROUNDS, DecisionStage.CONCLUSIVE)
+    }
+    if request.method == "POST":
+        if not may_decide:
+            raise PermissionDenied(Capability.DECISION_RECORD.value)
+        stage = request.POST.get("stage", "")
+        form = forms.get(stage)  # type: ignore[call-overload]
+        if form is None:
+            raise Http404
+        if form.is_valid():
+            try:
+                services.decision_record(actor=actor, screening=screening, stage=stage, **form.cleaned_data)
+            except ValidationError as error:
+                for field, errors in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                messages.success(request, _("The decision is recorded."))
+                return redirect("identification:decisions", screening_id=screening.pk)
+    status = selectors.identification_status(screening)
+    context = {
+        "screening": screening,
+        "status": status,
+        "history": selectors.decision_history(screening=screening),
+        "grounds_form": forms[DecisionStage.REASONABLE_GROUNDS],
+        "conclusive_form": forms[DecisionStage.CONCLUSIVE],
+        "may_decide": may_decide,
+        "can_conclude": status.grounds is not None and status.grounds.result == DecisionResult.POSITIVE,
+    }
+    failed = any(f.errors for f in forms.values())
+    return render(request, "identification/decisions.html", context, status=400 if failed else 200)

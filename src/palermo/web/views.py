@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from palermo.audit.selectors import audit_entries_for
+from palermo.identification.selectors import identification_queue_for
 from palermo.organisations.models import Role
 from palermo.organisations.selectors import member_list_for, organisation_directory
 from palermo.people.selectors import person_queryset_for
@@ -24,6 +25,8 @@ def home(request: HttpRequest, actor: Actor) -> HttpResponse:
         context["organisation_count"] = organisation_directory(actor=actor).count()
     if can(actor, Capability.MEMBERS_MANAGE):
         context["member_count"] = member_list_for(actor=actor).filter(is_active=True).count()
+    if can(actor, Capability.DECISION_RECORD):
+        context["identification_queue"] = identification_queue_for(actor=actor)
     if can(actor, Capability.AUDIT_VIEW):
         context["recent_audit"] = list(audit_entries_for(actor=actor)[:5])
     context["is_first_responder"] = actor.role == Role.FIRST_RESPONDER
