@@ -20,5 +20,17 @@ urlpatterns = [
     path("people/<int:person_id>", people_api.PersonDetailApi.as_view(), name="api-person"),
     path("catalogues", identification_api.CatalogueListApi.as_view(), name="api-catalogues"),
     path("screenings/evaluate", identification_api.ScreeningEvaluateApi.as_view(), name="api-screening-evaluate"),
+    path("screenings", identification_api.ScreeningListApi.as_view(), name="api-screenings"),
+    path("screenings/<int:screening_id>", identification_api.ScreeningDetailApi.as_view(), name="api-screening"),
+    path(
+        "screenings/<int:screening_id>/refer",
+        identification_api.ScreeningReferApi.as_view(),
+        name="api-screening-refer",
+    ),
+    path(
+        "screenings/<int:screening_id>/decisions",
+        identification_api.DecisionListApi.as_view(),
+        name="api-screening-decisions",
+    ),
     re_path(r"^.*$", errors.not_found),
 ]
