@@ -14,6 +14,8 @@ from django.db import transaction
 
 from palermo.accounts.models import User
 from palermo.accounts.services import membership_add, user_create
+from palermo.identification.models import Screening
+from palermo.identification.services import screening_answer, screening_complete, screening_refer, screening_start
 from palermo.organisations.models import Membership, Organisation, OrganisationType, Role
 from palermo.organisations.services import organisation_create
 from palermo.people.models import Person
@@ -72,6 +74,7 @@ class Command(BaseCommand):
                     if not Membership.objects.filter(user=user, organisation=organisation, role=role).exists():
                         membership_add(actor=operator, user=user, organisation=organisation, role=role)
             self._people(organisations["Safe Harbour Valmora"])
+            self._screenings(organisations["Valmora Social Services"])
         self._print_logins()
 
     def _people(self, organisation: Organisation) -> None:
@@ -83,6 +86,31 @@ class Command(BaseCommand):
         actor = Actor(user=membership.user, membership=membership, channel=Channel.CLI)
         for given, family, born in PEOPLE:
             person_create(actor=actor, given_names=given, family_name=family, date_of_birth=born)
+
+    def _screenings(self, organisation: Organisation) -> None:
+        """A referred screening, so that the decision maker has something waiting on the first visit."""
+        if Screening.objects.filter(organisation=organisation).exists():
+            return
+        membership = Membership.objects.get(
+            user__email="caseworker@valmora.test", organisation=organisation, role=Role.CASE_WORKER
+        )
+        actor = Actor(user=membership.user, membership=membership, channel=Channel.CLI)
+        screening = screening_start(
+            actor=actor, catalogue_id="ilo-2009-adult-labour", reference="Greenhouse, east road (fictional)", age=29
+        )
+        answers = {
+            "deceptive_recruitment": {"dr.nature_of_job": "yes", "dr.wages": "yes"},
+            "exploitative_conditions": {"ec.excessive_hours": "yes", "ec.low_or_no_salary": "yes"},
+            "coercion_at_destination": {"cd.documents": "yes", "cd.threats": "yes", "cd.debt_bondage": "unknown"},
+        }
+        for dimension_id, given in answers.items():
+            screening_answer(actor=actor, screening=screening, dimension_id=dimension_id, answers=given, notes={})
+        screening_complete(
+            actor=actor,
+            screening=screening,
+            palermo={"act": ["recruitment"], "means": ["deception"], "purpose": ["forced_labour_or_services"]},
+        )
+        screening_refer(actor=actor, screening=screening)
 
     def _print_logins(self) -> None:
         self.stdout.write("\nPalermo demo: a fictional municipality (Valmora). Sign in at http://127.0.0.1:8000/")
