@@ -109,9 +109,18 @@ def screening_start(*, actor: Actor, catalogue_id: str, reference: str = "", age
 
 @transaction.atomic
 def screening_answer(
-    *, actor: Actor, screening: Screening, dimension_id: str, answers: dict[str, str], notes: dict[str, str]
+    *,
+    actor: Actor,
+    screening: Screening,
+    dimension_id: str,
+    answers: dict[str, str],
+    notes: dict[str, str],
+    advance: bool = True,
 ) -> Screening:
-    """Save the answers of one topic (screen); unanswered indicators are simply not asked yet."""
+    """Save the answers of one topic (screen); unanswered indicators are simply not asked yet.
+
+    With advance=False (pause, back) the screening resumes on this topic, not the next.
+    """
     require(actor, Capability.SCREENING_CONDUCT)
     _require_open(screening)
     catalogue = screening_catalogue(screening)
@@ -126,7 +135,7 @@ def screening_answer(
     responses["notes"] = {**kept_notes, **{k: v.strip() for k, v in notes.items() if v.strip()}}
     index = [d.id for d in catalogue.dimensions].index(dimension_id) + 1
     screening.responses = responses
-    screening.step = max(screening.step, index + 1)
+    screening.step = max(screening.step, index + 1 if advance else index)
     screening.save(update_fields=["responses", "step", "updated_at"])
     audit_record(actor=actor, action="screening.answer", target=screening, detail={"dimension": dimension_id})
     return screening

@@ -97,7 +97,12 @@ def screening_topic(request: HttpRequest, actor: Actor, screening_id: int, step:
     )
     if request.method == "POST" and form.is_valid():
         services.screening_answer(
-            actor=actor, screening=screening, dimension_id=dimension.id, answers=form.answers(), notes=form.notes()
+            actor=actor,
+            screening=screening,
+            dimension_id=dimension.id,
+            answers=form.answers(),
+            notes=form.notes(),
+            advance="pause" not in request.POST and "back" not in request.POST,
         )
         if "pause" in request.POST:
             messages.success(request, _("Saved. You can go on with this screening later from the list."))
