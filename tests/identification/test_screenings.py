@@ -160,3 +160,17 @@ def test_a_completed_screening_cannot_be_changed(responder):
     assert again.headers["Location"] == f"/screenings/{screening.pk}/"
     screening.refresh_from_db()
     assert screening.responses["answers"] == {}
+
+
+@pytest.mark.django_db
+def test_the_result_is_explained_in_the_readers_language(org_a, member, responder):
+    client = signed_in_client(responder)
+    client.post("/screenings/new/", {"catalogue": "municipal-general"})
+    screening = Screening.objects.get()
+    client.post(f"/screenings/{screening.pk}/topic/1/", {"answer_0": "yes", "next": "1"})
+    client.post(f"/screenings/{screening.pk}/elements/", {"finish": "1"})
+    reader = signed_in_client(member(Role.CASE_WORKER, org_a))
+    reader.cookies["palermo_language"] = "fr"
+    page = reader.get(f"/screenings/{screening.pk}/").content.decode()
+    assert "La traite est possible" in page
+    assert "Trafficking is possible" not in page

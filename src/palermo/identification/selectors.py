@@ -20,6 +20,7 @@ from palermo.identification.models import (
     IdentificationDecision,
     Screening,
 )
+from palermo.identification.rules import Evaluation, evaluate, parse_input
 from palermo.permissions import Actor, Capability, personal_record_scope, require
 
 # Parsed catalogues by (id, version, digest): a stored version never changes, so this never goes stale.
@@ -60,6 +61,21 @@ def catalogue_get(*, catalogue_id: str, version: int | None = None) -> Catalogue
 def screening_catalogue(screening: Screening) -> Catalogue:
     stored = screening.catalogue
     return _catalogue_of(stored.pk, (stored.catalogue_id, stored.version, stored.digest))
+
+
+def screening_evaluation(screening: Screening) -> Evaluation:
+    """The result of a screening, worked out again from its answers in the active language.
+
+    The catalogue version is the one the screening used, so the outcome is the stored one.
+    """
+    responses = screening.responses
+    catalogue = screening_catalogue(screening)
+    data = {
+        "age": responses.get("age"),
+        "answers": responses.get("answers", {}),
+        "palermo": responses.get("palermo", {}),
+    }
+    return evaluate(catalogue, parse_input(catalogue, data))
 
 
 def screening_queryset_for(actor: Actor) -> QuerySet[Screening]:

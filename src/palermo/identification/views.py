@@ -153,7 +153,7 @@ def screening_detail(request: HttpRequest, actor: Actor, screening_id: int) -> H
     catalogue = selectors.screening_catalogue(screening)
     if not screening.is_complete:
         return render(request, "identification/screening_resume.html", {"screening": screening, "catalogue": catalogue})
-    result = screening.result or {}
+    result = selectors.screening_evaluation(screening).as_dict()
     notes = screening.responses.get("notes", {})
     dimensions = [
         {
