@@ -7,9 +7,11 @@ import hmac
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models, transaction
+from django.http import Http404
 from django.utils import timezone
 
 from palermo.audit.models import AuditChainHead, AuditEntry
@@ -17,6 +19,7 @@ from palermo.encryption.keyring import hmac_key
 from palermo.permissions import Actor
 
 GENESIS = "0" * 64
+M = TypeVar("M", bound=models.Model)
 
 
 def chain_for(organisation_id: int | None) -> str:
@@ -82,6 +85,19 @@ def audit_record(
         head.hash = entry.hash
         head.save(update_fields=["sequence", "hash"])
     return entry
+
+
+def audited_get(*, actor: Actor, queryset: models.QuerySet[M], object_id: int | str, action: str) -> M:
+    """One record from a queryset already scoped to the actor, with its read audited.
+
+    Missing and out of scope both answer 404, so nobody learns that a record exists.
+    """
+    try:
+        found = queryset.get(pk=int(object_id))
+    except (ObjectDoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    audit_record(actor=actor, action=action, target=found)
+    return found
 
 
 @dataclass(frozen=True)

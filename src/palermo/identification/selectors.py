@@ -7,10 +7,9 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import Http404
 from django.utils import timezone
 
-from palermo.audit.services import audit_record
+from palermo.audit.services import audited_get
 from palermo.identification.catalogues import Catalogue, parse_catalogue
 from palermo.identification.deadlines import reasonable_grounds_due, recovery_period_end
 from palermo.identification.models import (
@@ -93,12 +92,9 @@ def screening_list_for(*, actor: Actor) -> QuerySet[Screening]:
 
 def screening_get_for(*, actor: Actor, screening_id: int | str) -> Screening:
     """One screening the actor may see; 404 alike for missing and out of scope. Audited."""
-    try:
-        screening = screening_queryset_for(actor).get(pk=int(screening_id))
-    except (Screening.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
-    audit_record(actor=actor, action="screening.view", target=screening)
-    return screening
+    return audited_get(
+        actor=actor, queryset=screening_queryset_for(actor), object_id=screening_id, action="screening.view"
+    )
 
 
 # --- Identification decisions and their deadlines ---------------------------------------------------

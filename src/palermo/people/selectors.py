@@ -7,9 +7,8 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import Http404
 
-from palermo.audit.services import audit_record
+from palermo.audit.services import audit_record, audited_get
 from palermo.people.models import Person
 from palermo.people.services import person_name_index
 from palermo.permissions import Actor, personal_record_scope
@@ -39,12 +38,7 @@ def person_list_audited(*, actor: Actor, people: list[Person]) -> list[Person]:
 
 def person_get_for(*, actor: Actor, person_id: int | str) -> Person:
     """One person the actor may see; 404 alike for missing and for out of scope."""
-    try:
-        person = person_queryset_for(actor).get(pk=int(person_id))
-    except (Person.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
-    audit_record(actor=actor, action="person.view", target=person)
-    return person
+    return audited_get(actor=actor, queryset=person_queryset_for(actor), object_id=person_id, action="person.view")
 
 
 def person_find_by_name(*, actor: Actor, full_name: str) -> QuerySet[Person]:
