@@ -114,6 +114,35 @@ def _api_person_create(identity: Identity, rng: random.Random) -> Request:
     return Request("POST", "/api/v1/people", headers, json.dumps(body).encode())
 
 
+LABOUR_IDS = {
+    "deceptive_recruitment": ("dr.nature_of_job", "dr.wages", "dr.conditions", "dr.contract"),
+    "exploitative_conditions": ("ec.excessive_hours", "ec.low_or_no_salary", "ec.hazardous_work"),
+    "coercion_at_destination": ("cd.documents", "cd.debt_bondage", "cd.isolation", "cd.threats"),
+}
+
+
+def _screening_body(rng: random.Random) -> dict[str, object]:
+    answers = {i: rng.choice(("yes", "no", "unknown")) for ids in LABOUR_IDS.values() for i in ids}
+    return {
+        "catalogue": "ilo-2009-adult-labour",
+        "age": rng.choice((None, 16, 24, 37, 52)),
+        "answers": answers,
+        "palermo": {"act": ["recruitment"], "purpose": ["forced_labour_or_services"]},
+    }
+
+
+def _api_post(path: str) -> Callable[[Identity, random.Random], Request]:
+    def build(identity: Identity, rng: random.Random) -> Request:
+        headers = {
+            "Authorization": f"Bearer {identity.token}",
+            "Accept": "application/json",
+            "Content-Type": "application/json",
+        }
+        return Request("POST", path, headers, json.dumps(_screening_body(rng)).encode())
+
+    return build
+
+
 ENDPOINTS = [
     Endpoint("page /", _page(lambda i, r: "/")),
     Endpoint("page /people/", _page(lambda i, r: "/people/")),
@@ -123,6 +152,8 @@ ENDPOINTS = [
     Endpoint("GET /api/v1/people", _api(lambda i, r: "/api/v1/people")),
     Endpoint("GET /api/v1/people/<id>", _api(lambda i, r: f"/api/v1/people/{r.choice(i.person_ids)}")),
     Endpoint("POST /api/v1/people", _api_person_create),
+    Endpoint("POST /api/v1/screenings/evaluate", _api_post("/api/v1/screenings/evaluate")),
+    Endpoint("POST /api/v1/screenings", _api_post("/api/v1/screenings")),
 ]
 
 # --- Load generator -----------------------------------------------------------------------------------
