@@ -30,6 +30,7 @@ class Channel(StrEnum):
 class Capability(StrEnum):
     PERSON_CREATE = "person.create"
     SCREENING_CONDUCT = "screening.conduct"
+    TIPS_TRIAGE = "tips.triage"
     PERSON_VIEW_OWN = "person.view_own"
     PERSON_VIEW_ORGANISATION = "person.view_organisation"
     PERSON_CHANGE = "person.change"
@@ -54,6 +55,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
         {
             Capability.PERSON_CREATE,
             Capability.SCREENING_CONDUCT,
+            Capability.TIPS_TRIAGE,
             Capability.PERSON_VIEW_ORGANISATION,
             Capability.PERSON_CHANGE,
             Capability.DIRECTORY_VIEW,

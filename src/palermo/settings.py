@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "palermo.encryption",
     "palermo.people",
     "palermo.identification",
+    "palermo.reporting",
     "palermo.web",
     "palermo.api",
     "palermo.demo",

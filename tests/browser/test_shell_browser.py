@@ -182,7 +182,7 @@ def test_a_recovery_code_signs_in_exactly_once(page: Page) -> None:
 ROLE_DASHBOARDS = [
     # role, needs the code step, home heading, links in the main navigation
     (Role.FIRST_RESPONDER, True, "Your field work", ["Home", "People", "Screenings", "Directory"]),
-    (Role.CASE_WORKER, True, "Your organisation's people", ["Home", "People", "Screenings", "Directory"]),
+    (Role.CASE_WORKER, True, "Your organisation's people", ["Home", "People", "Screenings", "Tips", "Directory"]),
     (Role.DECISION_MAKER, True, "Identification decisions", ["Home", "People", "Screenings", "Directory"]),
     (Role.COORDINATOR, False, "Coordination", ["Home", "Directory"]),
     (Role.ANALYST, False, "Statistics", ["Home", "Directory"]),

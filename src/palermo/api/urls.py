@@ -5,6 +5,7 @@ from palermo.api import errors
 from palermo.identification import api as identification_api
 from palermo.organisations import api as organisations_api
 from palermo.people import api as people_api
+from palermo.reporting import api as reporting_api
 
 urlpatterns = [
     path("schema", SpectacularAPIView.as_view(authentication_classes=[], permission_classes=[]), name="api-schema"),
@@ -32,5 +33,8 @@ urlpatterns = [
         identification_api.DecisionListApi.as_view(),
         name="api-screening-decisions",
     ),
+    path("public/tips", reporting_api.PublicTipApi.as_view(), name="api-public-tips"),
+    path("public/tips/follow-up", reporting_api.PublicFollowUpApi.as_view(), name="api-public-tips-follow-up"),
+    path("public/tips/messages", reporting_api.PublicMessagesApi.as_view(), name="api-public-tips-messages"),
     re_path(r"^.*$", errors.not_found),
 ]

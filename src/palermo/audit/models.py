@@ -45,6 +45,9 @@ ACTION_LABELS = {
     "screening.refer": _("Referred a screening for identification"),
     "screening.attach": _("Attached a screening to a person"),
     "decision.record": _("Recorded an identification decision"),
+    "tip.view": _("Opened a tip"),
+    "tip.reply": _("Answered a reporter"),
+    "tip.triage": _("Triaged a tip"),
 }
 CHANNEL_LABELS = {"web": _("Web"), "api": _("API"), "cli": _("Command line"), "system": _("System")}
 

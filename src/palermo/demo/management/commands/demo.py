@@ -15,6 +15,7 @@ from django.db import transaction
 from palermo.accounts.models import User
 from palermo.accounts.services import membership_add, user_create
 from palermo.identification.models import Screening
+from palermo.reporting.models import TipRoute
 from palermo.identification.services import screening_answer, screening_complete, screening_refer, screening_start
 from palermo.organisations.models import Membership, Organisation, OrganisationType, Role
 from palermo.organisations.services import organisation_create
@@ -75,6 +76,8 @@ class Command(BaseCommand):
                         membership_add(actor=operator, user=user, organisation=organisation, role=role)
             self._people(organisations["Safe Harbour Valmora"])
             self._screenings(organisations["Valmora Social Services"])
+            if not TipRoute.objects.filter(exploitation=TipRoute.ANY).exists():
+                TipRoute.objects.create(exploitation=TipRoute.ANY, organisation=organisations["Safe Harbour Valmora"])
         self._print_logins()
 
     def _people(self, organisation: Organisation) -> None:
@@ -114,7 +117,8 @@ class Command(BaseCommand):
 
     def _print_logins(self) -> None:
         self.stdout.write("\nPalermo demo: a fictional municipality (Valmora). Sign in at http://127.0.0.1:8000/")
-        self.stdout.write(f"Every demo user's password is: {DEMO_PASSWORD}\n")
+        self.stdout.write(f"Every demo user's password is: {DEMO_PASSWORD}")
+        self.stdout.write("The public report form (no account) is at http://127.0.0.1:8000/report/\n")
         for email, _, roles in USERS:
             described = "; ".join(f"{role.label} at {org}" for org, role in roles)
             self.stdout.write(f"  {email:<28} {described}")

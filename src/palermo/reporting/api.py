@@ -1,0 +1,113 @@
+"""The public reporting API (no authentication; the same services as the form)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.views.decorators.debug import sensitive_variables
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import exceptions, permissions, serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from palermo.reporting import services
+from palermo.reporting.views import RECEIPT_LIMIT, RECEIPT_WINDOW, SUBMIT_LIMIT, SUBMIT_WINDOW, _address
+
+
+class Busy(exceptions.Throttled):
+    default_detail = "Too many requests from here in a short time. Wait a few minutes and try again."
+
+
+class PublicApi(APIView):
+    authentication_classes: list[Any] = []
+    permission_classes = [permissions.AllowAny]
+
+
+def _object(request: Request) -> dict[str, Any]:
+    if not isinstance(request.data, dict):
+        raise exceptions.ValidationError({"non_field_errors": ["Send a JSON object."]})
+    return request.data
+
+
+def _tip_for(request: Request) -> Any:
+    if services.rate_limited(
+        bucket="receipt", address=_address(request._request), limit=RECEIPT_LIMIT, window=RECEIPT_WINDOW
+    ):
+        raise Busy()
+    tip = services.tip_for_receipt(_object(request).get("receipt", ""))
+    if tip is None:
+        raise exceptions.NotFound("No report has this receipt code.")
+    return tip
+
+
+class PublicTipApi(PublicApi):
+    @extend_schema(
+        request=inline_serializer(
+            "PublicTipInput",
+            {
+                "description": serializers.CharField(),
+                "language": serializers.CharField(),
+                "location": serializers.CharField(required=False),
+                "when": serializers.CharField(required=False),
+                "exploitation": serializers.CharField(required=False),
+                "involved": serializers.CharField(required=False),
+                "contact": serializers.CharField(required=False),
+            },
+        ),
+        responses={201: inline_serializer("PublicTipReceipt", {"receipt": serializers.CharField()})},
+    )
+    @sensitive_variables()
+    def post(self, request: Request) -> Response:
+        """Send a tip anonymously. Keep the receipt: it is the only way back to the tip."""
+        if services.rate_limited(
+            bucket="submit", address=_address(request._request), limit=SUBMIT_LIMIT, window=SUBMIT_WINDOW
+        ):
+            raise Busy()
+        data = _object(request)
+        language = data.get("language", "en")
+        if language not in dict(settings.LANGUAGES):
+            raise exceptions.ValidationError({"language": [f"Use one of: {', '.join(dict(settings.LANGUAGES))}."]})
+        try:
+            submitted = services.tip_submit(data=data, language=language)
+        except services.TipInputError as error:
+            raise exceptions.ValidationError(error.fields) from None
+        return Response({"receipt": submitted.receipt}, status=status.HTTP_201_CREATED)
+
+
+class PublicFollowUpApi(PublicApi):
+    @extend_schema(
+        request=inline_serializer(
+            "PublicFollowUp", {"receipt": serializers.CharField(), "message": serializers.CharField()}
+        ),
+        responses={201: None},
+    )
+    @sensitive_variables()
+    def post(self, request: Request) -> Response:
+        """Add information to a tip, with its receipt."""
+        tip = _tip_for(request)
+        try:
+            services.tip_follow_up(tip=tip, message=_object(request).get("message"))
+        except services.TipInputError as error:
+            raise exceptions.ValidationError(error.fields) from None
+        return Response({"added": True}, status=status.HTTP_201_CREATED)
+
+
+class PublicMessagesApi(PublicApi):
+    @extend_schema(
+        request=inline_serializer("PublicReceipt", {"receipt": serializers.CharField()}),
+        responses=inline_serializer("PublicConversation", {"messages": serializers.ListField()}),
+    )
+    @sensitive_variables()
+    def post(self, request: Request) -> Response:
+        """The conversation on a tip: what the reporter added and what the organisation answered."""
+        tip = _tip_for(request)
+        return Response(
+            {
+                "status": tip.status,
+                "messages": [
+                    {"from": "you" if m.from_reporter else "organisation", "body": m.body} for m in tip.messages.all()
+                ],
+            }
+        )
