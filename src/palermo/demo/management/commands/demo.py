@@ -15,13 +15,13 @@ from django.db import transaction
 from palermo.accounts.models import User
 from palermo.accounts.services import membership_add, user_create
 from palermo.identification.models import Screening
-from palermo.reporting.models import TipRoute
 from palermo.identification.services import screening_answer, screening_complete, screening_refer, screening_start
 from palermo.organisations.models import Membership, Organisation, OrganisationType, Role
 from palermo.organisations.services import organisation_create
 from palermo.people.models import Person
 from palermo.people.services import person_create
 from palermo.permissions import Actor, Channel
+from palermo.reporting.models import TipRoute
 
 DEMO_PASSWORD = "palermo-demo"  # noqa: S105 - fictional accounts, usable only with PALERMO_ENV=demo
 COUNTRY, REGION, MUNICIPALITY = "ZZ", "Northern Province", "Valmora"
