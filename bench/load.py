@@ -143,6 +143,19 @@ def _api_post(path: str) -> Callable[[Identity, random.Random], Request]:
     return build
 
 
+TIP_TEXTS = (
+    "Workers sleep in the container behind the car wash on the ring road.",
+    "A van brings the same women to the nail bar at 7 and takes them away at 22.",
+    "Men on the building site say their passports are kept by the foreman.",
+)
+
+
+def _public_tip(identity: Identity, rng: random.Random) -> Request:
+    body = {"description": rng.choice(TIP_TEXTS), "language": rng.choice(("en", "fr")), "exploitation": "labour"}
+    headers = {"Accept": "application/json", "Content-Type": "application/json"}
+    return Request("POST", "/api/v1/public/tips", headers, json.dumps(body).encode())
+
+
 ENDPOINTS = [
     Endpoint("page /", _page(lambda i, r: "/")),
     Endpoint("page /people/", _page(lambda i, r: "/people/")),
@@ -154,6 +167,7 @@ ENDPOINTS = [
     Endpoint("POST /api/v1/people", _api_person_create),
     Endpoint("POST /api/v1/screenings/evaluate", _api_post("/api/v1/screenings/evaluate")),
     Endpoint("POST /api/v1/screenings", _api_post("/api/v1/screenings")),
+    Endpoint("POST /api/v1/public/tips", _public_tip),
 ]
 
 # --- Load generator -----------------------------------------------------------------------------------
@@ -654,6 +668,8 @@ def main(argv: list[str]) -> None:
         "ALLOWED_HOSTS": HOST,
         "LOG_LEVEL": "WARNING",
         "DJANGO_SETTINGS_MODULE": "palermo.settings",
+        # Every request comes from 127.0.0.1 here; a real campaign comes from many addresses.
+        "PALERMO_TIP_RATE_LIMIT": "100000000",
     }
     env.pop("DATABASE_URL", None)
     if arguments.database_url:

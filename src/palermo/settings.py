@@ -197,6 +197,10 @@ if PALERMO_RECOVERY_PERIOD_DAYS < 30:
         "PALERMO_RECOVERY_PERIOD_DAYS cannot be under 30 (Council of Europe Convention, Art. 13)."
     )
 
+# --- Anonymous reporting: how many sends (and receipt tries) one client may make in ten minutes -----
+PALERMO_TIP_RATE_LIMIT = env.int("PALERMO_TIP_RATE_LIMIT", default=10)
+PALERMO_RECEIPT_RATE_LIMIT = env.int("PALERMO_RECEIPT_RATE_LIMIT", default=10)
+
 # --- Internationalisation -----------------------------------------------------------------------
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French"))]

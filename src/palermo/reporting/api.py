@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from palermo.reporting import services
-from palermo.reporting.views import RECEIPT_LIMIT, RECEIPT_WINDOW, SUBMIT_LIMIT, SUBMIT_WINDOW, _address
+from palermo.reporting.views import receipt_limited, submit_limited
 
 
 class Busy(exceptions.Throttled):
@@ -32,9 +32,7 @@ def _object(request: Request) -> dict[str, Any]:
 
 
 def _tip_for(request: Request) -> Any:
-    if services.rate_limited(
-        bucket="receipt", address=_address(request._request), limit=RECEIPT_LIMIT, window=RECEIPT_WINDOW
-    ):
+    if receipt_limited(request._request):
         raise Busy()
     tip = services.tip_for_receipt(_object(request).get("receipt", ""))
     if tip is None:
@@ -61,9 +59,7 @@ class PublicTipApi(PublicApi):
     @sensitive_variables()
     def post(self, request: Request) -> Response:
         """Send a tip anonymously. Keep the receipt: it is the only way back to the tip."""
-        if services.rate_limited(
-            bucket="submit", address=_address(request._request), limit=SUBMIT_LIMIT, window=SUBMIT_WINDOW
-        ):
+        if submit_limited(request._request):
             raise Busy()
         data = _object(request)
         language = data.get("language", "en")

@@ -19,8 +19,19 @@ from palermo.reporting.forms import FollowUpForm, ReplyForm, TipForm, TriageForm
 from palermo.reporting.models import TipStatus
 from palermo.web.decorators import page
 
-SUBMIT_LIMIT, SUBMIT_WINDOW = 10, 600
-RECEIPT_LIMIT, RECEIPT_WINDOW = 10, 600
+WINDOW = 600
+
+
+def submit_limited(request: HttpRequest) -> bool:
+    return services.rate_limited(
+        bucket="submit", address=_address(request), limit=settings.PALERMO_TIP_RATE_LIMIT, window=WINDOW
+    )
+
+
+def receipt_limited(request: HttpRequest) -> bool:
+    return services.rate_limited(
+        bucket="receipt", address=_address(request), limit=settings.PALERMO_RECEIPT_RATE_LIMIT, window=WINDOW
+    )
 
 
 def _language(code: str) -> str:
@@ -46,9 +57,7 @@ def tip_report(request: HttpRequest, language: str = "en") -> HttpResponse:
         form = TipForm(request.POST or None)
         context = {"form": form, "language": language, "languages": public_languages()}
         if request.method == "POST":
-            if services.rate_limited(
-                bucket="submit", address=_address(request), limit=SUBMIT_LIMIT, window=SUBMIT_WINDOW
-            ):
+            if submit_limited(request):
                 context["busy"] = True
                 return render(request, "reporting/report.html", context, status=429)
             if form.is_valid():
@@ -72,9 +81,7 @@ def tip_follow_up(request: HttpRequest, language: str = "en") -> HttpResponse:
         form = FollowUpForm(request.POST or None)
         context: dict[str, object] = {"form": form, "language": language, "languages": public_languages()}
         if request.method == "POST" and form.is_valid():
-            if services.rate_limited(
-                bucket="receipt", address=_address(request), limit=RECEIPT_LIMIT, window=RECEIPT_WINDOW
-            ):
+            if receipt_limited(request):
                 context["busy"] = True
                 return render(request, "reporting/follow_up.html", context, status=429)
             tip = services.tip_for_receipt(form.cleaned_data["receipt"])
