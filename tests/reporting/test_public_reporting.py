@@ -197,3 +197,18 @@ def test_every_public_page_offers_the_quick_exit(client):
         page = client.get(path).content.decode()
         assert 'id="quick-exit"' in page
         assert "quick-exit.js" in page
+
+
+@pytest.mark.django_db
+def test_routes_are_set_from_the_command_line(org_a, capsys):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    call_command("tips", "route", "Alpha Shelter", "--exploitation", "labour")
+    call_command("tips", "route", "Alpha Shelter", "--exploitation", "labour")
+    assert TipRoute.objects.filter(exploitation="labour", organisation=org_a).count() == 1
+    with pytest.raises(CommandError) as raised:
+        call_command("tips", "route", "Nowhere", "--exploitation", "any")
+    assert raised.value.returncode == 2
+    _public().post("/report/en/", {"description": "Farm workers", "exploitation": "labour"})
+    assert Tip.objects.get().organisation == org_a
