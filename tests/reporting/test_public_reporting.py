@@ -212,3 +212,12 @@ def test_routes_are_set_from_the_command_line(org_a, capsys):
     assert raised.value.returncode == 2
     _public().post("/report/en/", {"description": "Farm workers", "exploitation": "labour"})
     assert Tip.objects.get().organisation == org_a
+
+
+@pytest.mark.django_db
+def test_a_wrong_public_address_sets_no_cookie_either(settings):
+    settings.DEBUG = False
+    response = _public().get("/report/xx/")
+    assert response.status_code == 404
+    assert "Set-Cookie" not in response.headers
+    assert 'id="quick-exit"' in response.content.decode()

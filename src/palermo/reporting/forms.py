@@ -35,7 +35,7 @@ class TipForm(forms.Form):
         help_text=_("People, vehicles, businesses: only what you can share safely."),
     )
     contact = forms.CharField(
-        label=_("How can we reach you? (optional)"),
+        label=_("How can we reach you?"),
         required=False,
         max_length=LIMITS["contact"],
         help_text=_("Leave empty to stay anonymous. You can always read our answers with your receipt."),

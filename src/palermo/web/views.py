@@ -38,4 +38,7 @@ def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 
 def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if request.path.startswith("/report/"):
+        # The public side never hands out a cookie, not even a CSRF one on an error page.
+        return render(request, "reporting/not_found.html", {"language": "en", "languages": []}, status=404)
     return render(request, "web/404.html", status=404)
