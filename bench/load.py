@@ -168,6 +168,8 @@ ENDPOINTS = [
     Endpoint("POST /api/v1/screenings/evaluate", _api_post("/api/v1/screenings/evaluate")),
     Endpoint("POST /api/v1/screenings", _api_post("/api/v1/screenings")),
     Endpoint("POST /api/v1/public/tips", _public_tip),
+    Endpoint("page /tips/", _page(lambda i, r: "/tips/")),
+    Endpoint("page /tips/?status=new", _page(lambda i, r: "/tips/?status=new")),
 ]
 
 # --- Load generator -----------------------------------------------------------------------------------
@@ -621,6 +623,7 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--seed-organisations", type=int, default=50)
     parser.add_argument("--seed-users", type=int, default=2000)
     parser.add_argument("--seed-people", type=int, default=20000)
+    parser.add_argument("--seed-tips", type=int, default=0, help="tips from the public, for the inbox (default 0)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--identities", type=int, default=8, help="case workers signed in (default 8)")
     parser.add_argument("--only", action="append", help="run only endpoints whose name contains this (repeatable)")
@@ -706,6 +709,8 @@ def main(argv: list[str]) -> None:
             str(arguments.seed_users),
             "--people",
             str(arguments.seed_people),
+            "--tips",
+            str(arguments.seed_tips),
             "--seed",
             str(arguments.seed),
         ],

@@ -169,3 +169,12 @@ def person_values(rng: random.Random) -> tuple[str, str, datetime.date | None]:
     if rng.random() >= UNKNOWN_BIRTH_SHARE:
         born = BIRTH_FROM + datetime.timedelta(days=rng.randrange((BIRTH_TO - BIRTH_FROM).days + 1))
     return given, family, born
+
+
+# Fictional tips from the public, for the triage inbox benchmark.
+TIP_TEXTS = (
+    "Workers seem to sleep in the back of the shop and never leave.",
+    "A van drops the same young women at the salon every morning and collects them at night.",
+    "Men on the site say the foreman keeps their passports.",
+    "Children sell flowers at the crossing until late and hand the money to a man in a car.",
+)

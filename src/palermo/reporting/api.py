@@ -63,8 +63,9 @@ class PublicTipApi(PublicApi):
             raise Busy()
         data = _object(request)
         language = data.get("language", "en")
-        if language not in dict(settings.LANGUAGES):
-            raise exceptions.ValidationError({"language": [f"Use one of: {', '.join(dict(settings.LANGUAGES))}."]})
+        if language not in settings.PALERMO_PUBLIC_LANGUAGES:
+            languages = ", ".join(settings.PALERMO_PUBLIC_LANGUAGES)
+            raise exceptions.ValidationError({"language": [f"Use one of: {languages}."]})
         try:
             submitted = services.tip_submit(data=data, language=language)
         except services.TipInputError as error:

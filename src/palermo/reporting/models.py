@@ -67,7 +67,10 @@ class Tip(models.Model):
 
     class Meta:
         ordering = ["-received_at", "-id"]
-        indexes = [models.Index(fields=["organisation", "status"], name="tip_inbox")]
+        indexes = [
+            models.Index(fields=["organisation", "status"], name="tip_inbox"),
+            models.Index(fields=["organisation", "-received_at"], name="tip_inbox_newest"),
+        ]
 
     def __str__(self) -> str:
         return f"tip {self.pk}"

@@ -15,5 +15,10 @@ def tip_inbox_for(*, actor: Actor) -> QuerySet[Tip]:
     return Tip.objects.filter(organisation_id=actor.membership.organisation_id)
 
 
+def tip_inbox_page_for(*, actor: Actor) -> QuerySet[Tip]:
+    """The inbox list: no content is loaded (or decrypted) until a tip is opened."""
+    return tip_inbox_for(actor=actor).defer("content")
+
+
 def tip_get_for(*, actor: Actor, tip_id: int | str) -> Tip:
     return audited_get(actor=actor, queryset=tip_inbox_for(actor=actor), object_id=tip_id, action="tip.view")

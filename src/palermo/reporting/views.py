@@ -6,6 +6,7 @@ from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
@@ -35,13 +36,13 @@ def receipt_limited(request: HttpRequest) -> bool:
 
 
 def _language(code: str) -> str:
-    if code not in dict(settings.LANGUAGES):
+    if code not in settings.PALERMO_PUBLIC_LANGUAGES:
         raise Http404
     return code
 
 
 def public_languages() -> list[tuple[str, str]]:
-    return [(code, translation.get_language_info(code)["name_local"]) for code, _name in settings.LANGUAGES]
+    return [(code, translation.get_language_info(code)["name_local"]) for code in settings.PALERMO_PUBLIC_LANGUAGES]
 
 
 def _address(request: HttpRequest) -> str:
@@ -108,12 +109,14 @@ def tip_follow_up(request: HttpRequest, language: str = "en") -> HttpResponse:
 @page(Capability.TIPS_TRIAGE)
 def tip_inbox(request: HttpRequest, actor: Actor) -> HttpResponse:
     status = request.GET.get("status", "")
-    tips = selectors.tip_inbox_for(actor=actor)
+    tips = selectors.tip_inbox_page_for(actor=actor)
     if status in TipStatus.values:
         tips = tips.filter(status=status)
-    return render(
-        request, "reporting/inbox.html", {"tips": tips[:200], "status": status, "statuses": TipStatus.choices}
-    )
+    tips_page = Paginator(tips, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"page_obj": tips_page, "status": status, "statuses": TipStatus.choices, "query": query.urlencode()}
+    return render(request, "reporting/inbox.html", context)
 
 
 @sensitive_post_parameters()

@@ -16,7 +16,9 @@ Refused in production.
 
 from __future__ import annotations
 
+import datetime
 import random
+import secrets
 import time
 from collections.abc import Iterator, Sequence
 from typing import Any, NoReturn, TypeVar
@@ -25,6 +27,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
+from django.utils import timezone
 
 from palermo.accounts.models import User
 from palermo.audit.services import audit_record
@@ -33,6 +36,7 @@ from palermo.organisations.models import Membership, Organisation, Role
 from palermo.people.models import Person
 from palermo.people.services import person_name_index
 from palermo.permissions import Actor
+from palermo.reporting.models import Exploitation, Tip, TipStatus
 
 MAX_ORGANISATIONS = 9999
 MAX_USERS = 99999
@@ -67,6 +71,7 @@ class Command(BaseCommand):
         seed.add_argument("--organisations", type=int, required=True, help=f"1 to {MAX_ORGANISATIONS}")
         seed.add_argument("--users", type=int, required=True, help=f"0 to {MAX_USERS}, one role each")
         seed.add_argument("--people", type=int, default=0, help="people records in all (default 0)")
+        seed.add_argument("--tips", type=int, default=0, help="tips from the public in all (default 0)")
         seed.add_argument("--seed", type=int, default=1, help="varies names and dates (default 1)")
         seed.add_argument("--batch-size", type=int, default=2000, help="rows per insert and transaction")
 
@@ -79,19 +84,23 @@ class Command(BaseCommand):
                 organisations=options["organisations"],
                 users=options["users"],
                 people=options["people"],
+                tips=options["tips"],
                 seed=options["seed"],
                 batch_size=options["batch_size"],
             )
 
     # --- seed ---------------------------------------------------------------------------------
 
-    def seed(self, *, organisations: int, users: int, people: int, seed: int, batch_size: int) -> None:
+    def seed(self, *, organisations: int, users: int, people: int, seed: int, batch_size: int, tips: int = 0) -> None:
         self._check(organisations=organisations, users=users, people=people, batch_size=batch_size)
+        if not 0 <= tips <= MAX_PEOPLE:
+            raise CommandError(f"--tips must be between 0 and {MAX_PEOPLE}, not {tips}.", returncode=2)
         self.started = time.monotonic()
         self.batch_size = batch_size
         bench_organisations, organisations_created = self._organisations(organisations)
         users_created = self._users(bench_organisations, users, seed)
         people_created = self._people(bench_organisations, people, seed)
+        tips_created = self._tips(bench_organisations, tips, seed)
         detail = {
             "organisations": organisations,
             "users": users,
@@ -101,6 +110,7 @@ class Command(BaseCommand):
             "users_created": users_created,
             "memberships_created": users_created,
             "people_created": people_created,
+            "tips_created": tips_created,
         }
         audit_record(actor=Actor.system(), action="bench.seed", detail=detail)
         self.stdout.write(
@@ -190,6 +200,39 @@ class Command(BaseCommand):
             done += len(chunk)
             self._progress("users", done, len(missing))
         return len(missing)
+
+    def _tips(self, organisations: list[Organisation], count: int, seed: int) -> int:
+        """Top bench tips up to `count`, spread over the bench organisations as their recipients."""
+        existing = Tip.objects.filter(organisation__name__startswith=fictional.BENCH_PREFIX).count()
+        wanted = count - existing
+        if wanted <= 0:
+            return 0
+        rng = random.Random(f"{seed}-tips-{existing}")  # noqa: S311 - fictional values
+        now = timezone.now().replace(minute=0, second=0, microsecond=0)
+        done = 0
+        for chunk in _chunks(range(existing, count), self.batch_size):
+            rows = []
+            for number in chunk:
+                content: dict[str, Any] = {
+                    "description": f"Bench tip {number}: " + rng.choice(fictional.TIP_TEXTS),
+                    "location": f"Street {rng.randrange(1, 400)}",
+                }
+                rows.append(
+                    Tip(
+                        organisation=organisations[number % len(organisations)],
+                        language=rng.choice(("en", "fr", "ro")),
+                        exploitation=rng.choice(Exploitation.values),
+                        content=content,  # type: ignore[misc]  # encrypted JSON, typed as text
+                        receipt_digest=secrets.token_hex(32),
+                        status=rng.choice(TipStatus.values),
+                        received_at=now - datetime.timedelta(hours=rng.randrange(24 * 365)),
+                    )
+                )
+            with transaction.atomic():
+                Tip.objects.bulk_create(rows)
+            done += len(rows)
+            self._progress("tips", done, wanted)
+        return wanted
 
     def _people(self, organisations: list[Organisation], count: int, seed: int) -> int:
         """Top bench people up to `count`, round-robin over organisations that have someone to record them."""
