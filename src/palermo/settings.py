@@ -198,6 +198,8 @@ if PALERMO_RECOVERY_PERIOD_DAYS < 30:
     )
 
 # --- Anonymous reporting: how many sends (and receipt tries) one client may make in ten minutes -----
+# The public form speaks more languages than the staff pages: those of people at risk in the region.
+PALERMO_PUBLIC_LANGUAGES = ["en", "fr", "ro", "bg", "uk"]
 PALERMO_TIP_RATE_LIMIT = env.int("PALERMO_TIP_RATE_LIMIT", default=10)
 PALERMO_RECEIPT_RATE_LIMIT = env.int("PALERMO_RECEIPT_RATE_LIMIT", default=10)
 
