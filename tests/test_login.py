@@ -228,3 +228,15 @@ def test_sign_out_needs_a_post_and_ends_the_session(worker):
     assert client.get("/logout/").status_code == 405
     assert client.post("/logout/").headers["Location"] == "/login/"
     assert client.get("/").status_code == 302
+
+
+@pytest.mark.django_db
+def test_recovery_codes_are_not_stored_in_clear(paired):
+    from django_otp.plugins.otp_static.models import StaticToken
+
+    worker, _ = paired
+    codes = recovery_codes_generate(user=worker.user)
+    stored = set(StaticToken.objects.values_list("token", flat=True))
+    assert len(stored) == 10
+    assert not stored & set(codes)
+    assert not any(code.replace("-", "") in token for code in codes for token in stored)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
+import hmac
 import secrets
 
 from django.contrib.sessions.backends.base import SessionBase
@@ -15,6 +17,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from palermo.accounts.models import ApiToken, LoginSession, User, token_digest
 from palermo.audit.services import audit_record
+from palermo.encryption.keyring import hmac_key
 from palermo.organisations.models import Membership, Organisation, Role
 from palermo.permissions import Actor, Capability, Channel, can
 
@@ -164,13 +167,22 @@ def totp_device_confirm(*, user: User, device: TOTPDevice, code: str) -> list[st
     return recovery_codes_generate(user=user)
 
 
+def recovery_code_digest(code: str) -> str:
+    """What django-otp stores and compares for a recovery code: a keyed digest, never the code.
+
+    A stolen database without PALERMO_HMAC_KEY gives no usable code.
+    """
+    normalised = code.strip().lower().replace(" ", "")
+    return hmac.new(hmac_key("recovery-code"), normalised.encode(), hashlib.sha256).hexdigest()[:16]
+
+
 @transaction.atomic
 def recovery_codes_generate(*, user: User) -> list[str]:
-    """Replace the user's recovery codes; each works once. Shown once, stored as given by django-otp."""
+    """Replace the user's recovery codes; each works once. Shown once; only their digests are kept."""
     device, _ = StaticDevice.objects.get_or_create(user=user, name="Recovery codes")
     device.token_set.all().delete()
     codes = [f"{secrets.token_hex(3)}-{secrets.token_hex(3)}" for _ in range(RECOVERY_CODE_COUNT)]
-    StaticToken.objects.bulk_create([StaticToken(device=device, token=code) for code in codes])
+    StaticToken.objects.bulk_create([StaticToken(device=device, token=recovery_code_digest(c)) for c in codes])
     return codes
 
 

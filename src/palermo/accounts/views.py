@@ -166,7 +166,8 @@ def _verify_code(user: User, code: str) -> tuple[Any | None, int]:
             if locked_until:
                 wait = max(wait, int((locked_until - timezone.now()).total_seconds()) + 1)
             continue
-        if device.verify_token(code):
+        token = code if isinstance(device, TOTPDevice) else services.recovery_code_digest(code)
+        if device.verify_token(token):
             return device, 0
     return None, wait
 
