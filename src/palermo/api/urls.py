@@ -36,5 +36,9 @@ urlpatterns = [
     path("public/tips", reporting_api.PublicTipApi.as_view(), name="api-public-tips"),
     path("public/tips/follow-up", reporting_api.PublicFollowUpApi.as_view(), name="api-public-tips-follow-up"),
     path("public/tips/messages", reporting_api.PublicMessagesApi.as_view(), name="api-public-tips-messages"),
+    path("tips", reporting_api.TipInboxApi.as_view(), name="api-tips"),
+    path("tips/<int:tip_id>", reporting_api.TipDetailApi.as_view(), name="api-tip"),
+    path("tips/<int:tip_id>/reply", reporting_api.TipReplyApi.as_view(), name="api-tip-reply"),
+    path("tips/<int:tip_id>/triage", reporting_api.TipTriageApi.as_view(), name="api-tip-triage"),
     re_path(r"^.*$", errors.not_found),
 ]

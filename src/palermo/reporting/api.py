@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.views.decorators.debug import sensitive_variables
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import exceptions, permissions, serializers, status
@@ -12,7 +13,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from palermo.reporting import services
+from palermo.api.authentication import api_actor
+from palermo.api.pagination import PagePagination
+from palermo.reporting import selectors, services
+from palermo.reporting.models import Tip, TipStatus
 from palermo.reporting.views import receipt_limited, submit_limited
 
 
@@ -108,3 +112,84 @@ class PublicMessagesApi(PublicApi):
                 ],
             }
         )
+
+
+# --- Recipients' triage: authenticated, the same services and scope as the inbox pages ---------------
+
+
+def tip_output(tip: Tip, *, full: bool = False) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "id": tip.pk,
+        "received_at": tip.received_at,
+        "language": tip.language,
+        "exploitation": tip.exploitation,
+        "status": tip.status,
+        "priority": tip.priority,
+    }
+    if full:
+        data["content"] = tip.content
+        data["messages"] = [
+            {"from": "reporter" if m.from_reporter else "organisation", "body": m.body, "sent_at": m.sent_at}
+            for m in tip.messages.all()
+        ]
+    return data
+
+
+class TipInboxApi(APIView):
+    @extend_schema(responses=inline_serializer("TipSummary", {"id": serializers.IntegerField()}, many=True))
+    def get(self, request: Request) -> Response:
+        """Tips routed to your organisation, newest first; `?status=` filters."""
+        tips = selectors.tip_inbox_page_for(actor=api_actor(request))
+        wanted = request.query_params.get("status")
+        if wanted:
+            if wanted not in TipStatus.values:
+                raise exceptions.ValidationError({"status": [f"Use one of: {', '.join(TipStatus.values)}."]})
+            tips = tips.filter(status=wanted)
+        paginator = PagePagination()
+        page = paginator.paginate_queryset(tips, request, view=self) or []
+        return paginator.get_paginated_response([tip_output(t) for t in page])
+
+
+class TipDetailApi(APIView):
+    @extend_schema(responses=inline_serializer("TipDetail", {"id": serializers.IntegerField()}))
+    def get(self, request: Request, tip_id: int) -> Response:
+        return Response(tip_output(selectors.tip_get_for(actor=api_actor(request), tip_id=tip_id), full=True))
+
+
+class TipReplyApi(APIView):
+    @extend_schema(
+        request=inline_serializer("TipReply", {"body": serializers.CharField()}),
+        responses={201: inline_serializer("TipReplied", {"id": serializers.IntegerField()})},
+    )
+    def post(self, request: Request, tip_id: int) -> Response:
+        """Answer the reporter; they read it with their receipt."""
+        actor = api_actor(request)
+        tip = selectors.tip_get_for(actor=actor, tip_id=tip_id)
+        try:
+            services.tip_reply(actor=actor, tip=tip, body=_object(request).get("body", ""))
+        except ValidationError as error:
+            raise exceptions.ValidationError(error.message_dict) from None
+        return Response(tip_output(tip, full=True), status=status.HTTP_201_CREATED)
+
+
+class TipTriageApi(APIView):
+    @extend_schema(
+        request=inline_serializer(
+            "TipTriage", {"status": serializers.CharField(), "priority": serializers.CharField()}
+        ),
+        responses=inline_serializer("TipTriaged", {"id": serializers.IntegerField()}),
+    )
+    def post(self, request: Request, tip_id: int) -> Response:
+        actor = api_actor(request)
+        tip = selectors.tip_get_for(actor=actor, tip_id=tip_id)
+        data = _object(request)
+        try:
+            tip = services.tip_triage(
+                actor=actor,
+                tip=tip,
+                status=str(data.get("status", tip.status)),
+                priority=str(data.get("priority", tip.priority)),
+            )
+        except ValidationError as error:
+            raise exceptions.ValidationError({"non_field_errors": error.messages}) from None
+        return Response(tip_output(tip))
