@@ -35,6 +35,7 @@ def test_admin_invites_a_new_user_who_must_choose_a_password(admin, settings):
     # Nothing opens before the one-time password is replaced.
     assert client.get("/").headers["Location"] == "/account/password/"
     assert client.get("/organisations/").headers["Location"] == "/account/password/"
+    assert client.get("/account/security/").headers["Location"] == "/account/password/"
     weak = client.post(
         "/account/password/", {"old_password": temporary, "new_password1": "abc", "new_password2": "abc"}
     )

@@ -263,6 +263,9 @@ def password_change(request: HttpRequest) -> HttpResponse:
 def security(request: HttpRequest) -> HttpResponse:
     """The user's own second factor, recovery codes and API tokens."""
     user: User = request.user  # type: ignore[assignment]
+    if user.must_change_password:
+        # No token can be made with a one-time password that someone else has seen.
+        return redirect("accounts:password_change")
     actor: Actor = request.actor  # type: ignore[attr-defined]
     form = TokenForm()
     created_token = None
