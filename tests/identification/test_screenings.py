@@ -174,3 +174,39 @@ def test_the_result_is_explained_in_the_readers_language(org_a, member, responde
     page = reader.get(f"/screenings/{screening.pk}/").content.decode()
     assert "La traite est possible" in page
     assert "Trafficking is possible" not in page
+
+
+@pytest.mark.django_db
+def test_every_list_that_shows_references_or_names_is_audited(org_a, member, responder):
+    from palermo.identification.services import screening_refer
+
+    client = signed_in_client(responder)
+    person = person_create(actor=actor_of(responder), given_names="Lin", family_name="Sample")
+    client.post("/screenings/new/", {"catalogue": "municipal-general", "reference": "Bus stop"})
+    screening = Screening.objects.get()
+    client.post(f"/screenings/{screening.pk}/elements/", {"finish": "1"})
+    screening_refer(actor=actor_of(responder), screening=Screening.objects.get())
+    before = AuditEntry.objects.count()
+
+    client.get("/screenings/")
+    listed = AuditEntry.objects.filter(action="screening.list").order_by("-sequence").first()
+    assert listed.detail == {"ids": [screening.pk]}
+    # The result page lists the responder's people to attach the screening to: a read of their names.
+    client.get(f"/screenings/{screening.pk}/")
+    assert AuditEntry.objects.filter(action="person.list", detail={"ids": [person.pk]}).exists()
+    # The decision maker's queue shows the reference too.
+    signed_in_client(member(Role.DECISION_MAKER, org_a)).get("/")
+    assert AuditEntry.objects.filter(action="screening.list", actor__memberships__role=Role.DECISION_MAKER).exists()
+    assert AuditEntry.objects.count() > before
+
+
+@pytest.mark.django_db
+def test_attaching_someone_out_of_scope_is_refused(org_a, org_b, member, responder):
+    client = signed_in_client(responder)
+    client.post("/screenings/new/", {"catalogue": "municipal-general"})
+    screening = Screening.objects.get()
+    stranger = person_create(actor=actor_of(member(Role.CASE_WORKER, org_b)), given_names="Other")
+    assert client.post(f"/screenings/{screening.pk}/person/", {"person": stranger.pk}).status_code == 404
+    assert client.post(f"/screenings/{screening.pk}/person/", {"person": "abc"}).status_code == 302
+    screening.refresh_from_db()
+    assert screening.person is None

@@ -42,6 +42,7 @@ ACTION_LABELS = {
     "screening.answer": _("Answered screening questions"),
     "screening.complete": _("Completed a screening"),
     "screening.view": _("Opened a screening"),
+    "screening.list": _("Listed screenings"),
     "screening.refer": _("Referred a screening for identification"),
     "screening.attach": _("Attached a screening to a person"),
     "decision.record": _("Recorded an identification decision"),

@@ -163,8 +163,10 @@ class ScreeningListApi(APIView):
     def get(self, request: Request) -> Response:
         """Screenings your role may see, newest first."""
         paginator = PagePagination()
-        page = paginator.paginate_queryset(selectors.screening_list_for(actor=api_actor(request)), request, view=self)
-        return paginator.get_paginated_response([screening_output(s) for s in page or []])
+        actor = api_actor(request)
+        page = paginator.paginate_queryset(selectors.screening_list_for(actor=actor), request, view=self) or []
+        selectors.screening_list_audited(actor=actor, screenings=list(page))
+        return paginator.get_paginated_response([screening_output(s) for s in page])
 
     @extend_schema(
         request=ScreeningInput, responses={201: inline_serializer("Screening", {"id": serializers.IntegerField()})}

@@ -126,7 +126,7 @@ class PalermoElementsForm(forms.Form):
 
 
 class AttachPersonForm(forms.Form):
-    person = forms.ChoiceField(label=_("Person"))
+    person = forms.IntegerField(label=_("Person"), min_value=1)
 
 
 class DecisionForm(forms.Form):

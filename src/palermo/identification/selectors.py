@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from palermo.audit.services import audited_get
+from palermo.audit.services import audit_record, audited_get
 from palermo.identification.catalogues import Catalogue, parse_catalogue
 from palermo.identification.deadlines import reasonable_grounds_due, recovery_period_end
 from palermo.identification.models import (
@@ -90,6 +90,13 @@ def screening_list_for(*, actor: Actor) -> QuerySet[Screening]:
     return screening_queryset_for(actor)
 
 
+def screening_list_audited(*, actor: Actor, screenings: list[Screening]) -> list[Screening]:
+    """Record that a list of screenings (their references) was shown: ids only."""
+    if screenings:
+        audit_record(actor=actor, action="screening.list", detail={"ids": [s.pk for s in screenings]})
+    return screenings
+
+
 def screening_get_for(*, actor: Actor, screening_id: int | str) -> Screening:
     """One screening the actor may see; 404 alike for missing and out of scope. Audited."""
     return audited_get(
@@ -150,6 +157,7 @@ def identification_queue_for(*, actor: Actor) -> list[IdentificationStatus]:
     )
     statuses = [identification_status(s) for s in referred]
     waiting = [s for s in statuses if s.grounds is None or (s.in_recovery_period and s.conclusive is None)]
+    screening_list_audited(actor=actor, screenings=[s.screening for s in waiting])
     return sorted(waiting, key=lambda s: s.grounds_due or datetime.date.max)
 
 

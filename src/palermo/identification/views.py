@@ -22,7 +22,7 @@ from palermo.identification.forms import (
     ScreeningTopicForm,
 )
 from palermo.identification.models import DecisionResult, DecisionStage, Screening
-from palermo.people.selectors import person_get_for, person_queryset_for
+from palermo.people.selectors import person_get_for, person_list_audited, person_queryset_for
 from palermo.permissions import Actor, Capability, can
 from palermo.web.decorators import page
 
@@ -45,6 +45,7 @@ NEXT_STEPS = {
 @page()
 def screening_list(request: HttpRequest, actor: Actor) -> HttpResponse:
     screenings = Paginator(selectors.screening_list_for(actor=actor), 25).get_page(request.GET.get("page"))
+    selectors.screening_list_audited(actor=actor, screenings=list(screenings.object_list))
     return render(
         request,
         "identification/screening_list.html",
@@ -173,7 +174,10 @@ def screening_detail(request: HttpRequest, actor: Actor, screening_id: int) -> H
     elements = [
         (PALERMO_LABELS[k], [PALERMO_LABELS[v] for v in palermo.get(k, [])]) for k in ("act", "means", "purpose")
     ]
-    people = person_queryset_for(actor) if can(actor, Capability.SCREENING_CONDUCT) else None
+    people = None
+    if can(actor, Capability.SCREENING_CONDUCT) and screening.person_id is None:
+        # The names in the "attach" list are a read of those people's records: audited like any list.
+        people = person_list_audited(actor=actor, people=list(person_queryset_for(actor)[:200]))
     context = {
         "screening": screening,
         "catalogue": catalogue,
@@ -185,7 +189,7 @@ def screening_detail(request: HttpRequest, actor: Actor, screening_id: int) -> H
         "age": screening.responses.get("age"),
         "can_act": can(actor, Capability.SCREENING_CONDUCT),
         "status": selectors.identification_status(screening) if screening.referred_at else None,
-        "people": people[:200] if people is not None else None,
+        "people": people,
     }
     return render(request, "identification/screening_detail.html", context)
 
@@ -208,9 +212,7 @@ def screening_refer(request: HttpRequest, actor: Actor, screening_id: int) -> Ht
 def screening_attach(request: HttpRequest, actor: Actor, screening_id: int) -> HttpResponse:
     screening = _open_screening(actor, screening_id)
     form = AttachPersonForm(request.POST)
-    choices = [(str(p.pk), str(p.pk)) for p in person_queryset_for(actor)]
-    form.fields["person"].choices = choices  # type: ignore[attr-defined]
-    if form.is_valid():
+    if form.is_valid():  # person_get_for answers 404 for anyone out of the actor's scope
         person = person_get_for(actor=actor, person_id=form.cleaned_data["person"])
         services.screening_attach_person(actor=actor, screening=screening, person=person)
         messages.success(request, _("The screening is now part of this person's record."))
