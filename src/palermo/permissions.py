@@ -40,6 +40,8 @@ class Capability(StrEnum):
     STATISTICS_VIEW = "statistics.view"
     MEMBERS_MANAGE = "members.manage"
     AUDIT_VIEW = "audit.view"
+    CASE_OPEN = "case.open"
+    CASE_MANAGE = "case.manage"
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
@@ -49,6 +51,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.SCREENING_CONDUCT,
             Capability.PERSON_VIEW_OWN,
             Capability.DIRECTORY_VIEW,
+            Capability.CASE_OPEN,
         }
     ),
     Role.CASE_WORKER: frozenset(
@@ -59,6 +62,8 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.PERSON_VIEW_ORGANISATION,
             Capability.PERSON_CHANGE,
             Capability.DIRECTORY_VIEW,
+            Capability.CASE_OPEN,
+            Capability.CASE_MANAGE,
         }
     ),
     Role.DECISION_MAKER: frozenset(

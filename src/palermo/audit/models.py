@@ -25,6 +25,8 @@ ACTION_LABELS = {
     "person.view": _("Opened a person's record"),
     "person.list": _("Listed people"),
     "person.update": _("Changed a person's record"),
+    "case.open": _("Opened a case"),
+    "case.view": _("Opened a case record"),
     "membership.add": _("Gave a role"),
     "membership.deactivate": _("Took a role away"),
     "user.create": _("Created an account"),
