@@ -172,3 +172,16 @@ def test_routes_through_the_api(org_a, org_b, member):
         )
     assert APIClient().get("/api/v1/tip-routes").status_code == 401
     assert TipRoute.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_routes_by_area_from_the_command_line(org_a, org_b, capsys):
+    from django.core.management import call_command
+
+    call_command("tips", "route", "Alpha Shelter", "--exploitation", "any")
+    call_command("tips", "route", "Beta Police", "--exploitation", "sexual", "--area", " Valmora ")
+    assert tip_recipient("sexual", "Valmora") == org_b
+    assert tip_recipient("sexual", "") == org_a
+    call_command("tips", "routes")
+    listed = capsys.readouterr().out
+    assert "sexual                 Valmora                  → Beta Police" in listed
