@@ -253,7 +253,7 @@ def test_a_tip_becomes_a_recorded_inspection_request(worker, member, org_b):
     client.post("/tips/inspections/", {"inspection": inspection.pk, "status": "sent"})
     inspection.refresh_from_db()
     assert inspection.status == "sent"
-    assert client.post("/tips/inspections/", {"inspection": inspection.pk, "status": "lost"}).status_code == 200
+    assert client.post("/tips/inspections/", {"inspection": inspection.pk, "status": "lost"}).status_code == 400
     inspection.refresh_from_db()
     assert inspection.status == "sent"
     actions = set(AuditEntry.objects.values_list("action", flat=True))
@@ -317,3 +317,28 @@ def test_triage_cannot_mark_a_tip_forwarded_without_forwarding_it(worker):
     assert refused.status_code == 400
     tip.refresh_from_db()
     assert tip.status == "new"
+
+
+@pytest.mark.django_db
+def test_new_pages_and_actions_over_anonymous_outsider_wrong_role_and_right_role(worker, member, org_b):
+    tip = _tip()
+    member(Role.CASE_WORKER, org_b)
+    for path in ("/tips/forwarded/", "/tips/inspections/"):
+        assert Client().get(path).status_code == 302
+        assert signed_in_client(member(Role.COORDINATOR, worker.organisation)).get(path).status_code == 403
+        assert signed_in_client(worker).get(path).status_code == 200
+    actions = [
+        {"action": "assign", "assigned_to": worker.user_id},
+        {"action": "forward", "organisation": org_b.pk},
+        {"action": "screening"},
+        {"action": "inspection_request", "target": org_b.pk, "place": "x", "scope": "y"},
+    ]
+    outsider = signed_in_client(member(Role.CASE_WORKER, org_b))
+    wrong_role = signed_in_client(member(Role.FIRST_RESPONDER, worker.organisation))
+    for data in actions:
+        assert Client().post(f"/tips/{tip.pk}/", data).status_code == 302
+        assert outsider.post(f"/tips/{tip.pk}/", data).status_code == 404
+        assert wrong_role.post(f"/tips/{tip.pk}/", data).status_code == 403
+    tip.refresh_from_db()
+    assert (tip.organisation, tip.assigned_to) == (worker.organisation, None)
+    assert TipConversion.objects.count() == TipForward.objects.count() == InspectionRequest.objects.count() == 0

@@ -271,6 +271,7 @@ def tip_forwarded(request: HttpRequest, actor: Actor) -> HttpResponse:
 
 @page(Capability.TIPS_TRIAGE)
 def inspection_requests(request: HttpRequest, actor: Actor) -> HttpResponse:
+    status = 200
     if request.method == "POST":
         inspection = selectors.inspection_request_get_for(actor=actor, inspection_id=request.POST.get("inspection", ""))
         form = InspectionStatusForm(request.POST)
@@ -279,11 +280,12 @@ def inspection_requests(request: HttpRequest, actor: Actor) -> HttpResponse:
             messages.success(request, _("Saved."))
             return redirect("reporting:inspections")
         messages.error(request, _("Choose one of the statuses."))
+        status = 400
     rows = [
         (inspection, InspectionStatusForm(initial={"status": inspection.status}, prefix=f"i{inspection.pk}"))
         for inspection in selectors.inspection_requests_listed_for(actor=actor)
     ]
-    return render(request, "reporting/inspections.html", {"rows": rows})
+    return render(request, "reporting/inspections.html", {"rows": rows}, status=status)
 
 
 # --- Routing, for coordinators --------------------------------------------------------------------------
