@@ -5,10 +5,15 @@ from __future__ import annotations
 import io
 
 import pytest
+from django.core.management import call_command
+from django.db import connection
 from PIL import Image
 
 from palermo.attachments.downloads import attachment_response
 from palermo.attachments.images import MAX_BYTES, ImageRejected, sanitise_image
+from palermo.config import new_encryption_key
+from palermo.encryption.keyring import keyring
+from palermo.reporting.models import Tip, TipPhoto
 from tests.reporting.photos import FORGED_HTML, SECRETS, gif, jpeg_with_gps, noisy, png_bomb
 
 
@@ -59,3 +64,27 @@ def test_a_download_is_never_rendered_or_sniffed():
     assert response["X-Content-Type-Options"] == "nosniff"
     assert "no-store" in response["Cache-Control"]
     assert "sandbox" in response["Content-Security-Policy"]
+
+
+@pytest.mark.django_db
+def test_stored_photos_are_re_encrypted_when_keys_rotate(settings):
+    tip = Tip.objects.create(
+        language="en", content={"description": "x"}, receipt_digest="d" * 64, received_at="2026-01-01T00:00Z"
+    )
+    original = sanitise_image(jpeg_with_gps()).content
+    photo = TipPhoto.objects.create(
+        tip=tip, content=original, content_type="image/jpeg", size=len(original), width=48, height=64
+    )
+    old = keyring().primary_id
+
+    def raw() -> str:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT content FROM reporting_tipphoto WHERE id = %s", [photo.pk])
+            return cursor.fetchone()[0]
+
+    assert raw().startswith(f"pe1:{old}:")
+    settings.PALERMO_ENCRYPTION_KEYS = new_encryption_key("k9") + "," + settings.PALERMO_ENCRYPTION_KEYS
+    call_command("rotate_keys")
+    assert raw().startswith("pe1:k9:")
+    settings.PALERMO_ENCRYPTION_KEYS = settings.PALERMO_ENCRYPTION_KEYS.split(",")[0]
+    assert TipPhoto.objects.get().content == original
