@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import pytest
 from django.core.cache import cache
+from django.core.management import call_command
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from palermo.audit.models import AuditEntry
@@ -342,3 +345,33 @@ def test_new_pages_and_actions_over_anonymous_outsider_wrong_role_and_right_role
     tip.refresh_from_db()
     assert (tip.organisation, tip.assigned_to) == (worker.organisation, None)
     assert TipConversion.objects.count() == TipForward.objects.count() == InspectionRequest.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_older_tips_get_their_place_index_from_the_command_line(worker, capsys):
+    tip = _tip(location="Quay 7")
+    second = _tip("b", location="quay 7")
+    Tip.objects.update(place_index="")
+    call_command("tips", "index-places")
+    assert "2 tips indexed by place." in capsys.readouterr().out
+    tip.refresh_from_db()
+    second.refresh_from_db()
+    assert tip.place_index == second.place_index != ""
+
+
+@pytest.mark.django_db
+def test_the_inbox_costs_the_same_queries_for_few_or_many_assigned_tips(worker):
+    client = signed_in_client(worker)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/tips/").status_code == 200
+        return len(captured)
+
+    _tip()
+    Tip.objects.update(assigned_to=worker.user)
+    few = queries()
+    for n in range(5):
+        _tip(f"more {n}")
+    Tip.objects.update(assigned_to=worker.user)
+    assert queries() == few

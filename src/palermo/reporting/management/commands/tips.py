@@ -5,12 +5,15 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from palermo.organisations.models import Organisation
-from palermo.reporting.models import Exploitation, TipRoute
-from palermo.reporting.services import LIMITS, area_normalise
+from palermo.reporting.models import Exploitation, Tip, TipRoute
+from palermo.reporting.services import LIMITS, area_normalise, place_index
 
 
 class Command(BaseCommand):
-    help = "Tip routing: palermo tips route ORGANISATION --exploitation FORM|any [--area AREA] ; palermo tips routes"
+    help = (
+        "Tip routing: palermo tips route ORGANISATION --exploitation FORM|any [--area AREA] ; palermo tips routes ; "
+        "palermo tips index-places"
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
@@ -19,6 +22,7 @@ class Command(BaseCommand):
         route.add_argument("--exploitation", required=True, choices=[*Exploitation.values, TipRoute.ANY])
         route.add_argument("--area", default="", help="a municipality or region (default: anywhere)")
         sub.add_parser("routes", help="list the routes")
+        sub.add_parser("index-places", help="compute the place index of tips that have none (older tips)")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "routes":
@@ -26,6 +30,15 @@ class Command(BaseCommand):
                 self.stdout.write(
                     f"{route.exploitation:<22} {route.area or 'anywhere':<24} → {route.organisation.name}"
                 )
+            return
+        if options["action"] == "index-places":
+            indexed = 0
+            for tip in Tip.objects.filter(place_index="").only("pk", "content").iterator(chunk_size=500):
+                index = place_index(str(tip.content.get("location", "")))
+                if index:
+                    Tip.objects.filter(pk=tip.pk).update(place_index=index)
+                    indexed += 1
+            self.stdout.write(f"{indexed} tips indexed by place.")
             return
         organisation = Organisation.objects.filter(name=options["organisation"], is_active=True).first()
         if organisation is None:
