@@ -91,6 +91,10 @@ def _photos(request: Request, data: dict[str, Any]) -> list[object]:
         return []
     if not isinstance(encoded, list) or not all(isinstance(item, str) for item in encoded):
         raise services.TipInputError({"photos": [_("Send photos as a list of base64 strings, or as files.")]})
+    if len(encoded) > services.MAX_PHOTOS:
+        raise services.TipInputError(
+            {"photos": [_("You can send up to %(count)s photos.") % {"count": services.MAX_PHOTOS}]}
+        )
     photos: list[object] = []
     for item in encoded:
         try:
