@@ -32,6 +32,8 @@ PUBLIC_FILES = (
     "reporting/models.py",
     "reporting/services.py",
     "reporting/views.py",
+    "reporting/api.py",
+    "attachments/images.py",
 )
 PLACEHOLDER = re.compile(r"%\([^)]+\)[a-zA-Z]|%[sd]")
 HEADING = "Report a suspicion of exploitation"

@@ -192,6 +192,7 @@ def test_triage_sets_status_and_priority(routed):
     assert json.dumps(list(AuditEntry.objects.filter(action="tip.triage").values_list("detail", flat=True)))
 
 
+@pytest.mark.django_db
 def test_every_public_page_offers_the_quick_exit(client):
     for path in ("/report/", "/report/fr/", "/report/en/follow-up/"):
         page = client.get(path).content.decode()

@@ -51,6 +51,19 @@ ACTION_LABELS = {
     "tip.view": _("Opened a tip"),
     "tip.reply": _("Answered a reporter"),
     "tip.triage": _("Triaged a tip"),
+    "tip.assign": _("Assigned a tip"),
+    "tip.forward": _("Forwarded a tip to another organisation"),
+    "tip.forward_receive": _("Received a tip forwarded by another organisation"),
+    "tip.link": _("Linked two tips"),
+    "tip.unlink": _("Unlinked two tips"),
+    "tip.convert": _("Turned a tip into a screening or an inspection request"),
+    "tip.photo_download": _("Downloaded a photo sent with a tip"),
+    "tip_route.set": _("Routed tips to an organisation"),
+    "tip_route.remove": _("Removed a tip route"),
+    "inspection_request.record": _("Recorded an inspection request"),
+    "inspection_request.status": _("Changed the status of an inspection request"),
+    "inspection_request.list": _("Listed inspection requests"),
+    "inspection_request.view": _("Opened an inspection request"),
 }
 CHANNEL_LABELS = {"web": _("Web"), "api": _("API"), "cli": _("Command line"), "system": _("System")}
 

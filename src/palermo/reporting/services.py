@@ -8,21 +8,44 @@ import hashlib
 import hmac
 import secrets
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from palermo.attachments.images import MAX_BYTES, CleanImage, ImageRejected, sanitise_image, too_large_message
 from palermo.audit.services import audit_record
-from palermo.encryption.keyring import hmac_key
-from palermo.organisations.models import Organisation
-from palermo.permissions import Actor, Capability, require
-from palermo.reporting.models import Exploitation, Tip, TipMessage, TipPriority, TipRoute, TipStatus
+from palermo.encryption.keyring import blind_index, hmac_key
+from palermo.organisations.models import Membership, Organisation
+from palermo.permissions import ROLE_CAPABILITIES, Actor, Capability, require
+from palermo.reporting.models import (
+    Exploitation,
+    Tip,
+    TipForward,
+    TipLink,
+    TipMessage,
+    TipPhoto,
+    TipPriority,
+    TipRoute,
+    TipStatus,
+)
 
-LIMITS = {"description": 10000, "location": 500, "when": 300, "involved": 3000, "contact": 500, "message": 10000}
+LIMITS = {
+    "description": 10000,
+    "location": 500,
+    "when": 300,
+    "involved": 3000,
+    "contact": 500,
+    "message": 10000,
+    "note": 2000,
+    "area": 120,
+}
+MAX_PHOTOS = 3
+PHOTO_MAX_BYTES = MAX_BYTES
 RECEIPT_BYTES = 20  # 160 bits: guessing one is hopeless, even without the throttle
 
 
@@ -67,12 +90,62 @@ def _this_hour() -> datetime.datetime:
     return timezone.now().replace(minute=0, second=0, microsecond=0)
 
 
-def tip_recipient(exploitation: str) -> Organisation | None:
-    route = (
-        TipRoute.objects.filter(exploitation=exploitation).select_related("organisation").first()
-        or TipRoute.objects.filter(exploitation=TipRoute.ANY).select_related("organisation").first()
-    )
+def area_normalise(area: str) -> str:
+    return " ".join(area.split())
+
+
+def tip_areas() -> list[str]:
+    """The areas a reporter can choose from: those the routes name."""
+    return list(TipRoute.objects.exclude(area="").order_by("area").values_list("area", flat=True).distinct())
+
+
+def tip_route_for(exploitation: str, area: str = "") -> TipRoute | None:
+    """The most specific route: the form in the area, the form anywhere, any form in the area, then the
+    fallback (any form, anywhere). The competent body for a form of exploitation (a labour inspectorate
+    for labour exploitation) wins over a general route for an area."""
+    wanted = [(exploitation, area), (exploitation, ""), (TipRoute.ANY, area), (TipRoute.ANY, "")]
+    query = models.Q()
+    for form, place in wanted:
+        query |= models.Q(exploitation=form, area=place)
+    routes = {(r.exploitation, r.area): r for r in TipRoute.objects.filter(query).select_related("organisation")}
+    for key in wanted:
+        if key in routes and routes[key].organisation.is_active:
+            return routes[key]
+    return None
+
+
+def tip_recipient(exploitation: str, area: str = "") -> Organisation | None:
+    route = tip_route_for(exploitation, area)
     return route.organisation if route else None
+
+
+def place_index(location: str) -> str:
+    """A keyed digest of the place, normalised (case, accents, punctuation, spacing), so that tips
+    about "Rue du Port 4" and "rue du port, 4" are suggested as links without decrypting any tip."""
+    letters = "".join(c if c.isalnum() else " " for c in location)
+    return blind_index(letters, "tip-place") if letters.strip() else ""
+
+
+def photos_clean(files: Sequence[object]) -> list[CleanImage]:
+    """Sanitise every photo, or raise TipInputError naming each that was refused and why."""
+    problems: list[str] = []
+    if len(files) > MAX_PHOTOS:
+        raise TipInputError({"photos": [_("You can send up to %(count)s photos.") % {"count": MAX_PHOTOS}]})
+    cleaned = []
+    for number, upload in enumerate(files, start=1):
+        name = str(getattr(upload, "name", "") or _("Photo %(number)s") % {"number": number})
+        try:
+            size = getattr(upload, "size", None)
+            if isinstance(size, int) and size > PHOTO_MAX_BYTES:
+                # The upload handler measured it without keeping it all: refuse before reading.
+                raise ImageRejected("too_large", too_large_message(PHOTO_MAX_BYTES))
+            data = upload if isinstance(upload, bytes) else bytes(getattr(upload, "read", bytes)())
+            cleaned.append(sanitise_image(data, max_bytes=PHOTO_MAX_BYTES))
+        except ImageRejected as rejected:
+            problems.append(f"{name}: {rejected.message}")
+    if problems:
+        raise TipInputError({"photos": problems})
+    return cleaned
 
 
 @dataclass(frozen=True)
@@ -82,8 +155,12 @@ class Submitted:
 
 
 @transaction.atomic
-def tip_submit(*, data: dict[str, object], language: str) -> Submitted:
-    """Store a tip from the public; returns the receipt, shown once to the reporter and never stored."""
+def tip_submit(*, data: dict[str, object], language: str, photos: Sequence[object] = ()) -> Submitted:
+    """Store a tip from the public; returns the receipt, shown once to the reporter and never stored.
+
+    Photos are checked before anything is stored: a refused photo refuses the whole submission,
+    with a message per photo, so the reporter can send again without losing what they wrote.
+    """
     problems: dict[str, list[str]] = {}
     content = {
         "description": _clean_text("description", data.get("description"), problems, required=True),
@@ -95,16 +172,39 @@ def tip_submit(*, data: dict[str, object], language: str) -> Submitted:
     exploitation = str(data.get("exploitation") or Exploitation.UNKNOWN)
     if exploitation not in Exploitation.values:
         problems["exploitation"] = [_("Choose one of the options, or leave it empty.")]
+    area = data.get("area") or ""
+    if not isinstance(area, str) or (area and area_normalise(area) not in tip_areas()):
+        problems["area"] = [_("Choose one of the areas in the list, or leave it empty.")]
+        area = ""
+    area = area_normalise(area)
+    cleaned: list[CleanImage] = []
+    try:
+        cleaned = photos_clean(photos)
+    except TipInputError as refused:
+        problems.update(refused.fields)
     if problems:
         raise TipInputError(problems)
     receipt = _new_receipt()
     tip = Tip.objects.create(  # type: ignore[misc]  # content is encrypted JSON, typed as text
-        organisation=tip_recipient(exploitation),
+        organisation=tip_recipient(exploitation, area),
         language=language,
         exploitation=exploitation,
+        area=area,
+        place_index=place_index(content["location"]),
         content={k: v for k, v in content.items() if v},
         receipt_digest=_receipt_digest(receipt),
         received_at=_this_hour(),
+    )
+    TipPhoto.objects.bulk_create(
+        TipPhoto(  # type: ignore[misc]  # encrypted bytes, typed as text
+            tip=tip,
+            content=image.content,
+            content_type=image.content_type,
+            size=len(image.content),
+            width=image.width,
+            height=image.height,
+        )
+        for image in cleaned
     )
     return Submitted(tip=tip, receipt=receipt)
 
@@ -155,10 +255,171 @@ def tip_triage(*, actor: Actor, tip: Tip, status: str, priority: str) -> Tip:
     require(actor, Capability.TIPS_TRIAGE)
     if status not in TipStatus.values or priority not in TipPriority.values:
         raise ValidationError(_("Unknown status or priority."))
+    if status == TipStatus.FORWARDED and tip.status != TipStatus.FORWARDED:
+        raise ValidationError(_("To forward a tip, use Forward and choose the organisation."))
     tip.status, tip.priority = status, priority
     tip.save(update_fields=["status", "priority"])
     audit_record(actor=actor, action="tip.triage", target=tip, detail={"status": status, "priority": priority})
     return tip
+
+
+def _triage_members(organisation_id: int) -> models.QuerySet[Membership]:
+    roles = [role for role, caps in ROLE_CAPABILITIES.items() if Capability.TIPS_TRIAGE in caps]
+    return Membership.objects.filter(
+        organisation_id=organisation_id, role__in=roles, is_active=True, user__is_active=True
+    ).select_related("user")
+
+
+def tip_assignees(*, actor: Actor) -> list[Membership]:
+    """Who a tip can be assigned to: members of the actor's organisation who triage tips."""
+    require(actor, Capability.TIPS_TRIAGE)
+    assert actor.membership is not None
+    return list(_triage_members(actor.membership.organisation_id).order_by("user__email"))
+
+
+@transaction.atomic
+def tip_assign(*, actor: Actor, tip: Tip, user_id: int | None) -> Tip:
+    """Give the tip to a case worker of the receiving organisation (None: nobody)."""
+    require(actor, Capability.TIPS_TRIAGE)
+    assignee = None
+    if user_id is not None:
+        membership = _triage_members(tip.organisation_id or 0).filter(user_id=user_id).first()
+        if membership is None:
+            raise ValidationError({"assigned_to": _("Choose someone of your organisation who handles tips.")})
+        assignee = membership.user
+    tip.assigned_to = assignee
+    tip.save(update_fields=["assigned_to"])
+    audit_record(actor=actor, action="tip.assign", target=tip, detail={"assigned_to": user_id})
+    return tip
+
+
+@transaction.atomic
+def tip_forward(*, actor: Actor, tip: Tip, organisation_id: int, note: str = "") -> TipForward:
+    """Hand the tip to another organisation, which finds it new in its inbox. The forwarding
+    organisation's access to it ends (it keeps the record of the forward): a tip is seen only by
+    the organisation that acts on it. Its links, assignment and any photos' access go with it."""
+    require(actor, Capability.TIPS_TRIAGE)
+    assert actor.membership is not None
+    problems: dict[str, list[str]] = {}
+    text = _clean_text("note", note, problems)
+    target = Organisation.objects.filter(pk=organisation_id, is_active=True).first()
+    if target is None:
+        problems["organisation"] = [_("Choose an active organisation.")]
+    elif target.pk == tip.organisation_id:
+        problems["organisation"] = [_("The tip is already with this organisation.")]
+    elif not _triage_members(target.pk).exists():
+        problems["organisation"] = [_("Nobody in this organisation handles tips yet, so nobody would read it.")]
+    if problems:
+        raise ValidationError(problems)
+    assert target is not None
+    assert actor.user is not None
+    forward = TipForward.objects.create(
+        tip=tip,
+        from_organisation_id=actor.membership.organisation_id,
+        to_organisation=target,
+        note=text,
+        forwarded_by=actor.user,
+        forwarded_at=timezone.now(),
+    )
+    # Links are what the forwarding organisation knows about its own tips: they stay behind.
+    unlinked = TipLink.objects.filter(models.Q(tip=tip) | models.Q(other=tip)).delete()[0]
+    tip.organisation = target
+    tip.status = TipStatus.NEW
+    tip.assigned_to = None
+    tip.save(update_fields=["organisation", "status", "assigned_to"])
+    audit_record(
+        actor=actor, action="tip.forward", target=tip, detail={"to_organisation": target.pk, "links_removed": unlinked}
+    )
+    # The receiving organisation's trail shows the tip arrived, and from whom.
+    audit_record(
+        actor=actor,
+        action="tip.forward_receive",
+        target=tip,
+        organisation_id=target.pk,
+        detail={"from_organisation": actor.membership.organisation_id},
+    )
+    return forward
+
+
+@transaction.atomic
+def tip_link(*, actor: Actor, tip: Tip, other: Tip) -> TipLink:
+    """Link two tips of the actor's organisation (both from scoped selectors)."""
+    require(actor, Capability.TIPS_TRIAGE)
+    if tip.pk == other.pk:
+        raise ValidationError({"other": _("A tip cannot be linked to itself.")})
+    if tip.organisation_id != other.organisation_id:
+        raise ValidationError({"other": _("Both tips must be in your inbox.")})
+    low, high = sorted((tip, other), key=lambda t: t.pk)
+    link, created = TipLink.objects.get_or_create(
+        tip=low, other=high, defaults={"organisation_id": tip.organisation_id, "created_by": actor.user}
+    )
+    if created:
+        audit_record(actor=actor, action="tip.link", target=tip, detail={"other": other.pk})
+    return link
+
+
+@transaction.atomic
+def tip_unlink(*, actor: Actor, tip: Tip, other_id: int) -> None:
+    require(actor, Capability.TIPS_TRIAGE)
+    low, high = sorted((tip.pk, int(other_id)))
+    deleted = TipLink.objects.filter(tip_id=low, other_id=high, organisation_id=tip.organisation_id or 0).delete()[0]
+    if deleted:
+        audit_record(actor=actor, action="tip.unlink", target=tip, detail={"other": int(other_id)})
+
+
+# --- Routing, set by coordinators -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def tip_route_set(*, actor: Actor, organisation_id: int | None, exploitation: str, area: str = "") -> TipRoute:
+    """Route tips about a form of exploitation ("any") in an area ("" anywhere) to an organisation.
+    A route for the same form and area is replaced: there is one recipient per form and area."""
+    require(actor, Capability.PLANNING_MANAGE)
+    problems: dict[str, list[str]] = {}
+    if exploitation not in (*Exploitation.values, TipRoute.ANY):
+        problems["exploitation"] = [_("Choose a form of exploitation, or all of them.")]
+    area = area_normalise(area or "")
+    if len(area) > LIMITS["area"]:
+        problems["area"] = [_("Keep the area under %(limit)s characters.") % {"limit": LIMITS["area"]}]
+    elif any(unicodedata.category(c) == "Cc" for c in area):
+        problems["area"] = [_("Write the area as plain text.")]
+    organisation = Organisation.objects.filter(pk=organisation_id or 0, is_active=True).first()
+    if organisation is None:
+        problems["organisation"] = [_("Choose an active organisation.")]
+    if problems:
+        raise ValidationError(problems)
+    route, created = TipRoute.objects.update_or_create(
+        exploitation=exploitation, area=area, defaults={"organisation": organisation}
+    )
+    audit_record(
+        actor=actor,
+        action="tip_route.set",
+        target=route,
+        detail={"exploitation": exploitation, "area": area, "organisation": organisation_id, "replaced": not created},
+    )
+    return route
+
+
+@transaction.atomic
+def tip_route_remove(*, actor: Actor, route_id: int) -> None:
+    require(actor, Capability.PLANNING_MANAGE)
+    route = TipRoute.objects.select_for_update().filter(pk=route_id).first()
+    if route is None:
+        raise ValidationError(_("This route was already removed."))
+    if route.is_fallback:
+        raise ValidationError(
+            _(
+                "Tips that match no other route go to this one, so it cannot be removed. "
+                "To send them elsewhere, route all forms, anywhere, to another organisation."
+            )
+        )
+    audit_record(
+        actor=actor,
+        action="tip_route.remove",
+        target=route,
+        detail={"exploitation": route.exploitation, "area": route.area, "organisation": route.organisation_id},
+    )
+    route.delete()
 
 
 # --- Abuse limits without addresses ---------------------------------------------------------------------

@@ -5,26 +5,50 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from palermo.organisations.models import Organisation
-from palermo.reporting.models import Exploitation, TipRoute
+from palermo.reporting.models import Exploitation, Tip, TipRoute
+from palermo.reporting.services import LIMITS, area_normalise, place_index
 
 
 class Command(BaseCommand):
-    help = "Tip routing: palermo tips route ORGANISATION --exploitation FORM|any ; palermo tips routes"
+    help = (
+        "Tip routing: palermo tips route ORGANISATION --exploitation FORM|any [--area AREA] ; palermo tips routes ; "
+        "palermo tips index-places"
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
         route = sub.add_parser("route", help="send tips about one suspected form of exploitation to an organisation")
         route.add_argument("organisation")
         route.add_argument("--exploitation", required=True, choices=[*Exploitation.values, TipRoute.ANY])
+        route.add_argument("--area", default="", help="a municipality or region (default: anywhere)")
         sub.add_parser("routes", help="list the routes")
+        sub.add_parser("index-places", help="compute the place index of tips that have none (older tips)")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "routes":
-            for route in TipRoute.objects.select_related("organisation").order_by("exploitation"):
-                self.stdout.write(f"{route.exploitation:<22} → {route.organisation.name}")
+            for route in TipRoute.objects.select_related("organisation").order_by("area", "exploitation"):
+                self.stdout.write(
+                    f"{route.exploitation:<22} {route.area or 'anywhere':<24} → {route.organisation.name}"
+                )
+            return
+        if options["action"] == "index-places":
+            indexed = 0
+            for tip in Tip.objects.filter(place_index="").only("pk", "content").iterator(chunk_size=500):
+                index = place_index(str(tip.content.get("location", "")))
+                if index:
+                    Tip.objects.filter(pk=tip.pk).update(place_index=index)
+                    indexed += 1
+            self.stdout.write(f"{indexed} tips indexed by place.")
             return
         organisation = Organisation.objects.filter(name=options["organisation"], is_active=True).first()
         if organisation is None:
             raise CommandError(f"No active organisation is named {options['organisation']!r}.", returncode=2)
-        TipRoute.objects.update_or_create(exploitation=options["exploitation"], defaults={"organisation": organisation})
-        self.stdout.write(f"Tips about {options['exploitation']} now go to {organisation.name}.")
+        area = area_normalise(options["area"])
+        if len(area) > LIMITS["area"]:
+            raise CommandError(f"Keep the area under {LIMITS['area']} characters.", returncode=2)
+        TipRoute.objects.update_or_create(
+            exploitation=options["exploitation"], area=area, defaults={"organisation": organisation}
+        )
+        self.stdout.write(
+            f"Tips about {options['exploitation']} in {area or 'any area'} now go to {organisation.name}."
+        )
