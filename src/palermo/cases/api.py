@@ -97,7 +97,7 @@ class CaseOpenInput(serializers.Serializer):
 
 
 class CaseListApi(APIView):
-    @extend_schema(responses=CaseOutput)
+    @extend_schema(responses=CaseOutput, operation_id="cases_list")
     def get(self, request: Request) -> Response:
         """Cases of your organisation that your role may see, newest first."""
         actor = api_actor(request)
@@ -355,7 +355,7 @@ def _referral_json(referral: Referral, actor: Any) -> dict[str, Any]:
 
 
 class ReferralListApi(APIView):
-    @extend_schema(responses=ReferralOutput)
+    @extend_schema(responses=ReferralOutput, operation_id="referrals_list")
     def get(self, request: Request) -> Response:
         """Referrals received (`?box=received`, default) or sent (`?box=sent`), references and status only."""
         actor = api_actor(request)

@@ -322,6 +322,8 @@ def referral_create(request: HttpRequest, actor: Actor, case_id: int) -> HttpRes
 
 @page()
 def referral_inbox(request: HttpRequest, actor: Actor) -> HttpResponse:
+    if not (can(actor, Capability.CASE_MANAGE) or can(actor, Capability.REFERRAL_REVOKE)):
+        raise PermissionDenied("referral.list")
     received = list(selectors.referral_inbox_for(actor=actor)[:200])
     sent = list(selectors.referral_outbox_for(actor=actor)[:200])
     shown = [r.pk for r in received + sent]
