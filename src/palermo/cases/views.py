@@ -29,9 +29,13 @@ from palermo.people.selectors import person_get_for
 from palermo.permissions import Actor, Capability, can
 from palermo.web.decorators import page
 
+# Service argument names that the forms call differently (a form field cannot be called `fields`).
+FORM_FIELD_OF = {"fields": "shared_fields", "recipient": "organisation"}
+
 
 def _errors_into(form: Form, error: ValidationError) -> None:
     for field, errors in error.message_dict.items():
+        field = FORM_FIELD_OF.get(field, field)
         form.add_error(field if field in form.fields else None, errors)
 
 
