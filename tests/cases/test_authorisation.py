@@ -98,3 +98,42 @@ def test_referral_reaches_only_the_recipients_case_workers(world: World, referra
     assert signed_in_client(world.worker_b).get(f"/referrals/{referral.pk}/").status_code == 200
     assert api_client(analyst_b).post(f"/api/v1/referrals/{referral.pk}/accept").status_code == 404
     assert api_client(world.worker_b).post(f"/api/v1/referrals/{referral.pk}/revoke").status_code == 403
+
+
+def test_the_senders_coordinator_manages_referrals_without_seeing_the_person(world: World, member) -> None:  # type: ignore[no-untyped-def]
+    give_referral_consent(world, ["names", "exploitation"], ["shelter"])
+    referral = referral_send(
+        actor=actor_of(world.worker_a),
+        case=world.case,
+        to_organisation=world.org_b,
+        services=["shelter"],
+        note="Arrives Tuesday",
+    )
+    coordinator = member(Role.COORDINATOR, world.org_a)
+    page = signed_in_client(coordinator).get(f"/referrals/{referral.pk}/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Revoke the referral" in html
+    assert "Quintbury" not in html
+    assert "Brindlemoor" not in html
+    assert "Arrives Tuesday" not in html
+    body = api_client(coordinator).get(f"/api/v1/referrals/{referral.pk}").json()
+    assert body["shared"] == {}
+    assert body["status"] == "pending"
+
+
+def test_case_workers_are_chosen_among_the_organisations_own(world: World, member) -> None:  # type: ignore[no-untyped-def]
+    from django.core.exceptions import ValidationError
+
+    from palermo.cases.services import case_assign
+
+    colleague = member(Role.CASE_WORKER, world.org_a)
+    case_assign(actor=actor_of(world.worker_a), case=world.case, users=[world.worker_a.user, colleague.user])
+    assert set(world.case.assigned_to.all()) == {world.worker_a.user, colleague.user}
+    with pytest.raises(ValidationError):
+        case_assign(actor=actor_of(world.worker_a), case=world.case, users=[world.worker_b.user])
+    response = signed_in_client(world.worker_a).post(
+        f"/cases/{world.case.pk}/assign/", {"assigned_to": [str(colleague.user.pk)]}
+    )
+    assert response.status_code == 302
+    assert list(world.case.assigned_to.all()) == [colleague.user]

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from palermo.audit.services import audit_record
 from palermo.cases import vocabularies
+from palermo.permissions import personal_record_scope
 
 if TYPE_CHECKING:
     from palermo.cases.models import Case, Referral
@@ -231,9 +232,11 @@ def shared_view(referral: Referral, for_actor: Actor) -> SharedView:
     if organisation_id == referral.to_organisation_id and not referral_access_holds(referral):
         raise Http404
     case = referral.case
+    # A sender's coordinator may manage referrals but never sees a person: the status without the content.
+    sees_people = personal_record_scope(for_actor) is not None
     items = [
         SharedItem(code=code, label=shareable_label(code), value=SHAREABLE_FIELDS[code].getter(case))
-        for code in covered_fields(referral)
+        for code in (covered_fields(referral) if sees_people else [])
     ]
     audit_record(
         actor=for_actor, action="referral.shared_view", target=referral, detail={"fields": [i.code for i in items]}
@@ -243,6 +246,6 @@ def shared_view(referral: Referral, for_actor: Actor) -> SharedView:
         case_reference=case.reference,
         from_organisation=referral.organisation.name,
         services=[(code, service_label(code)) for code in referral.services],
-        note=referral.note,
+        note=referral.note if sees_people else "",
         items=items,
     )
