@@ -121,3 +121,52 @@ def test_every_shared_read_is_audited_with_its_field_codes(world: World, referra
 def test_recipient_cannot_open_the_senders_case(world: World, referral: Referral) -> None:
     assert signed_in_client(world.worker_b).get(f"/cases/{world.case.pk}/").status_code == 404
     assert api_client(world.worker_b).get(f"/api/v1/cases/{world.case.pk}").status_code == 404
+
+
+def test_identification_is_shared_as_outcomes_and_decisions_without_answers(world: World, member) -> None:  # type: ignore[no-untyped-def]
+    from django.utils import timezone
+
+    from palermo.identification.selectors import screening_catalogue
+    from palermo.identification.services import (
+        decision_record,
+        screening_answer,
+        screening_attach_person,
+        screening_complete,
+        screening_refer,
+        screening_start,
+    )
+    from palermo.organisations.models import Role
+
+    actor = actor_of(world.worker_a)
+    screening = screening_start(actor=actor, catalogue_id="municipal-labour", reference="Greenhouse Velmar")
+    first = screening_catalogue(screening).dimensions[0]
+    screening_answer(
+        actor=actor,
+        screening=screening,
+        dimension_id=first.id,
+        answers={first.indicators[0].id: "yes"},
+        notes={first.indicators[0].id: "Boss keeps passports in a red safe"},
+    )
+    screening_complete(actor=actor, screening=screening, palermo={})
+    screening_refer(actor=actor, screening=screening)
+    screening_attach_person(actor=actor, screening=screening, person=world.case.person)
+    decision_record(
+        actor=actor_of(member(Role.DECISION_MAKER, world.org_a)),
+        screening=screening,
+        stage="reasonable_grounds",
+        result="positive",
+        decided_on=timezone.localdate(),
+        reasoning="Consistent with the inspector's visit to Velmar",
+    )
+    give_referral_consent(world, ["identification", "trafficking_status"], ["shelter"])
+    referral = referral_send(
+        actor=actor_of(world.worker_a), case=world.case, to_organisation=world.org_b, services=["shelter"]
+    )
+    html = signed_in_client(world.worker_b).get(f"/referrals/{referral.pk}/").content.decode()
+    assert "Positive: reasonable grounds to believe the person is a victim" in html
+    assert "Presumed victim" in html
+    body = api_client(world.worker_b).get(f"/api/v1/referrals/{referral.pk}").json()
+    assert body["shared"]["trafficking_status"] == {"trafficking_status": "presumed"}
+    for secret in ("red safe", "Velmar", first.indicators[0].id):
+        assert secret not in html
+        assert secret not in str(body)

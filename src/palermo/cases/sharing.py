@@ -139,6 +139,12 @@ SUBFIELD_LABELS = {
     "exploitation_locality": gettext_lazy("Place of exploitation"),
     "trafficking_status": gettext_lazy("Trafficking status"),
     "screenings": gettext_lazy("Screenings and decisions"),
+    "outcome": gettext_lazy("Screening outcome"),
+    "completed_on": gettext_lazy("Screened on"),
+    "reasonable_grounds": gettext_lazy("Reasonable-grounds decision"),
+    "reasonable_grounds_on": gettext_lazy("Decided on"),
+    "conclusive": gettext_lazy("Conclusive decision"),
+    "conclusive_on": gettext_lazy("Decided on"),
 }
 VOCABULARY_OF = {
     "exploitation_types": "type_of_exploitation",
@@ -157,10 +163,20 @@ def _text(key: str, value: Any) -> str:
         return ", ".join(vocabularies.label(VOCABULARY_OF[key], str(v)) for v in values)
     if isinstance(value, list):
         return "; ".join(
-            ", ".join(f"{k}: {v}" for k, v in item.items() if v) if isinstance(item, dict) else str(item)
+            ", ".join(f"{SUBFIELD_LABELS.get(k, k)}: {_value_label(v)}" for k, v in item.items() if v)
+            if isinstance(item, dict)
+            else str(item)
             for item in value
         )
     return str(value)
+
+
+def _value_label(value: Any) -> str:
+    """Screening outcomes and decision results by their label, anything else as it is."""
+    from palermo.identification.models import DecisionResult, Outcome
+
+    labels = {**dict(Outcome.choices), **dict(DecisionResult.choices)}
+    return str(labels.get(value, value))
 
 
 @dataclass(frozen=True)
