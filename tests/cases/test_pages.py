@@ -111,3 +111,18 @@ def test_htcds_export_download(world: World) -> None:
     assert response.status_code == 200
     assert response.json()["vic_TypeOfExploitation"] == ["ForcedLabour"]
     assert response.json()["cas_CaseNumber"] == world.case.reference
+
+
+def test_another_app_adds_a_section_to_the_case_page(world: World, settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from palermo.cases.panels import CASE_PANELS, register_case_panel
+
+    (tmp_path / "panel_for_test.html").write_text(
+        '<section data-testid="extra">Plan for {{ case.reference }}</section>'
+    )
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [*settings.TEMPLATES[0].get("DIRS", []), tmp_path]}]
+    register_case_panel("panel_for_test.html")
+    try:
+        page = signed_in_client(world.worker_a).get(f"/cases/{world.case.pk}/").content.decode()
+    finally:
+        CASE_PANELS.remove("panel_for_test.html")
+    assert f"Plan for {world.case.reference}" in page
