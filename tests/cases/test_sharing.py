@@ -11,6 +11,7 @@ from pypdf import PdfReader
 from palermo.audit.models import AuditEntry
 from palermo.cases.models import Referral
 from palermo.cases.services import case_note_add, consent_withdraw, referral_send
+from palermo.worklist.items import work_items_for
 from tests.cases.conftest import BIRTH, FAMILY_NAME, SHARED_PLACE, World, give_referral_consent
 from tests.conftest import actor_of, api_client, signed_in_client
 
@@ -101,6 +102,10 @@ def test_withdrawal_ends_the_recipients_access_everywhere(world: World, referral
     assert api.post(f"/api/v1/referrals/{referral.pk}/accept").status_code == 404
     assert str(referral.pk) not in str(api.get("/api/v1/referrals").json()["results"])
     assert f"/referrals/{referral.pk}/" not in browser.get("/referrals/").content.decode()
+    assert work_items_for(actor_of(world.worker_b)) == []
+    assert work_items_for(actor_of(world.worker_a)) == []
+    sender_page = signed_in_client(world.worker_a).get(f"/cases/{world.case.pk}/").content.decode()
+    assert "Consent withdrawn: the organisation no longer sees anything." in sender_page
     # What was shared before stays in the audit trail, with the field codes.
     shared = AuditEntry.objects.filter(action="referral.shared_view", object_id=str(referral.pk))
     assert shared.count() == 1

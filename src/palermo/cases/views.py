@@ -114,7 +114,7 @@ def case_detail(request: HttpRequest, actor: Actor, case_id: int) -> HttpRespons
             (b, [shareable_label(f) for f in b.fields])
             for b in case.legal_bases.select_related("recipient", "decided_by")
         ],
-        "referrals": [(r, selectors.referral_is_overdue(r)) for r in referrals],
+        "referrals": [(r, selectors.referral_is_overdue(r), selectors.referral_access_holds(r)) for r in referrals],
         "notes": case.notes.select_related("author"),
         "history": _history(case),
         "note_form": forms.NoteForm(),

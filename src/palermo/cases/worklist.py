@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from palermo.cases.models import ReferralStatus
-from palermo.cases.selectors import referral_inbox_for, referral_outbox_for
+from palermo.cases.selectors import referral_access_holds, referral_inbox_for, referral_outbox_for
 from palermo.permissions import Actor
 from palermo.worklist.items import WorkItem
 
@@ -29,6 +29,8 @@ def referral_work_items(actor: Actor) -> Iterable[WorkItem]:
             )
         )
     for referral in referral_outbox_for(actor=actor).filter(status=ReferralStatus.PENDING):
+        if not referral_access_holds(referral):
+            continue  # consent withdrawn: nobody is expected to answer any more
         items.append(
             WorkItem(
                 kind="referral.awaiting_answer",
