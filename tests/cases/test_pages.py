@@ -126,3 +126,36 @@ def test_another_app_adds_a_section_to_the_case_page(world: World, settings, tmp
     finally:
         CASE_PANELS.remove("panel_for_test.html")
     assert f"Plan for {world.case.reference}" in page
+
+
+def test_recipient_declines_from_the_page_and_the_sender_reads_why(world: World) -> None:
+    from palermo.cases.services import referral_send
+    from tests.conftest import actor_of
+
+    give_referral_consent(world, ["languages"], ["shelter"])
+    referral = referral_send(
+        actor=actor_of(world.worker_a), case=world.case, to_organisation=world.org_b, services=["shelter"]
+    )
+    recipient = signed_in_client(world.worker_b)
+    refused = recipient.post(f"/referrals/{referral.pk}/decline/", {"reason": ""}, follow=True)
+    assert "Say why you decline" in refused.content.decode()
+    response = recipient.post(f"/referrals/{referral.pk}/decline/", {"reason": "No bed free until March"})
+    assert response["Location"] == "/referrals/"
+    page = signed_in_client(world.worker_a).get(f"/cases/{world.case.pk}/").content.decode()
+    assert "Declined" in page
+    assert "No bed free until March" in page
+
+
+def test_sender_revokes_from_the_page(world: World) -> None:
+    from palermo.cases.services import referral_send
+    from tests.conftest import actor_of
+
+    give_referral_consent(world, ["languages"], ["shelter"])
+    referral = referral_send(
+        actor=actor_of(world.worker_a), case=world.case, to_organisation=world.org_b, services=["shelter"]
+    )
+    sender = signed_in_client(world.worker_a)
+    assert "Revoke the referral" in sender.get(f"/referrals/{referral.pk}/").content.decode()
+    page = sender.post(f"/referrals/{referral.pk}/revoke/", follow=True).content.decode()
+    assert "The referral is revoked." in page
+    assert signed_in_client(world.worker_b).get(f"/referrals/{referral.pk}/").status_code == 404

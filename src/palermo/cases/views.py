@@ -423,13 +423,18 @@ def referral_summary(request: HttpRequest, actor: Actor, referral_id: int) -> Ht
     return render(request, "cases/referral_summary.html", _referral_context(actor, referral_id))
 
 
+def _no_fetch(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
+    # The summary is self-contained: nothing in it may make the server fetch a URL.
+    raise ValueError("a referral summary loads no external resources")
+
+
 @page()
 def referral_summary_pdf(request: HttpRequest, actor: Actor, referral_id: int) -> HttpResponse:
     from weasyprint import HTML
 
     context = _referral_context(actor, referral_id)
     html = render_to_string("cases/referral_summary_pdf.html", context, request=request)
-    pdf = HTML(string=html).write_pdf()
+    pdf = HTML(string=html, url_fetcher=_no_fetch).write_pdf()
     response = HttpResponse(pdf, content_type="application/pdf")
     reference = context["referral"].case.reference
     response["Content-Disposition"] = f'inline; filename="referral-{reference}.pdf"'
