@@ -95,8 +95,13 @@ def test_a_screening_linked_explicitly_counts_too(world: World, member) -> None:
     screening = _referred_screening(world, attach=False)
     _decide(member(Role.DECISION_MAKER, world.org_a), screening, "reasonable_grounds", "positive")
     assert case_trafficking_status(world.case) == "possible"
-    case_link_screening(actor=actor_of(world.worker_a), case=world.case, screening=screening)
-    assert case_trafficking_status(world.case) == "presumed"
+    response = api_client(world.worker_a).post(
+        f"/api/v1/cases/{world.case.pk}/screenings", {"screening": screening.pk}, format="json"
+    )
+    assert response.json()["trafficking_status"] == "presumed"
+    assert [s["id"] for s in response.json()["screenings"]] == [screening.pk]
+    case_link_screening(actor=actor_of(world.worker_a), case=world.case, screening=screening)  # twice: one link
+    assert world.case.screening_links.count() == 1
 
 
 def test_opening_a_case_from_a_screening_links_it(world: World) -> None:

@@ -38,6 +38,7 @@ urlpatterns = [
     path("cases/<int:case_id>", cases_api.CaseDetailApi.as_view(), name="api-case"),
     path("cases/<int:case_id>/exploitation", cases_api.CaseExploitationApi.as_view(), name="api-case-exploitation"),
     path("cases/<int:case_id>/htcds", cases_api.CaseHtcdsApi.as_view(), name="api-case-htcds"),
+    path("cases/<int:case_id>/screenings", cases_api.CaseScreeningLinkApi.as_view(), name="api-case-screenings"),
     path("cases/<int:case_id>/close", cases_api.CaseCloseApi.as_view(), name="api-case-close"),
     path("cases/<int:case_id>/reopen", cases_api.CaseReopenApi.as_view(), name="api-case-reopen"),
     path("cases/<int:case_id>/notes", cases_api.CaseNoteListApi.as_view(), name="api-case-notes"),

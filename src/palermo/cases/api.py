@@ -156,6 +156,23 @@ class CaseHtcdsApi(APIView):
         return Response(case_to_htcds(case))
 
 
+class LinkScreeningInput(serializers.Serializer):
+    screening = serializers.IntegerField()
+
+
+class CaseScreeningLinkApi(APIView):
+    @extend_schema(request=LinkScreeningInput, responses=CaseOutput)
+    def post(self, request: Request, case_id: int) -> Response:
+        """Link a screening to the case (screenings of the case's person count without a link)."""
+        actor = api_actor(request)
+        case = selectors.case_get_for(actor=actor, case_id=case_id)
+        data = LinkScreeningInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        screening = screening_get_for(actor=actor, screening_id=data.validated_data["screening"])
+        services.case_link_screening(actor=actor, case=case, screening=screening)
+        return Response(_case_json(case))
+
+
 class CloseInput(serializers.Serializer):
     reason = serializers.ChoiceField(choices=vocabularies.codes("closure_reasons"))
     note = serializers.CharField(required=False, allow_blank=True, default="")
