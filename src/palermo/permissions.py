@@ -42,6 +42,7 @@ class Capability(StrEnum):
     AUDIT_VIEW = "audit.view"
     CASE_OPEN = "case.open"
     CASE_MANAGE = "case.manage"
+    REFERRAL_REVOKE = "referral.revoke"
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
@@ -64,12 +65,15 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.DIRECTORY_VIEW,
             Capability.CASE_OPEN,
             Capability.CASE_MANAGE,
+            Capability.REFERRAL_REVOKE,
         }
     ),
     Role.DECISION_MAKER: frozenset(
         {Capability.PERSON_VIEW_ORGANISATION, Capability.DECISION_RECORD, Capability.DIRECTORY_VIEW}
     ),
-    Role.COORDINATOR: frozenset({Capability.DIRECTORY_VIEW, Capability.PLANNING_MANAGE, Capability.STATISTICS_VIEW}),
+    Role.COORDINATOR: frozenset(
+        {Capability.DIRECTORY_VIEW, Capability.PLANNING_MANAGE, Capability.STATISTICS_VIEW, Capability.REFERRAL_REVOKE}
+    ),
     Role.ANALYST: frozenset({Capability.DIRECTORY_VIEW, Capability.STATISTICS_VIEW}),
     Role.ORG_ADMIN: frozenset({Capability.DIRECTORY_VIEW, Capability.MEMBERS_MANAGE, Capability.AUDIT_VIEW}),
 }

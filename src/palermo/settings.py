@@ -194,6 +194,8 @@ OTP_TOTP_THROTTLE_FACTOR = 1
 
 # --- Identification ---------------------------------------------------------------------------
 PALERMO_REASONABLE_GROUNDS_WORKING_DAYS = env.int("PALERMO_REASONABLE_GROUNDS_WORKING_DAYS", default=5)
+# Working days a referred organisation has to accept or decline a referral before it is flagged.
+PALERMO_REFERRAL_ACK_WORKING_DAYS = env.int("PALERMO_REFERRAL_ACK_WORKING_DAYS", default=2)
 PALERMO_RECOVERY_PERIOD_DAYS = env.int("PALERMO_RECOVERY_PERIOD_DAYS", default=30)
 if PALERMO_RECOVERY_PERIOD_DAYS < 30:
     raise ImproperlyConfigured(

@@ -8,6 +8,7 @@ urlpatterns = [
     path("organisations/", include("palermo.organisations.urls")),
     path("people/", include("palermo.people.urls")),
     path("screenings/", include("palermo.identification.urls")),
+    path("", include("palermo.cases.urls")),
     path("", include("palermo.reporting.urls")),
     path("audit/", include("palermo.audit.urls")),
     path("api/v1/", include("palermo.api.urls")),

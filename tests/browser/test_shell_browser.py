@@ -181,10 +181,15 @@ def test_a_recovery_code_signs_in_exactly_once(page: Page) -> None:
 
 ROLE_DASHBOARDS = [
     # role, needs the code step, home heading, links in the main navigation
-    (Role.FIRST_RESPONDER, True, "Your field work", ["Home", "People", "Screenings", "Directory"]),
-    (Role.CASE_WORKER, True, "Your organisation's people", ["Home", "People", "Screenings", "Tips", "Directory"]),
-    (Role.DECISION_MAKER, True, "Identification decisions", ["Home", "People", "Screenings", "Directory"]),
-    (Role.COORDINATOR, False, "Coordination", ["Home", "Directory"]),
+    (Role.FIRST_RESPONDER, True, "Your field work", ["Home", "People", "Screenings", "Cases", "Directory"]),
+    (
+        Role.CASE_WORKER,
+        True,
+        "Your organisation's people",
+        ["Home", "People", "Screenings", "Cases", "Referrals", "Tips", "Directory"],
+    ),
+    (Role.DECISION_MAKER, True, "Identification decisions", ["Home", "People", "Screenings", "Cases", "Directory"]),
+    (Role.COORDINATOR, False, "Coordination", ["Home", "Referrals", "Directory"]),
     (Role.ANALYST, False, "Statistics", ["Home", "Directory"]),
     (Role.ORG_ADMIN, True, "Your organisation", ["Home", "Directory", "Members", "Audit trail"]),
 ]
@@ -214,6 +219,8 @@ def test_each_role_gets_its_own_dashboard_and_only_the_pages_it_may_open(
     pages = {
         "People": reverse("people:list"),
         "Screenings": reverse("identification:list"),
+        "Cases": reverse("cases:list"),
+        "Referrals": reverse("cases:referrals"),
         "Directory": reverse("organisations:list"),
         "Members": reverse("organisations:members"),
         "Audit trail": reverse("audit:list"),

@@ -2,6 +2,7 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from palermo.api import errors
+from palermo.cases import api as cases_api
 from palermo.identification import api as identification_api
 from palermo.organisations import api as organisations_api
 from palermo.people import api as people_api
@@ -33,6 +34,22 @@ urlpatterns = [
         identification_api.DecisionListApi.as_view(),
         name="api-screening-decisions",
     ),
+    path("cases", cases_api.CaseListApi.as_view(), name="api-cases"),
+    path("cases/<int:case_id>", cases_api.CaseDetailApi.as_view(), name="api-case"),
+    path("cases/<int:case_id>/exploitation", cases_api.CaseExploitationApi.as_view(), name="api-case-exploitation"),
+    path("cases/<int:case_id>/htcds", cases_api.CaseHtcdsApi.as_view(), name="api-case-htcds"),
+    path("cases/<int:case_id>/screenings", cases_api.CaseScreeningLinkApi.as_view(), name="api-case-screenings"),
+    path("cases/<int:case_id>/close", cases_api.CaseCloseApi.as_view(), name="api-case-close"),
+    path("cases/<int:case_id>/reopen", cases_api.CaseReopenApi.as_view(), name="api-case-reopen"),
+    path("cases/<int:case_id>/notes", cases_api.CaseNoteListApi.as_view(), name="api-case-notes"),
+    path("cases/<int:case_id>/consents", cases_api.CaseConsentListApi.as_view(), name="api-case-consents"),
+    path("cases/<int:case_id>/legal-bases", cases_api.CaseLegalBasisListApi.as_view(), name="api-case-legal-bases"),
+    path("consents/<int:consent_id>/withdraw", cases_api.ConsentWithdrawApi.as_view(), name="api-consent-withdraw"),
+    path("referrals", cases_api.ReferralListApi.as_view(), name="api-referrals"),
+    path("referrals/<int:referral_id>", cases_api.ReferralDetailApi.as_view(), name="api-referral"),
+    path("referrals/<int:referral_id>/accept", cases_api.ReferralAcceptApi.as_view(), name="api-referral-accept"),
+    path("referrals/<int:referral_id>/decline", cases_api.ReferralDeclineApi.as_view(), name="api-referral-decline"),
+    path("referrals/<int:referral_id>/revoke", cases_api.ReferralRevokeApi.as_view(), name="api-referral-revoke"),
     path("public/tips", reporting_api.PublicTipApi.as_view(), name="api-public-tips"),
     path("public/tips/follow-up", reporting_api.PublicFollowUpApi.as_view(), name="api-public-tips-follow-up"),
     path("public/tips/messages", reporting_api.PublicMessagesApi.as_view(), name="api-public-tips-messages"),

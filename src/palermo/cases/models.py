@@ -1,10 +1,19 @@
-"""Cases: one person's path through assistance, owned by one organisation."""
+"""Cases: one person's path through assistance, owned by one organisation.
+
+Around a case: its history (CaseEvent), append-only notes, the screenings linked to it, consents bound
+to a purpose, legal bases that stand in for consent where the law says so, and referrals to other
+organisations. Everything said about the person is encrypted; codes, dates and ids are not.
+"""
 
 from __future__ import annotations
+
+from typing import Any, NoReturn
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from palermo.encryption.fields import EncryptedJSONField, EncryptedTextField
 
 
 class CaseStatus(models.TextChoices):
@@ -26,6 +35,17 @@ class Case(models.Model):
     opened_at = models.DateTimeField(_("opened"), auto_now_add=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # HTCDS codes (vocabularies.yaml). Encrypted: the form of exploitation says a lot about a person.
+    exploitation_types = EncryptedJSONField(_("forms of exploitation"), default=list, blank=True)
+    methods_of_control = EncryptedJSONField(_("methods of control"), default=list, blank=True)
+    recruitment_country = EncryptedTextField(_("country of recruitment"), blank=True)
+    recruitment_locality = EncryptedTextField(_("place of recruitment"), blank=True)
+    exploitation_country = EncryptedTextField(_("country of exploitation"), blank=True)
+    exploitation_locality = EncryptedTextField(_("place of exploitation"), blank=True)
+    # Closure: a code from closure_reasons (countable), a note (encrypted), and when to check in again.
+    closure_reason = models.CharField(_("reason for closure"), max_length=32, blank=True)
+    closure_note = EncryptedTextField(_("closure note"), blank=True)
+    follow_up_on = models.DateField(_("follow-up date"), null=True, blank=True)
 
     class Meta:
         ordering = ["-opened_at", "-id"]
@@ -38,3 +58,220 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return self.reference
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == CaseStatus.OPEN
+
+
+class AppendOnly(models.Model):
+    """Rows that are written once and never changed or removed (history, notes)."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise ValueError(f"{self._meta.label} is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise ValueError(f"{self._meta.label} is append-only")
+
+
+class CaseEventKind(models.TextChoices):
+    OPENED = "opened", _("Case opened")
+    CLOSED = "closed", _("Case closed")
+    REOPENED = "reopened", _("Case reopened")
+    ASSIGNED = "assigned", _("Case workers changed")
+    EXPLOITATION = "exploitation", _("Exploitation details changed")
+    SCREENING_LINKED = "screening_linked", _("Screening linked")
+    CONSENT = "consent", _("Consent recorded")
+    CONSENT_WITHDRAWN = "consent_withdrawn", _("Consent withdrawn")
+    LEGAL_BASIS = "legal_basis", _("Legal basis recorded")
+    REFERRAL_SENT = "referral_sent", _("Referral sent")
+    REFERRAL_ACCEPTED = "referral_accepted", _("Referral accepted")
+    REFERRAL_DECLINED = "referral_declined", _("Referral declined")
+    REFERRAL_REVOKED = "referral_revoked", _("Referral revoked")
+
+
+class CaseEvent(AppendOnly):
+    """One step in a case's history, shown on the case page. `detail` holds codes and ids only."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(max_length=24, choices=CaseEventKind.choices)
+    at = models.DateTimeField(auto_now_add=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    detail = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.at:%Y-%m-%d}"
+
+
+class CaseNote(AppendOnly):
+    """A case worker's note: append-only, encrypted, and never shared by referral."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = EncryptedTextField(_("note"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"note {self.pk}"
+
+
+class CaseScreening(models.Model):
+    """An explicit link from a case to a screening (screenings of the case's person count without one)."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="screening_links")
+    screening = models.ForeignKey("identification.Screening", on_delete=models.PROTECT, related_name="+")
+    linked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    linked_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["case", "screening"], name="case_screening_unique")]
+
+    def __str__(self) -> str:
+        return f"case {self.case_id} screening {self.screening_id}"
+
+
+class ConsentPurpose(models.TextChoices):
+    ASSISTANCE = "assistance", _("Assistance by our organisation")
+    REFERRAL = "referral", _("Referral to another organisation")
+    LAW_ENFORCEMENT = "law_enforcement", _("Sharing with law enforcement")
+    STATISTICS = "statistics", _("Use in anonymised statistics")
+
+
+class ConsentStatus(models.TextChoices):
+    GIVEN = "given", _("Given")
+    REFUSED = "refused", _("Refused")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class InformedHow(models.TextChoices):
+    WRITTEN = "written", _("In writing")
+    ORAL = "oral", _("Orally")
+
+
+class Consent(models.Model):
+    """The person's answer for one purpose. A new answer is a new record; withdrawal marks this one."""
+
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="consents")
+    purpose = models.CharField(_("purpose"), max_length=24, choices=ConsentPurpose.choices)
+    # For referral (and law enforcement): the organisation the data may go to.
+    recipient = models.ForeignKey(
+        "organisations.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("organisation"),
+    )
+    fields = models.JSONField(_("information shared"), default=list, blank=True)  # shareable field codes
+    services = models.JSONField(_("services"), default=list, blank=True)  # assistance catalogue codes
+    status = models.CharField(_("status"), max_length=16, choices=ConsentStatus.choices)
+    informed_language = models.CharField(_("language the person was informed in"), max_length=16)
+    interpreter = models.BooleanField(_("through an interpreter"), default=False)
+    informed_how = models.CharField(_("how the person was informed"), max_length=16, choices=InformedHow.choices)
+    # For a child: who consented on their behalf, and why this serves the child.
+    guardian = EncryptedTextField(_("guardian or representative"), blank=True)
+    best_interests_note = EncryptedTextField(_("best-interests note"), blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-recorded_at", "-id"]
+        indexes = [models.Index(fields=["case", "purpose"], name="consent_case_purpose")]
+
+    def __str__(self) -> str:
+        return f"consent {self.pk} {self.purpose} {self.status}"
+
+
+class LegalBasis(models.Model):
+    """Where the law overrides consent (e.g. a child protection duty): a decision maker records why."""
+
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="legal_bases")
+    purpose = models.CharField(_("purpose"), max_length=24, choices=ConsentPurpose.choices)
+    recipient = models.ForeignKey(
+        "organisations.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("organisation"),
+    )
+    fields = models.JSONField(_("information shared"), default=list, blank=True)
+    provision = models.CharField(_("legal provision"), max_length=300)
+    note = EncryptedTextField(_("note"), blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-recorded_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"legal basis {self.pk} {self.purpose}"
+
+
+class ReferralStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for an answer")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    REVOKED = "revoked", _("Revoked")
+
+
+class Referral(models.Model):
+    """A case referred by one organisation (`organisation`) to another for named services.
+
+    The recipient sees only the fields the consent (or legal basis) covers, and only while it holds.
+    """
+
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="referrals")
+    to_organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="+", verbose_name=_("to")
+    )
+    services = models.JSONField(_("services"), default=list)
+    fields = models.JSONField(_("information shared"), default=list)
+    note = EncryptedTextField(_("note for the recipient"), blank=True)
+    consent = models.ForeignKey(Consent, null=True, blank=True, on_delete=models.PROTECT, related_name="referrals")
+    legal_basis = models.ForeignKey(
+        LegalBasis, null=True, blank=True, on_delete=models.PROTECT, related_name="referrals"
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=ReferralStatus.choices, default=ReferralStatus.PENDING
+    )
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    sent_at = models.DateTimeField(_("sent"), auto_now_add=True)
+    acknowledge_by = models.DateField(_("answer due"))
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    decline_reason = EncryptedTextField(_("reason for declining"), blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-sent_at", "-id"]
+        indexes = [
+            models.Index(fields=["to_organisation", "status"], name="referral_inbox"),
+            models.Index(fields=["organisation", "status"], name="referral_outbox"),
+        ]
+
+    def __str__(self) -> str:
+        return f"referral {self.pk}"

@@ -1,12 +1,18 @@
-"""Reads of cases, scoped to what the actor may see; reads of one case are audited."""
+"""Reads of cases and referrals, scoped to what the actor may see; reads of one record are audited."""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+import datetime
 
-from palermo.audit.services import audited_get
-from palermo.cases.models import Case
-from palermo.permissions import Actor, personal_record_scope
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from palermo.audit.services import audit_record, audited_get
+from palermo.cases.models import Case, Consent, ConsentStatus, Referral, ReferralStatus
+from palermo.identification.models import DecisionResult, Screening
+from palermo.organisations.models import Organisation
+from palermo.permissions import Actor, Capability, can, personal_record_scope
 
 
 def case_queryset_for(actor: Actor) -> QuerySet[Case]:
@@ -25,3 +31,154 @@ def case_get_for(*, actor: Actor, case_id: int | str) -> Case:
     return audited_get(
         actor=actor, queryset=case_queryset_for(actor).select_related("person"), object_id=case_id, action="case.view"
     )
+
+
+def case_list_for(*, actor: Actor) -> QuerySet[Case]:
+    """The case list: refused outright to roles that never see people."""
+    if personal_record_scope(actor) is None:
+        raise PermissionDenied("case.list")
+    return case_queryset_for(actor).select_related("person").prefetch_related("assigned_to")
+
+
+def case_list_audited(*, actor: Actor, cases: list[Case]) -> list[Case]:
+    if cases:
+        audit_record(actor=actor, action="case.list", detail={"ids": [c.pk for c in cases]})
+    return cases
+
+
+# --- Screenings, decisions and the derived trafficking status -----------------------------------------
+
+
+def case_screenings(case: Case) -> list[Screening]:
+    """Screenings of the case: linked explicitly, or recorded about the same person by the same organisation."""
+    return list(
+        Screening.objects.filter(
+            Q(pk__in=case.screening_links.values("screening_id"))
+            | Q(person_id=case.person_id, organisation_id=case.organisation_id)
+        )
+        .select_related("organisation", "catalogue")
+        .order_by("created_at", "id")
+    )
+
+
+# Strongest first: one identified-victim decision stands whatever else was decided on other screenings.
+STATUS_PRECEDENCE = ("identified", "presumed", "not_a_victim", "possible")
+
+
+def screening_trafficking_status(screening: Screening) -> str:
+    from palermo.identification.selectors import identification_status
+
+    status = identification_status(screening)
+    if status.conclusive is not None:
+        return "identified" if status.conclusive.result == DecisionResult.IDENTIFIED_VICTIM else "not_a_victim"
+    if status.grounds is not None:
+        return "presumed" if status.grounds.result == DecisionResult.POSITIVE else "not_a_victim"
+    return "possible"
+
+
+def case_trafficking_status(case: Case) -> str:
+    """possible / presumed / identified / not_a_victim, from the current identification decisions only.
+
+    Never typed by hand: a positive reasonable-grounds decision makes the person a presumed victim, a
+    positive conclusive decision an identified one; negative decisions make them not a victim; with no
+    decision at all the person is a possible victim.
+    """
+    found = {screening_trafficking_status(s) for s in case_screenings(case)}
+    return next((status for status in STATUS_PRECEDENCE if status in found), "possible")
+
+
+def htcds_case_status(case: Case) -> str:
+    """cas_Status: Active, FollowUp (closed with a follow-up still ahead), Closed or ClosedReferred."""
+    if case.is_open:
+        return "Active"
+    if case.follow_up_on and case.follow_up_on >= timezone.localdate():
+        return "FollowUp"
+    return "ClosedReferred" if case.closure_reason == "referred" else "Closed"
+
+
+# --- Consents ----------------------------------------------------------------------------------------
+
+
+def consents_of(case: Case) -> list[Consent]:
+    return list(case.consents.select_related("recipient", "recorded_by", "withdrawn_by"))
+
+
+def consent_get_for(*, actor: Actor, consent_id: int | str) -> Consent:
+    queryset = Consent.objects.filter(case__in=case_queryset_for(actor)).select_related("case", "recipient")
+    return audited_get(actor=actor, queryset=queryset, object_id=consent_id, action="consent.view")
+
+
+# --- Referrals ---------------------------------------------------------------------------------------
+
+
+def referral_access_holds(referral: Referral) -> bool:
+    """Whether the recipient may see the referral now: still pending or accepted, and the consent
+    (or legal basis) behind it not withdrawn. Checked on every read, so withdrawal ends access at once."""
+    if referral.status not in (ReferralStatus.PENDING, ReferralStatus.ACCEPTED):
+        return False
+    if referral.legal_basis_id:
+        return True
+    return referral.consent is not None and referral.consent.status == ConsentStatus.GIVEN
+
+
+def _received_queryset(actor: Actor) -> QuerySet[Referral]:
+    if actor.membership is None or not can(actor, Capability.CASE_MANAGE):
+        return Referral.objects.none()
+    return Referral.objects.filter(
+        to_organisation_id=actor.membership.organisation_id,
+        status__in=[ReferralStatus.PENDING, ReferralStatus.ACCEPTED],
+    ).filter(Q(legal_basis__isnull=False) | Q(consent__status=ConsentStatus.GIVEN))
+
+
+def _sent_queryset(actor: Actor) -> QuerySet[Referral]:
+    if actor.membership is None:
+        return Referral.objects.none()
+    if can(actor, Capability.REFERRAL_REVOKE) and not can(actor, Capability.PERSON_VIEW_ORGANISATION):
+        # A coordinator watches the organisation's referrals (no personal data on them) to revoke stale ones.
+        return Referral.objects.filter(organisation_id=actor.membership.organisation_id)
+    return Referral.objects.filter(case__in=case_queryset_for(actor))
+
+
+def referral_queryset_for(actor: Actor) -> QuerySet[Referral]:
+    """Referrals the actor's organisation sent (within the actor's case scope) or may read as recipient."""
+    received = _received_queryset(actor)
+    sent = _sent_queryset(actor)
+    return (
+        Referral.objects.filter(Q(pk__in=received.values("pk")) | Q(pk__in=sent.values("pk")))
+        .select_related("case", "case__person", "organisation", "to_organisation", "consent", "legal_basis")
+        .order_by("-sent_at", "-id")
+    )
+
+
+def referral_get_for(*, actor: Actor, referral_id: int | str) -> Referral:
+    """One referral; 404 alike for missing, out of scope, and for a recipient whose access has ended."""
+    return audited_get(
+        actor=actor, queryset=referral_queryset_for(actor), object_id=referral_id, action="referral.view"
+    )
+
+
+def referral_inbox_for(*, actor: Actor) -> QuerySet[Referral]:
+    return referral_queryset_for(actor).filter(pk__in=_received_queryset(actor).values("pk"))
+
+
+def referral_outbox_for(*, actor: Actor) -> QuerySet[Referral]:
+    return referral_queryset_for(actor).filter(pk__in=_sent_queryset(actor).values("pk"))
+
+
+def referral_is_overdue(referral: Referral, today: datetime.date | None = None) -> bool:
+    """Nobody answered by the acknowledgement deadline."""
+    today = today or timezone.localdate()
+    return referral.status == ReferralStatus.PENDING and referral.acknowledge_by < today
+
+
+def referral_recipient_choices(actor: Actor) -> list[tuple[Organisation, list[str]]]:
+    """Organisations a case may be referred to, with the service codes each offers.
+
+    For now every active organisation but the actor's own, offering nothing listed; after the directory
+    lands, the services come from `palermo.directory.selectors.services_offered_by` (one line below).
+    """
+    organisations = Organisation.objects.filter(is_active=True).order_by("name")
+    if actor.membership is not None:
+        organisations = organisations.exclude(pk=actor.membership.organisation_id)
+    offered: dict[int, list[str]] = {}  # services_offered_by([o.pk for o in organisations])
+    return [(organisation, offered.get(organisation.pk, [])) for organisation in organisations]

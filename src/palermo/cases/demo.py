@@ -1,0 +1,61 @@
+"""Demo data for cases: one case at the shelter, with consent, referred to the municipal social services.
+
+The demo case worker belongs to both organisations, so they can switch and see both sides of the referral.
+Safe to run again: it adds nothing when the shelter already holds a case.
+"""
+
+from __future__ import annotations
+
+from palermo.cases.models import Case
+from palermo.cases.services import case_open, case_update_exploitation, consent_record, referral_send
+from palermo.organisations.models import Membership, Organisation, Role
+from palermo.people.models import Person
+from palermo.permissions import Actor, Channel
+
+
+def demo_cases(*, sender: Organisation, recipient: Organisation) -> None:
+    if Case.objects.filter(organisation=sender).exists():
+        return
+    membership = Membership.objects.filter(organisation=sender, role=Role.CASE_WORKER, is_active=True).first()
+    person = Person.objects.filter(organisation=sender).order_by("created_at", "id").first()
+    if membership is None or person is None:
+        return
+    actor = Actor(user=membership.user, membership=membership, channel=Channel.CLI)
+    case = case_open(actor=actor, person=person)
+    case_update_exploitation(
+        actor=actor,
+        case=case,
+        exploitation_types=["ForcedLabour"],
+        methods_of_control=["WithholdsDocuments", "DebtBondage", "ExcessiveWorkingHours"],
+        recruitment_country="ZZ",
+        recruitment_locality="Northern Province",
+        exploitation_country="ZZ",
+        exploitation_locality="Valmora",
+    )
+    consent_record(
+        actor=actor,
+        case=case,
+        purpose="assistance",
+        status="given",
+        informed_language="en",
+        informed_how="written",
+    )
+    consent_record(
+        actor=actor,
+        case=case,
+        purpose="referral",
+        status="given",
+        recipient=recipient,
+        fields=["names", "languages", "exploitation", "trafficking_status"],
+        services=["social", "legal"],
+        informed_language="en",
+        informed_how="written",
+        interpreter=False,
+    )
+    referral_send(
+        actor=actor,
+        case=case,
+        to_organisation=recipient,
+        services=["social", "legal"],
+        note="Needs help with a residence permit and social benefits; prefers mornings.",
+    )

@@ -1,0 +1,27 @@
+from django.urls import path
+
+from palermo.cases import views
+
+app_name = "cases"
+urlpatterns = [
+    path("cases/", views.case_list, name="list"),
+    path("cases/open/", views.case_open, name="open"),
+    path("cases/<int:case_id>/", views.case_detail, name="detail"),
+    path("cases/<int:case_id>/exploitation/", views.case_exploitation, name="exploitation"),
+    path("cases/<int:case_id>/assign/", views.case_assign, name="assign"),
+    path("cases/<int:case_id>/notes/", views.case_note, name="note"),
+    path("cases/<int:case_id>/close/", views.case_close, name="close"),
+    path("cases/<int:case_id>/reopen/", views.case_reopen, name="reopen"),
+    path("cases/<int:case_id>/htcds.json", views.case_htcds, name="htcds"),
+    path("cases/<int:case_id>/consents/new/", views.consent_create, name="consent_create"),
+    path("cases/<int:case_id>/consents/<int:consent_id>/withdraw/", views.consent_withdraw, name="consent_withdraw"),
+    path("cases/<int:case_id>/legal-basis/new/", views.legal_basis_create, name="legal_basis_create"),
+    path("cases/<int:case_id>/refer/", views.referral_create, name="refer"),
+    path("referrals/", views.referral_inbox, name="referrals"),
+    path("referrals/<int:referral_id>/", views.referral_detail, name="referral"),
+    path("referrals/<int:referral_id>/accept/", views.referral_accept, name="referral_accept"),
+    path("referrals/<int:referral_id>/decline/", views.referral_decline, name="referral_decline"),
+    path("referrals/<int:referral_id>/revoke/", views.referral_revoke, name="referral_revoke"),
+    path("referrals/<int:referral_id>/summary/", views.referral_summary, name="referral_summary"),
+    path("referrals/<int:referral_id>/summary.pdf", views.referral_summary_pdf, name="referral_summary_pdf"),
+]

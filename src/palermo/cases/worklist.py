@@ -1,0 +1,44 @@
+"""Unanswered referrals on "my work": for the recipient's case workers and for the sender."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from palermo.cases.models import ReferralStatus
+from palermo.cases.selectors import referral_access_holds, referral_inbox_for, referral_outbox_for
+from palermo.permissions import Actor
+from palermo.worklist.items import WorkItem
+
+
+def referral_work_items(actor: Actor) -> Iterable[WorkItem]:
+    if actor.membership is None:
+        return []
+    items = []
+    for referral in referral_inbox_for(actor=actor).filter(status=ReferralStatus.PENDING):
+        items.append(
+            WorkItem(
+                kind="referral.unanswered",
+                title=_("Answer the referral of case %(case)s from %(org)s")
+                % {"case": referral.case.reference, "org": referral.organisation.name},
+                due=referral.acknowledge_by,
+                url=reverse("cases:referral", kwargs={"referral_id": referral.pk}),
+                case_reference=referral.case.reference,
+            )
+        )
+    for referral in referral_outbox_for(actor=actor).filter(status=ReferralStatus.PENDING):
+        if not referral_access_holds(referral):
+            continue  # consent withdrawn: nobody is expected to answer any more
+        items.append(
+            WorkItem(
+                kind="referral.awaiting_answer",
+                title=_("%(org)s has not yet answered the referral of case %(case)s")
+                % {"case": referral.case.reference, "org": referral.to_organisation.name},
+                due=referral.acknowledge_by,
+                url=reverse("cases:referral", kwargs={"referral_id": referral.pk}),
+                case_reference=referral.case.reference,
+            )
+        )
+    return items
