@@ -42,6 +42,8 @@ class Capability(StrEnum):
     AUDIT_VIEW = "audit.view"
     CASE_OPEN = "case.open"
     CASE_MANAGE = "case.manage"
+    # "My work": due items and personal tasks, for the roles that work on cases and decisions.
+    WORK_VIEW = "work.view"
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
@@ -52,6 +54,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.PERSON_VIEW_OWN,
             Capability.DIRECTORY_VIEW,
             Capability.CASE_OPEN,
+            Capability.WORK_VIEW,
         }
     ),
     Role.CASE_WORKER: frozenset(
@@ -64,10 +67,16 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.DIRECTORY_VIEW,
             Capability.CASE_OPEN,
             Capability.CASE_MANAGE,
+            Capability.WORK_VIEW,
         }
     ),
     Role.DECISION_MAKER: frozenset(
-        {Capability.PERSON_VIEW_ORGANISATION, Capability.DECISION_RECORD, Capability.DIRECTORY_VIEW}
+        {
+            Capability.PERSON_VIEW_ORGANISATION,
+            Capability.DECISION_RECORD,
+            Capability.DIRECTORY_VIEW,
+            Capability.WORK_VIEW,
+        }
     ),
     Role.COORDINATOR: frozenset({Capability.DIRECTORY_VIEW, Capability.PLANNING_MANAGE, Capability.STATISTICS_VIEW}),
     Role.ANALYST: frozenset({Capability.DIRECTORY_VIEW, Capability.STATISTICS_VIEW}),

@@ -181,9 +181,14 @@ def test_a_recovery_code_signs_in_exactly_once(page: Page) -> None:
 
 ROLE_DASHBOARDS = [
     # role, needs the code step, home heading, links in the main navigation
-    (Role.FIRST_RESPONDER, True, "Your field work", ["Home", "People", "Screenings", "Directory"]),
-    (Role.CASE_WORKER, True, "Your organisation's people", ["Home", "People", "Screenings", "Tips", "Directory"]),
-    (Role.DECISION_MAKER, True, "Identification decisions", ["Home", "People", "Screenings", "Directory"]),
+    (Role.FIRST_RESPONDER, True, "Your field work", ["Home", "My work", "People", "Screenings", "Directory"]),
+    (
+        Role.CASE_WORKER,
+        True,
+        "Your organisation's people",
+        ["Home", "My work", "People", "Screenings", "Tips", "Directory"],
+    ),
+    (Role.DECISION_MAKER, True, "Identification decisions", ["Home", "My work", "People", "Screenings", "Directory"]),
     (Role.COORDINATOR, False, "Coordination", ["Home", "Directory"]),
     (Role.ANALYST, False, "Statistics", ["Home", "Directory"]),
     (Role.ORG_ADMIN, True, "Your organisation", ["Home", "Directory", "Members", "Audit trail"]),
@@ -212,6 +217,7 @@ def test_each_role_gets_its_own_dashboard_and_only_the_pages_it_may_open(
 
     # A link that is not shown leads to a page the role may not open, and the other way round.
     pages = {
+        "My work": reverse("worklist:my_work"),
         "People": reverse("people:list"),
         "Screenings": reverse("identification:list"),
         "Directory": reverse("organisations:list"),
