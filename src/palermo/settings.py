@@ -293,6 +293,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "StageStatusEnum": "palermo.assistance.models.StageStatus.choices",
+        "PlanStatusEnum": "palermo.assistance.models.PlanStatus.choices",
+    },
 }
 
 # --- Logging: never a personal value (error reports hide every variable and form field) ------------

@@ -88,7 +88,8 @@ def pathway_stage_update(
 ) -> PathwayStage:
     """Record where one stage of the scheme stands for the case.
 
-    A stage in progress gets today as its start unless given; a finished one gets today as its end.
+    A stage in progress keeps its start date, or gets today's, unless one is given; a finished one
+    likewise gets today as its end.
     The return stage cannot start or finish without the consent and the confirmation (see
     `return_stage_missing`).
     """
@@ -99,10 +100,11 @@ def pathway_stage_update(
     if status not in StageStatus.values:
         raise ValidationError({"status": [_("Choose a status from the list.")]})
     today = timezone.localdate()
+    existing = PathwayStage.objects.filter(case=case, stage=stage).first()
     if status in (StageStatus.IN_PROGRESS, StageStatus.DONE) and started_on is None:
-        started_on = today
+        started_on = existing.started_on if existing and existing.started_on else today
     if status == StageStatus.DONE and completed_on is None:
-        completed_on = today
+        completed_on = existing.completed_on if existing and existing.completed_on else today
     if status in (StageStatus.NOT_STARTED, StageStatus.IN_PROGRESS):
         completed_on = None
     errors: dict[str, list[str]] = {}
