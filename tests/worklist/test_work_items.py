@@ -74,7 +74,7 @@ def test_items_group_into_overdue_today_this_week_and_later(worker):
     groups = {g.key: [i.kind for i in g.items] for g in work_groups_for(actor_of(worker), today=TODAY)}
     assert groups["overdue"] == ["risk.review"]
     assert groups["today"] == ["plan.item"]
-    week = [] if TODAY + 5 * DAY > monday + 6 * DAY else ["recovery.ends"]
+    week = [] if monday + 6 * DAY < TODAY + 5 * DAY else ["recovery.ends"]
     assert groups["week"] == week
     assert groups["later"] == [k for k in ["recovery.ends", "pathway.stage"] if k not in week]
 
