@@ -4,16 +4,19 @@ what the consent projection may share of it."""
 from __future__ import annotations
 
 import datetime
+import io
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
-from palermo.assistance.models import PlanItem
+from palermo.assistance.models import PathwayStage, PlanItem, RiskAssessment
 from palermo.assistance.services import plan_item_add, plan_item_delete, plan_item_update, risk_assessment_record
 from palermo.assistance.sharing import shared_assistance_plan, shared_risk
 from palermo.organisations.models import Role
+from palermo.worklist.models import Task
 from tests.assistance.helpers import open_case
 from tests.conftest import actor_of
 
@@ -131,3 +134,12 @@ def test_shared_values_carry_no_notes(worker, case, org_b):
             "ends_on": None,
         }
     ]
+
+
+def test_the_demo_case_has_a_pathway_a_plan_a_high_risk_and_a_task():
+    call_command("demo", stdout=io.StringIO())
+    call_command("demo", stdout=io.StringIO())  # idempotent
+    assert PathwayStage.objects.count() == 5
+    assert PlanItem.objects.count() == 3
+    assert list(RiskAssessment.objects.values_list("level", flat=True)) == ["high"]
+    assert Task.objects.count() == 1
