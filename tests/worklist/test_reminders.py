@@ -94,3 +94,14 @@ def test_the_command_queues_the_digest(worker, capsys):
     call_command("send_reminders")
     assert "Reminders sent: {'emails': 1, 'items': 1}" in capsys.readouterr().out
     assert len(mail.outbox) == 1
+
+
+def test_a_mail_server_refusal_keeps_nothing_so_the_next_run_sends_it(worker, settings):
+    task_add(actor=actor_of(worker), title="Anything", due_on=TODAY)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 1, 2  # nothing listens there
+    assert send_reminders.enqueue().return_value == {"emails": 0, "items": 0}
+    assert not ReminderSent.objects.exists()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert send_reminders.enqueue().return_value == {"emails": 1, "items": 1}
+    assert len(mail.outbox) == 1

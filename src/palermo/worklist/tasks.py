@@ -9,6 +9,7 @@ overdue), recorded in ReminderSent, so running the task twice sends nothing new.
 from __future__ import annotations
 
 import datetime
+import logging
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -17,11 +18,14 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from palermo.accounts.models import User
 from palermo.organisations.models import Membership
 from palermo.permissions import Actor, Capability, Channel, can
 from palermo.worklist.items import WorkItem, work_items_for
 from palermo.worklist.labels import kind_label
 from palermo.worklist.models import ReminderSent
+
+logger = logging.getLogger(__name__)
 
 
 def _item_key(item: WorkItem) -> str:
@@ -43,6 +47,25 @@ def _digest(lines: list[tuple[str, WorkItem]], today: datetime.date) -> tuple[st
         body.append("")
     body.append(_("Sign in to see the details on “My work”."))
     return subject, "\n".join(body)
+
+
+@transaction.atomic
+def _announce(user: User, lines: list[tuple[str, WorkItem]], today: datetime.date) -> list[tuple[str, WorkItem]]:
+    """Record and send what this user was not told yet; nothing is recorded unless the mail went out."""
+    fresh: list[tuple[str, WorkItem]] = []
+    for reason, item in lines:
+        try:
+            with transaction.atomic():
+                ReminderSent.objects.create(user=user, item=_item_key(item), reason=reason)
+        except IntegrityError:
+            continue  # announced already
+        fresh.append((reason, item))
+    if not fresh or not user.email:
+        return []
+    with translation.override(settings.LANGUAGE_CODE):
+        subject, body = _digest(fresh, today)
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+    return fresh
 
 
 @task()
@@ -71,21 +94,14 @@ def send_reminders() -> dict[str, int]:
                     continue
                 reason = "overdue" if item.due < today else "soon"
                 lines.append((reason, item))
-        fresh: list[tuple[str, WorkItem]] = []
-        with transaction.atomic():
-            for reason, item in lines:
-                try:
-                    with transaction.atomic():
-                        ReminderSent.objects.create(user=user, item=_item_key(item), reason=reason)
-                except IntegrityError:
-                    continue  # announced already
-                fresh.append((reason, item))
-            if not fresh or not user.email:
-                continue
-            with translation.override(getattr(user, "language", None) or settings.LANGUAGE_CODE):
-                subject, body = _digest(fresh, today)
-            # Inside the transaction: if sending fails, the records roll back and the next run retries.
-            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
-        sent += 1
-        announced += len(fresh)
+        try:
+            fresh = _announce(user, lines, today)
+        except Exception:
+            # One mail server refusal must not stop everyone else's reminders; the records of this
+            # user rolled back, so the next run tries again. Only the user's id is logged.
+            logger.exception("Reminder digest for user %s not sent", user.pk)
+            continue
+        if fresh:
+            sent += 1
+            announced += len(fresh)
     return {"emails": sent, "items": announced}
