@@ -36,13 +36,13 @@ from palermo.organisations.models import Organisation
 
 class ActivityOutput(serializers.Serializer):
     key = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a field named like a Field attribute
     done = serializers.BooleanField()
 
 
 class StageOutput(serializers.Serializer):
     stage = serializers.CharField(source="code")
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a field named like a Field attribute
     position = serializers.IntegerField()
     status = serializers.ChoiceField(choices=StageStatus.choices)
     is_current = serializers.BooleanField()
@@ -60,7 +60,7 @@ class StageOutput(serializers.Serializer):
 class RecoveryPeriodOutput(serializers.Serializer):
     started_on = serializers.DateField()
     ends_on = serializers.DateField()
-    source = serializers.ChoiceField(choices=["decision", "manual"])
+    source = serializers.ChoiceField(choices=["decision", "manual"])  # type: ignore[assignment]  # a field named like a Field attribute
     is_running = serializers.BooleanField()
 
 
@@ -240,7 +240,7 @@ class PlanItemApi(APIView):
 
 class RiskFactorOutput(serializers.Serializer):
     kind = serializers.ChoiceField(choices=RiskFactorKind.choices)
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a field named like a Field attribute
     rating = serializers.ChoiceField(choices=FactorRating.choices)
     note = serializers.CharField()
 
@@ -271,7 +271,7 @@ class RiskOutput(serializers.Serializer):
 
 class RiskFactorInput(serializers.Serializer):
     kind = serializers.ChoiceField(choices=RiskFactorKind.choices)
-    label = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    label = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")  # type: ignore[assignment]  # a field named like a Field attribute
     rating = serializers.ChoiceField(choices=FactorRating.choices)
     note = serializers.CharField(max_length=20000, required=False, allow_blank=True, default="")
 
