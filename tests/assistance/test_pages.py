@@ -237,7 +237,12 @@ def test_my_work_lists_items_by_group_and_tasks_can_be_added_and_ticked(worker, 
     )
     client = signed_in_client(worker)
     response = client.post(
-        "/work/tasks/", {"task-title": "Book an interpreter", "task-due_on": TODAY.isoformat(), "task-case": case.pk}
+        "/work/tasks/",
+        {
+            "task-title": "Book an interpreter",
+            "task-due_on": TODAY.isoformat(),
+            "task-case_reference": case.reference.lower(),
+        },
     )
     assert response.status_code == 302
     task = Task.objects.get()
@@ -259,6 +264,18 @@ def test_a_task_needs_a_title_and_a_date(worker):
     response = signed_in_client(worker).post("/work/tasks/", {"task-title": "", "task-due_on": ""})
     assert response.status_code == 400
     assert response.content.decode().count("This field is required.") == 2
+    assert not Task.objects.exists()
+
+
+def test_a_task_can_only_name_a_case_the_user_may_open(worker, org_b, member):
+    foreign = open_case(member(Role.CASE_WORKER, org_b))
+    response = signed_in_client(worker).post(
+        "/work/tasks/",
+        {"task-title": "Visit", "task-due_on": TODAY.isoformat(), "task-case_reference": foreign.reference},
+    )
+    assert response.status_code == 400
+    assert "None of the cases you may open has this reference." in response.content.decode()
+    assert 'value="Visit"' in response.content.decode()
     assert not Task.objects.exists()
 
 

@@ -144,3 +144,19 @@ def test_a_task_cannot_go_to_someone_outside_the_organisation_or_be_empty(worker
     with pytest.raises(ValidationError) as error:
         task_add(actor=actor_of(worker), title="Visit", due_on=TODAY, case=other_case)
     assert error.value.message_dict == {"case": ["Choose a case of your organisation."]}
+
+
+def test_a_positive_decision_puts_the_end_of_the_recovery_period_on_the_list(worker, org_a, member):
+    case = open_case(worker)
+    decide(member(Role.DECISION_MAKER, org_a), referred_screening(worker, case), "positive", TODAY)
+    assert [(i.kind, i.due, i.case_reference) for i in work_items_for(actor_of(worker))] == [
+        ("recovery.ends", TODAY + 30 * DAY, case.reference)
+    ]
+
+
+def test_a_recovery_period_that_is_over_leaves_the_list(worker):
+    case = open_case(worker)
+    recovery_period_start(actor=actor_of(worker), case=case, started_on=TODAY - 31 * DAY)
+    assert work_items_for(actor_of(worker)) == []
+    recovery_period_start(actor=actor_of(worker), case=case, started_on=TODAY - 30 * DAY)
+    assert [(i.kind, i.due) for i in work_items_for(actor_of(worker))] == [("recovery.ends", TODAY)]

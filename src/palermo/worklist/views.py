@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from palermo.audit.services import audit_record
+from palermo.cases.models import Case
 from palermo.cases.selectors import case_get_for, case_queryset_for
 from palermo.permissions import Actor, Capability
 from palermo.web.decorators import page
@@ -20,8 +21,10 @@ from palermo.worklist.forms import TaskForm
 from palermo.worklist.labels import kind_label
 
 
-def _case_choices(actor: Actor) -> list[tuple[int, str]]:
-    return list(case_queryset_for(actor).filter(status="open").order_by("reference").values_list("pk", "reference"))
+def _case_by_reference(actor: Actor, reference: str) -> Case | None:
+    """The actor's case with that reference (opened through the scoped, audited read), or None."""
+    case_id = case_queryset_for(actor).filter(reference=reference.strip().upper()).values_list("pk", flat=True).first()
+    return case_get_for(actor=actor, case_id=case_id) if case_id else None
 
 
 def _render(request: HttpRequest, actor: Actor, form: TaskForm | None = None) -> HttpResponse:
@@ -45,7 +48,7 @@ def _render(request: HttpRequest, actor: Actor, form: TaskForm | None = None) ->
     context = {
         "groups": [(g.key, rows[g.key]) for g in groups],
         "count": count,
-        "form": form or TaskForm(cases=_case_choices(actor), prefix="task"),
+        "form": form or TaskForm(prefix="task"),
         "done_tasks": list(done),
     }
     return render(request, "worklist/my_work.html", context, status=400 if form is not None else 200)
@@ -59,10 +62,13 @@ def my_work(request: HttpRequest, actor: Actor) -> HttpResponse:
 @require_POST
 @page(Capability.WORK_VIEW)
 def task_add(request: HttpRequest, actor: Actor) -> HttpResponse:
-    form = TaskForm(request.POST, cases=_case_choices(actor), prefix="task")
+    form = TaskForm(request.POST, prefix="task")
     if form.is_valid():
         data = form.cleaned_data
-        case = case_get_for(actor=actor, case_id=data["case"]) if data["case"] else None
+        case = _case_by_reference(actor, data["case_reference"]) if data["case_reference"] else None
+        if data["case_reference"] and case is None:
+            form.add_error("case_reference", _("None of the cases you may open has this reference."))
+            return _render(request, actor, form)
         try:
             services.task_add(actor=actor, title=data["title"], due_on=data["due_on"], case=case)
         except ValidationError as error:
