@@ -6,7 +6,9 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.http import Http404
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from palermo.assistance.services import (
@@ -160,3 +162,13 @@ def test_a_recovery_period_that_is_over_leaves_the_list(worker):
     assert work_items_for(actor_of(worker)) == []
     recovery_period_start(actor=actor_of(worker), case=case, started_on=TODAY - 30 * DAY)
     assert [(i.kind, i.due) for i in work_items_for(actor_of(worker))] == [("recovery.ends", TODAY)]
+
+
+def test_the_number_of_queries_does_not_grow_with_the_number_of_cases(worker, django_assert_num_queries):
+    busy_case(worker)
+    with CaptureQueriesContext(connection) as one:
+        assert len(work_items_for(actor_of(worker))) == 4
+    for _ in range(4):
+        busy_case(worker)
+    with django_assert_num_queries(len(one.captured_queries)):
+        assert len(work_items_for(actor_of(worker))) == 20

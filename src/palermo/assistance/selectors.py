@@ -266,7 +266,9 @@ def risk_summary_for(case: Case) -> RiskSummary:
 def assistance_panel_context(*, actor: Actor, case: Case) -> dict[str, Any]:
     """Everything the assistance panel (`assistance/_case_panel.html`) shows for one case.
 
-    `case` must come from `case_get_for` (scoped to the actor). Showing the panel is audited.
+    `case` must come from `case_get_for` (scoped to the actor). Showing the panel is audited. On the
+    case page: `context.update(assistance_panel_context(actor=actor, case=case))`, then
+    `{% include "assistance/_case_panel.html" %}`; its forms come back to the page they were sent from.
     """
     return panel_context(actor=actor, case=case)
 

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from palermo.identification.models import DecisionStage
 from palermo.identification.selectors import identification_status, screening_queryset_for
 from palermo.permissions import Actor, Capability, can
 from palermo.worklist.items import WorkItem
@@ -35,11 +36,13 @@ def reasonable_grounds_work_items(actor: Actor) -> Iterable[WorkItem]:
     """
     if not can(actor, Capability.DECISION_RECORD):
         return []
+    # A screening with any reasonable-grounds decision (even a superseded one has its successor) is
+    # not waiting; leaving those out keeps this to the queue, however long the history.
     referred = (
         screening_queryset_for(actor)
         .filter(referred_at__isnull=False)
+        .exclude(decisions__stage=DecisionStage.REASONABLE_GROUNDS)
         .select_related("organisation")
-        .prefetch_related("decisions")
     )
     items = []
     for screening in referred:
