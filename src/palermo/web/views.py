@@ -28,7 +28,7 @@ def home(request: HttpRequest, actor: Actor) -> HttpResponse:
         context["member_count"] = member_list_for(actor=actor).filter(is_active=True).count()
     if can(actor, Capability.DECISION_RECORD):
         context["identification_queue"] = identification_queue_for(actor=actor)
-    if can(actor, Capability.WORK_VIEW):
+    if can(actor, Capability.WORK_VIEW) and actor.role == Role.CASE_WORKER:
         context["work_groups"] = {group.key: len(group.items) for group in work_groups_for(actor)}
     if can(actor, Capability.AUDIT_VIEW):
         context["recent_audit"] = list(audit_entries_for(actor=actor)[:5])
