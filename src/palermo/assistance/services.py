@@ -190,7 +190,7 @@ def recovery_period_start(*, actor: Actor, case: Case, started_on: datetime.date
         case=case,
         defaults={"organisation_id": case.organisation_id, "started_on": started_on, "recorded_by": actor.user},
     )
-    audit_record(actor=actor, action="recovery_period.start", target=case, detail={"started_on": str(started_on)})
+    audit_record(actor=actor, action="recovery_period.start", target=case, detail={"period": period.pk})
     return period
 
 
@@ -332,7 +332,7 @@ def plan_item_add(
     )
     _validate_plan_item(item)
     item.save()
-    audit_record(actor=actor, action="plan_item.add", target=item, detail={"case": case.pk, "service": service})
+    audit_record(actor=actor, action="plan_item.add", target=item, detail={"case": case.pk})
     return item
 
 
