@@ -43,6 +43,8 @@ class Capability(StrEnum):
     CASE_OPEN = "case.open"
     CASE_MANAGE = "case.manage"
     REFERRAL_REVOKE = "referral.revoke"
+    # "My work": due items and personal tasks, for the roles that work on cases and decisions.
+    WORK_VIEW = "work.view"
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
@@ -53,6 +55,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.PERSON_VIEW_OWN,
             Capability.DIRECTORY_VIEW,
             Capability.CASE_OPEN,
+            Capability.WORK_VIEW,
         }
     ),
     Role.CASE_WORKER: frozenset(
@@ -66,10 +69,16 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.CASE_OPEN,
             Capability.CASE_MANAGE,
             Capability.REFERRAL_REVOKE,
+            Capability.WORK_VIEW,
         }
     ),
     Role.DECISION_MAKER: frozenset(
-        {Capability.PERSON_VIEW_ORGANISATION, Capability.DECISION_RECORD, Capability.DIRECTORY_VIEW}
+        {
+            Capability.PERSON_VIEW_ORGANISATION,
+            Capability.DECISION_RECORD,
+            Capability.DIRECTORY_VIEW,
+            Capability.WORK_VIEW,
+        }
     ),
     Role.COORDINATOR: frozenset(
         {Capability.DIRECTORY_VIEW, Capability.PLANNING_MANAGE, Capability.STATISTICS_VIEW, Capability.REFERRAL_REVOKE}

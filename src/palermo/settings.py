@@ -208,6 +208,18 @@ PALERMO_PUBLIC_LANGUAGES = ["en", "fr", "ro", "bg", "uk"]
 PALERMO_TIP_RATE_LIMIT = env.int("PALERMO_TIP_RATE_LIMIT", default=10)
 PALERMO_RECEIPT_RATE_LIMIT = env.int("PALERMO_RECEIPT_RATE_LIMIT", default=10)
 
+# --- E-mail (reminders) ---------------------------------------------------------------------------
+# EMAIL_URL, e.g. smtp+tls://user:password@mail.example.org:587; on a laptop, mails go to the console.
+_email = env.email_url("EMAIL_URL", default="smtp://localhost:25" if PRODUCTION else "consolemail://")
+EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+EMAIL_HOST = _email.get("EMAIL_HOST") or "localhost"
+EMAIL_PORT = _email.get("EMAIL_PORT") or 25
+EMAIL_HOST_USER = _email.get("EMAIL_HOST_USER") or ""
+EMAIL_HOST_PASSWORD = _email.get("EMAIL_HOST_PASSWORD") or ""
+EMAIL_USE_TLS = bool(_email.get("EMAIL_USE_TLS"))
+EMAIL_USE_SSL = bool(_email.get("EMAIL_USE_SSL"))
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="palermo@localhost")
+
 # --- Internationalisation -----------------------------------------------------------------------
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French"))]
@@ -283,6 +295,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "StageStatusEnum": "palermo.assistance.models.StageStatus.choices",
+        "PlanStatusEnum": "palermo.assistance.models.PlanStatus.choices",
+    },
 }
 
 # --- Logging: never a personal value (error reports hide every variable and form field) ------------

@@ -11,6 +11,8 @@ urlpatterns = [
     path("", include("palermo.cases.urls")),
     path("", include("palermo.reporting.urls")),
     path("audit/", include("palermo.audit.urls")),
+    path("cases/<int:case_id>/assistance/", include("palermo.assistance.urls")),
+    path("work/", include("palermo.worklist.urls")),
     path("api/v1/", include("palermo.api.urls")),
 ]
 

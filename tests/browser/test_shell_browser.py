@@ -181,15 +181,20 @@ def test_a_recovery_code_signs_in_exactly_once(page: Page) -> None:
 
 ROLE_DASHBOARDS = [
     # role, needs the code step, home heading, links in the main navigation
-    (Role.FIRST_RESPONDER, True, "Your field work", ["Home", "People", "Screenings", "Cases", "Directory"]),
+    (Role.FIRST_RESPONDER, True, "Your field work", ["Home", "My work", "People", "Screenings", "Cases", "Directory"]),
     (
         Role.CASE_WORKER,
         True,
         "Your organisation's people",
-        ["Home", "People", "Screenings", "Cases", "Referrals", "Tips", "Directory"],
+        ["Home", "My work", "People", "Screenings", "Cases", "Referrals", "Tips", "Directory"],
     ),
-    (Role.DECISION_MAKER, True, "Identification decisions", ["Home", "People", "Screenings", "Cases", "Directory"]),
-    (Role.COORDINATOR, False, "Coordination", ["Home", "Referrals", "Directory"]),
+    (
+        Role.DECISION_MAKER,
+        True,
+        "Identification decisions",
+        ["Home", "My work", "People", "Screenings", "Cases", "Directory"],
+    ),
+    (Role.COORDINATOR, False, "Coordination", ["Home", "Referrals", "Tip routes", "Directory"]),
     (Role.ANALYST, False, "Statistics", ["Home", "Directory"]),
     (Role.ORG_ADMIN, True, "Your organisation", ["Home", "Directory", "Members", "Audit trail"]),
 ]
@@ -217,6 +222,7 @@ def test_each_role_gets_its_own_dashboard_and_only_the_pages_it_may_open(
 
     # A link that is not shown leads to a page the role may not open, and the other way round.
     pages = {
+        "My work": reverse("worklist:my_work"),
         "People": reverse("people:list"),
         "Screenings": reverse("identification:list"),
         "Cases": reverse("cases:list"),

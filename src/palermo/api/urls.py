@@ -3,10 +3,12 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from palermo.api import errors
 from palermo.cases import api as cases_api
+from palermo.assistance import api as assistance_api
 from palermo.identification import api as identification_api
 from palermo.organisations import api as organisations_api
 from palermo.people import api as people_api
 from palermo.reporting import api as reporting_api
+from palermo.worklist import api as worklist_api
 
 urlpatterns = [
     path("schema", SpectacularAPIView.as_view(authentication_classes=[], permission_classes=[]), name="api-schema"),
@@ -71,5 +73,22 @@ urlpatterns = [
         reporting_api.InspectionRequestStatusApi.as_view(),
         name="api-inspection-request-status",
     ),
+    path("cases/<int:case_id>/pathway", assistance_api.PathwayApi.as_view(), name="api-case-pathway"),
+    path("cases/<int:case_id>/recovery-period", assistance_api.RecoveryPeriodApi.as_view(), name="api-case-recovery"),
+    path(
+        "cases/<int:case_id>/return/consent", assistance_api.ReturnConsentApi.as_view(), name="api-case-return-consent"
+    ),
+    path(
+        "cases/<int:case_id>/return/confirmation",
+        assistance_api.ReturnConfirmationApi.as_view(),
+        name="api-case-return-confirmation",
+    ),
+    path("cases/<int:case_id>/plan", assistance_api.PlanApi.as_view(), name="api-case-plan"),
+    path("cases/<int:case_id>/plan/<int:item_id>", assistance_api.PlanItemApi.as_view(), name="api-case-plan-item"),
+    path("cases/<int:case_id>/risk-assessments", assistance_api.RiskAssessmentsApi.as_view(), name="api-case-risk"),
+    path("cases/<int:case_id>/risk-reviews", assistance_api.RiskReviewsApi.as_view(), name="api-case-risk-reviews"),
+    path("work", worklist_api.WorkApi.as_view(), name="api-work"),
+    path("tasks", worklist_api.TaskListApi.as_view(), name="api-tasks"),
+    path("tasks/<int:task_id>", worklist_api.TaskDetailApi.as_view(), name="api-task"),
     re_path(r"^.*$", errors.not_found),
 ]

@@ -83,6 +83,23 @@ ACTION_LABELS = {
     "inspection_request.status": _("Changed the status of an inspection request"),
     "inspection_request.list": _("Listed inspection requests"),
     "inspection_request.view": _("Opened an inspection request"),
+    "assistance.view": _("Opened a case's assistance"),
+    "pathway.update": _("Updated a stage of assistance"),
+    "recovery_period.start": _("Recorded the start of a recovery and reflection period"),
+    "return.consent_record": _("Recorded consent to return"),
+    "return.confirmation_record": _("Recorded a receiving provider's confirmation"),
+    "plan_item.view": _("Opened an assistance plan item"),
+    "plan_item.add": _("Added to an assistance plan"),
+    "plan_item.update": _("Changed an assistance plan item"),
+    "plan_item.delete": _("Removed an assistance plan item"),
+    "risk.assess": _("Recorded a risk assessment"),
+    "risk.review_request": _("Asked for a risk review"),
+    "risk.list": _("Read a case's risk assessments"),
+    "task.view": _("Opened a task"),
+    "task.add": _("Added a task"),
+    "task.done": _("Ticked off a task"),
+    "task.reopen": _("Reopened a task"),
+    "worklist.view": _("Opened their work list"),
 }
 CHANNEL_LABELS = {"web": _("Web"), "api": _("API"), "cli": _("Command line"), "system": _("System")}
 

@@ -1,0 +1,336 @@
+"""Reads of a case's assistance: pathway, recovery period, plan and risk.
+
+Every function takes a case that already came through `case_get_for` (scoped and audited), or
+scopes by the actor itself. Dates are compared with the local date, never computed into flags
+stored in the database, so nothing goes stale.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from palermo.assistance import catalogue
+from palermo.assistance.models import (
+    OPEN_PLAN_STATUSES,
+    PathwayStage,
+    PlanItem,
+    RecoveryPeriod,
+    ReturnPreparation,
+    RiskAssessment,
+    RiskReview,
+    StageStatus,
+)
+from palermo.audit.services import audit_record, audited_get
+from palermo.cases.models import Case
+from palermo.cases.selectors import case_queryset_for
+from palermo.identification.deadlines import recovery_period_end
+from palermo.identification.models import DecisionResult, DecisionStage, IdentificationDecision
+from palermo.permissions import Actor, Capability, can
+
+# --- Pathway -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Activity:
+    key: str  # "catalogue:<index>" for the scheme's activities, the text itself for the worker's own
+    label: str
+    done: bool
+
+
+@dataclass(frozen=True)
+class StageView:
+    code: str
+    label: str
+    position: int
+    status: str
+    status_label: str
+    started_on: datetime.date | None
+    planned_end: datetime.date | None
+    completed_on: datetime.date | None
+    activities: tuple[Activity, ...]
+    free_activities: tuple[str, ...]
+    responsible: tuple[str, ...]  # who is responsible: organisation or outside actor, then the user
+    responsible_organisation_id: int | None
+    responsible_name: str
+    responsible_user_id: int | None
+    is_current: bool = False
+
+    @property
+    def is_late(self) -> bool:
+        """Not finished by its planned end."""
+        return (
+            self.status in (StageStatus.NOT_STARTED, StageStatus.IN_PROGRESS)
+            and self.planned_end is not None
+            and self.planned_end < timezone.localdate()
+        )
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (StageStatus.DONE, StageStatus.NOT_NEEDED)
+
+
+def catalogue_activity_key(index: int) -> str:
+    return f"catalogue:{index}"
+
+
+def pathway_rows(case: Case) -> dict[str, PathwayStage]:
+    rows = PathwayStage.objects.filter(case=case).select_related("responsible_organisation", "responsible_user")
+    return {row.stage: row for row in rows}
+
+
+def pathway_for(case: Case) -> list[StageView]:
+    """Every stage of the scheme, in the scheme's order, with what the case has recorded for it.
+
+    The current stage ("where the person is") is the last one in progress; with none in progress,
+    the first stage after the last finished one.
+    """
+    rows = pathway_rows(case)
+    labels = dict(StageStatus.choices)
+    views: list[StageView] = []
+    for position, stage in enumerate(catalogue.stages(), start=1):
+        row = rows.get(stage.code)
+        done = set(row.activities) if row is not None else set()
+        activities = tuple(
+            Activity(catalogue_activity_key(i), str(text), catalogue_activity_key(i) in done)
+            for i, text in enumerate(stage.activities)
+        )
+        free = tuple(a for a in (row.activities if row else []) if not a.startswith("catalogue:"))
+        status = row.status if row else StageStatus.NOT_STARTED
+        responsible: list[str] = []
+        if row is not None:
+            if row.responsible_organisation is not None:
+                responsible.append(row.responsible_organisation.name)
+            elif row.responsible_name:
+                responsible.append(row.responsible_name)
+            if row.responsible_user is not None:
+                responsible.append(row.responsible_user.full_name or row.responsible_user.email)
+        views.append(
+            StageView(
+                code=stage.code,
+                label=str(stage.label),
+                position=position,
+                status=status,
+                status_label=str(labels[status]),
+                started_on=row.started_on if row else None,
+                planned_end=row.planned_end if row else None,
+                completed_on=row.completed_on if row else None,
+                activities=activities,
+                free_activities=free,
+                responsible=tuple(responsible),
+                responsible_organisation_id=row.responsible_organisation_id if row else None,
+                responsible_name=row.responsible_name if row else "",
+                responsible_user_id=row.responsible_user_id if row else None,
+            )
+        )
+    current = _current_position(views)
+    if current is not None:
+        views[current] = StageView(**{**views[current].__dict__, "is_current": True})
+    return views
+
+
+def _current_position(views: list[StageView]) -> int | None:
+    in_progress = [i for i, v in enumerate(views) if v.status == StageStatus.IN_PROGRESS]
+    if in_progress:
+        return in_progress[-1]
+    finished = [i for i, v in enumerate(views) if v.status == StageStatus.DONE]
+    if not finished:
+        return None
+    after = [i for i, v in enumerate(views) if i > finished[-1] and not v.is_finished]
+    return after[0] if after else None
+
+
+# --- Recovery and reflection period ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RecoveryPeriodView:
+    started_on: datetime.date
+    ends_on: datetime.date
+    source: str  # "decision" (positive reasonable-grounds decision) or "manual"
+
+    @property
+    def is_running(self) -> bool:
+        return self.started_on <= timezone.localdate() <= self.ends_on
+
+    @property
+    def has_ended(self) -> bool:
+        return self.ends_on < timezone.localdate()
+
+    @property
+    def days_left(self) -> int:
+        return max(0, (self.ends_on - timezone.localdate()).days)
+
+
+def _grounds_decisions(cases: list[Case]) -> dict[int, datetime.date]:
+    """Start of the recovery period by person: the latest positive reasonable-grounds decision still
+    standing (not superseded) on a screening of that person in the case's organisation."""
+    if not cases:
+        return {}
+    pairs = Q()
+    for case in cases:
+        pairs |= Q(organisation_id=case.organisation_id, screening__person_id=case.person_id)
+    decisions = (
+        IdentificationDecision.objects.filter(pairs)
+        .filter(stage=DecisionStage.REASONABLE_GROUNDS, result=DecisionResult.POSITIVE, superseded_by__isnull=True)
+        .values_list("screening__person_id", "decided_on")
+    )
+    starts: dict[int, datetime.date] = {}
+    for person_id, decided_on in decisions:
+        if person_id not in starts or decided_on > starts[person_id]:
+            starts[person_id] = decided_on
+    return starts
+
+
+def recovery_periods_for(cases: list[Case]) -> dict[int, RecoveryPeriodView]:
+    """Recovery periods by case id. A recorded decision wins over a start entered by hand: the
+    hand-entered start is for decisions taken outside Palermo."""
+    by_decision = _grounds_decisions(cases)
+    manual = {r.case_id: r for r in RecoveryPeriod.objects.filter(case__in=cases)}
+    periods: dict[int, RecoveryPeriodView] = {}
+    for case in cases:
+        if case.person_id in by_decision:
+            start = by_decision[case.person_id]
+            periods[case.pk] = RecoveryPeriodView(start, recovery_period_end(start), "decision")
+        elif case.pk in manual:
+            start = manual[case.pk].started_on
+            periods[case.pk] = RecoveryPeriodView(start, recovery_period_end(start), "manual")
+    return periods
+
+
+def recovery_period_for(case: Case) -> RecoveryPeriodView | None:
+    return recovery_periods_for([case]).get(case.pk)
+
+
+# --- Return --------------------------------------------------------------------------------------------
+
+
+def return_preparation_for(case: Case) -> ReturnPreparation | None:
+    return (
+        ReturnPreparation.objects.filter(case=case)
+        .select_related("confirmation_organisation", "consent_recorded_by", "confirmation_recorded_by")
+        .first()
+    )
+
+
+# --- Assistance plan ------------------------------------------------------------------------------------
+
+
+def plan_items_for(case: Case) -> QuerySet[PlanItem]:
+    return PlanItem.objects.filter(case=case).select_related("provider_organisation")
+
+
+def plan_item_get_for(*, actor: Actor, case: Case, item_id: int | str) -> PlanItem:
+    """One plan item of a case the actor opened through `case_get_for`; 404 alike for missing and foreign."""
+    return audited_get(actor=actor, queryset=plan_items_for(case), object_id=item_id, action="plan_item.view")
+
+
+# --- Risk ----------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RiskSummary:
+    current: RiskAssessment | None
+    open_reviews: list[RiskReview]
+    history: list[RiskAssessment] = field(default_factory=list)
+
+    @property
+    def next_review_on(self) -> datetime.date | None:
+        dates = [r.due_on for r in self.open_reviews]
+        if self.current is not None:
+            dates.append(self.current.review_on)
+        return min(dates) if dates else None
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.next_review_on is not None and self.next_review_on < timezone.localdate()
+
+    @property
+    def is_high(self) -> bool:
+        return self.current is not None and self.current.level == "high"
+
+
+def risk_summary_for(case: Case) -> RiskSummary:
+    history = list(RiskAssessment.objects.filter(case=case).select_related("assessed_by").prefetch_related("factors"))
+    reviews = list(RiskReview.objects.filter(case=case, answered_by__isnull=True))
+    return RiskSummary(current=history[0] if history else None, open_reviews=reviews, history=history)
+
+
+# --- The panel on the case page -------------------------------------------------------------------------
+
+
+def assistance_panel_context(*, actor: Actor, case: Case) -> dict[str, Any]:
+    """Everything the assistance panel (`assistance/_case_panel.html`) shows for one case.
+
+    `case` must come from `case_get_for` (scoped to the actor). Showing the panel is audited. On the
+    case page: `context.update(assistance_panel_context(actor=actor, case=case))`, then
+    `{% include "assistance/_case_panel.html" %}`; its forms come back to the page they were sent from.
+    """
+    return panel_context(actor=actor, case=case)
+
+
+def panel_context(*, actor: Actor, case: Case, bound: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The panel, with `bound` forms (by key, or "stage:<code>") shown in place of blank ones after an error."""
+    from palermo.assistance import forms  # the forms read these selectors for their choices
+
+    pathway = pathway_for(case)
+    risk = risk_summary_for(case)
+    manage = (
+        can(actor, Capability.CASE_MANAGE)
+        and actor.membership is not None
+        and case.organisation_id == actor.membership.organisation_id
+    )
+    audit_record(actor=actor, action="assistance.view", target=case)
+    plan_items = list(plan_items_for(case))
+    context: dict[str, Any] = {
+        "case": case,
+        "pathway": pathway,
+        "current_stage": next((s for s in pathway if s.is_current), None),
+        "recovery_period": recovery_period_for(case),
+        "return_preparation": return_preparation_for(case),
+        "plan_items": plan_items,
+        "risk": risk,
+        "can_manage": manage,
+        "today": timezone.localdate(),
+        "late_count": sum(1 for s in pathway if s.is_late) + sum(1 for i in plan_items if i.is_late),
+    }
+    if manage:
+        blank = forms.panel_forms(actor=actor, case=case, pathway=pathway)
+        for key, form in (bound or {}).items():
+            if key.startswith("stage:"):
+                blank["stages"][key.removeprefix("stage:")] = form
+            else:
+                blank[key] = form
+        context["forms"] = blank
+        context["stage_rows"] = [(s, blank["stages"][s.code]) for s in pathway]
+        context["plan_rows"] = [
+            (i, forms.PlanItemStatusForm(prefix=f"item-{i.pk}", initial={"status": i.status})) for i in plan_items
+        ]
+    else:
+        context["stage_rows"] = [(s, None) for s in pathway]
+        context["plan_rows"] = [(i, None) for i in plan_items]
+    return {"assistance": context}
+
+
+# --- Cases whose work falls to an actor ---------------------------------------------------------------
+
+
+def cases_in_care_of(actor: Actor) -> QuerySet[Case]:
+    """Open cases whose assistance work is the actor's: those assigned to them, and those nobody is
+    assigned to yet (so that no case falls through). Only for roles that manage cases."""
+    if not can(actor, Capability.CASE_MANAGE) or actor.user is None:
+        return Case.objects.none()
+    return (
+        case_queryset_for(actor)
+        .filter(status="open")
+        .filter(Q(assigned_to=actor.user) | Q(assigned_to__isnull=True))
+        .distinct()
+    )
+
+
+def open_plan_items(cases: QuerySet[Case]) -> QuerySet[PlanItem]:
+    return PlanItem.objects.filter(case__in=cases, status__in=OPEN_PLAN_STATUSES)
