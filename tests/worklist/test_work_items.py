@@ -91,6 +91,8 @@ def test_nothing_leaks_to_another_organisation_or_to_roles_that_do_not_manage_ca
 def test_a_case_assigned_to_a_colleague_is_theirs_and_an_unassigned_one_is_everyones(worker, org_a, member):
     colleague = member(Role.CASE_WORKER, org_a)
     case = busy_case(worker)
+    # case_open assigns the case worker who opens it; nobody is assigned here until they are added.
+    case.assigned_to.clear()
     assert len(work_items_for(actor_of(colleague))) == 4
     case.assigned_to.add(worker.user)
     assert work_items_for(actor_of(colleague)) == []

@@ -2,8 +2,8 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from palermo.api import errors
-from palermo.cases import api as cases_api
 from palermo.assistance import api as assistance_api
+from palermo.cases import api as cases_api
 from palermo.identification import api as identification_api
 from palermo.organisations import api as organisations_api
 from palermo.people import api as people_api

@@ -6,7 +6,17 @@ class AssistanceConfig(AppConfig):
     label = "assistance"
 
     def ready(self) -> None:
+        from django.utils.translation import gettext_lazy as _
+
+        from palermo.assistance.selectors import assistance_panel_context
+        from palermo.assistance.sharing import shared_assistance_plan, shared_risk
         from palermo.assistance.work import assistance_work_items
+        from palermo.cases.panels import register_case_panel
+        from palermo.cases.sharing import register_shareable
         from palermo.worklist.items import register
 
         register(assistance_work_items)
+        register_case_panel("assistance/_case_panel.html", context=assistance_panel_context)
+        # What a referral may share of this app, by consent: the level and dates, the plan; never a note.
+        register_shareable("risk", _("Risk level and review date"), shared_risk)
+        register_shareable("assistance_plan", _("Assistance plan"), shared_assistance_plan)

@@ -21,7 +21,7 @@ from palermo.audit.services import audit_record
 from palermo.cases import forms, selectors, services, vocabularies
 from palermo.cases.htcds import case_to_htcds
 from palermo.cases.models import Case, CaseStatus, ReferralStatus
-from palermo.cases.panels import CASE_PANELS
+from palermo.cases.panels import CASE_PANELS, case_panels_context
 from palermo.cases.people import person_label, person_reference
 from palermo.cases.sharing import shareable_label, shared_view
 from palermo.identification.selectors import identification_status, screening_get_for
@@ -131,6 +131,7 @@ def case_detail(request: HttpRequest, actor: Actor, case_id: int) -> HttpRespons
         "assigned": set(case.assigned_to.values_list("pk", flat=True)),
         "case_panels": CASE_PANELS,
     }
+    context.update(case_panels_context(actor=actor, case=case))
     return render(request, "cases/case_detail.html", context)
 
 

@@ -14,8 +14,8 @@ from django.db import transaction
 
 from palermo.accounts.models import User
 from palermo.accounts.services import membership_add, user_create
-from palermo.cases.demo import demo_cases
 from palermo.assistance.demo import demo_assistance
+from palermo.cases.demo import demo_cases
 from palermo.identification.models import Screening
 from palermo.identification.services import screening_answer, screening_complete, screening_refer, screening_start
 from palermo.organisations.models import Membership, Organisation, OrganisationType, Role
@@ -77,9 +77,9 @@ class Command(BaseCommand):
                     if not Membership.objects.filter(user=user, organisation=organisation, role=role).exists():
                         membership_add(actor=operator, user=user, organisation=organisation, role=role)
             self._people(organisations["Safe Harbour Valmora"])
-            demo_assistance(organisations["Safe Harbour Valmora"])
             self._screenings(organisations["Valmora Social Services"])
             demo_cases(sender=organisations["Safe Harbour Valmora"], recipient=organisations["Valmora Social Services"])
+            demo_assistance(organisations["Safe Harbour Valmora"])
             if not TipRoute.objects.filter(exploitation=TipRoute.ANY).exists():
                 TipRoute.objects.create(exploitation=TipRoute.ANY, organisation=organisations["Safe Harbour Valmora"])
         self._print_logins()
