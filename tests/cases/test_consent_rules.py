@@ -20,7 +20,7 @@ from palermo.cases.services import (
 )
 from palermo.organisations.models import Role
 from tests.cases.conftest import World, give_referral_consent
-from tests.conftest import actor_of, api_client
+from tests.conftest import actor_of, api_client, signed_in_client
 from tests.factories import OrganisationFactory
 
 
@@ -205,6 +205,20 @@ def test_consent_through_the_api_then_withdrawal(world: World) -> None:
         format="json",
     )
     assert refused.json()["error"]["code"] == "consent_withdrawn"
+
+
+def test_the_minimal_consent_body_is_taken_and_flagged_as_not_saying_how_the_person_was_informed(
+    world: World,
+) -> None:
+    response = api_client(world.worker_a).post(
+        f"/api/v1/cases/{world.case.pk}/consents",
+        {"purpose": "referral", "organisation": world.org_b.pk, "fields": ["languages"], "status": "given"},
+        format="json",
+    )
+    assert response.status_code == 201, response.content
+    assert (response.json()["informed_how"], response.json()["informed_language"]) == ("", "")
+    page = signed_in_client(world.worker_a).get(f"/cases/{world.case.pk}/")
+    assert "How the person was informed was not recorded." in page.content.decode()
 
 
 def test_consent_with_unknown_field_code_is_refused_clearly(world: World) -> None:

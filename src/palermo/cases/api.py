@@ -250,7 +250,8 @@ class ConsentSerializer(SharedFieldsMixin, serializers.ModelSerializer):
     )
     status = serializers.ChoiceField(choices=[ConsentStatus.GIVEN, ConsentStatus.REFUSED, ConsentStatus.WITHDRAWN])
     purpose = serializers.ChoiceField(choices=ConsentPurpose.choices)
-    informed_how = serializers.ChoiceField(choices=InformedHow.choices)
+    informed_how = serializers.ChoiceField(choices=InformedHow.choices, required=False, default="")
+    informed_language = serializers.CharField(required=False, default="", max_length=16)
     services = serializers.ListField(child=serializers.CharField(), default=list)
 
     class Meta:

@@ -177,9 +177,12 @@ class Consent(models.Model):
     fields = models.JSONField(_("information shared"), default=list, blank=True)  # shareable field codes
     services = models.JSONField(_("services"), default=list, blank=True)  # assistance catalogue codes
     status = models.CharField(_("status"), max_length=16, choices=ConsentStatus.choices)
-    informed_language = models.CharField(_("language the person was informed in"), max_length=16)
+    informed_language = models.CharField(_("language the person was informed in"), max_length=16, blank=True)
     interpreter = models.BooleanField(_("through an interpreter"), default=False)
-    informed_how = models.CharField(_("how the person was informed"), max_length=16, choices=InformedHow.choices)
+    # Blank when the API caller did not say: the case page then flags the consent as "how informed: not recorded".
+    informed_how = models.CharField(
+        _("how the person was informed"), max_length=16, choices=InformedHow.choices, blank=True
+    )
     # For a child: who consented on their behalf, and why this serves the child.
     guardian = EncryptedTextField(_("guardian or representative"), blank=True)
     best_interests_note = EncryptedTextField(_("best-interests note"), blank=True)

@@ -260,8 +260,8 @@ def consent_record(
     case: Case,
     purpose: str,
     status: str,
-    informed_language: str,
-    informed_how: str,
+    informed_language: str = "",
+    informed_how: str = "",
     interpreter: bool = False,
     recipient: Organisation | None = None,
     fields: Sequence[str] = (),
@@ -278,10 +278,9 @@ def consent_record(
         problems["purpose"] = [_("Choose what the consent is for.")]
     if status not in (ConsentStatus.GIVEN, ConsentStatus.REFUSED):
         problems["status"] = [_("Record whether the person gave or refused consent.")]
-    if informed_how not in InformedHow.values:
+    # The page asks for both; an API client that leaves them out gets a consent flagged "not recorded".
+    if informed_how and informed_how not in InformedHow.values:
         problems["informed_how"] = [_("Say whether the person was informed in writing or orally.")]
-    if not informed_language.strip():
-        problems["informed_language"] = [_("Say in which language the person was informed.")]
     if purpose == ConsentPurpose.REFERRAL and recipient is None:
         problems["organisation"] = [_("A consent to referral names the organisation the case goes to.")]
     if recipient is not None and recipient.pk == case.organisation_id:
