@@ -10,6 +10,9 @@ urlpatterns = [
     path("screenings/", include("palermo.identification.urls")),
     path("", include("palermo.reporting.urls")),
     path("audit/", include("palermo.audit.urls")),
+    path("directory/", include("palermo.directory.urls")),
+    path("matrices/", include("palermo.matrix.urls")),
+    path("practices/", include("palermo.practices.urls")),
     path("api/v1/", include("palermo.api.urls")),
 ]
 

@@ -184,8 +184,8 @@ ROLE_DASHBOARDS = [
     (Role.FIRST_RESPONDER, True, "Your field work", ["Home", "People", "Screenings", "Directory"]),
     (Role.CASE_WORKER, True, "Your organisation's people", ["Home", "People", "Screenings", "Tips", "Directory"]),
     (Role.DECISION_MAKER, True, "Identification decisions", ["Home", "People", "Screenings", "Directory"]),
-    (Role.COORDINATOR, False, "Coordination", ["Home", "Directory"]),
-    (Role.ANALYST, False, "Statistics", ["Home", "Directory"]),
+    (Role.COORDINATOR, False, "Coordination", ["Home", "Directory", "Who does what"]),
+    (Role.ANALYST, False, "Statistics", ["Home", "Directory", "Who does what"]),
     (Role.ORG_ADMIN, True, "Your organisation", ["Home", "Directory", "Members", "Audit trail"]),
 ]
 
@@ -214,7 +214,7 @@ def test_each_role_gets_its_own_dashboard_and_only_the_pages_it_may_open(
     pages = {
         "People": reverse("people:list"),
         "Screenings": reverse("identification:list"),
-        "Directory": reverse("organisations:list"),
+        "Directory": reverse("directory:list"),
         "Members": reverse("organisations:members"),
         "Audit trail": reverse("audit:list"),
     }

@@ -2,9 +2,12 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from palermo.api import errors
+from palermo.directory import api as directory_api
 from palermo.identification import api as identification_api
+from palermo.matrix import api as matrix_api
 from palermo.organisations import api as organisations_api
 from palermo.people import api as people_api
+from palermo.practices import api as practices_api
 from palermo.reporting import api as reporting_api
 
 urlpatterns = [
@@ -40,5 +43,18 @@ urlpatterns = [
     path("tips/<int:tip_id>", reporting_api.TipDetailApi.as_view(), name="api-tip"),
     path("tips/<int:tip_id>/reply", reporting_api.TipReplyApi.as_view(), name="api-tip-reply"),
     path("tips/<int:tip_id>/triage", reporting_api.TipTriageApi.as_view(), name="api-tip-triage"),
+    path("directory", directory_api.DirectoryListApi.as_view(), name="api-directory"),
+    path("directory/<int:entry_id>", directory_api.DirectoryDetailApi.as_view(), name="api-directory-entry"),
+    path("matrices", matrix_api.MatrixListApi.as_view(), name="api-matrices"),
+    path("matrices/<int:matrix_id>", matrix_api.MatrixDetailApi.as_view(), name="api-matrix"),
+    path("matrices/<int:matrix_id>/actions", matrix_api.MatrixActionListApi.as_view(), name="api-matrix-actions"),
+    path(
+        "matrices/<int:matrix_id>/actions/<int:action_id>",
+        matrix_api.MatrixActionDetailApi.as_view(),
+        name="api-matrix-action",
+    ),
+    path("matrices/<int:matrix_id>/gaps", matrix_api.MatrixGapsApi.as_view(), name="api-matrix-gaps"),
+    path("practices", practices_api.PracticeListApi.as_view(), name="api-practices"),
+    path("practices/<slug:slug>", practices_api.PracticeDetailApi.as_view(), name="api-practice"),
     re_path(r"^.*$", errors.not_found),
 ]
