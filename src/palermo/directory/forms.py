@@ -23,6 +23,7 @@ class DirectoryEntryForm(forms.ModelForm):
         required=False,
         help_text=_("Two-letter codes separated by commas, e.g. en, fr, ro."),
     )
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
     linked_organisation = forms.ModelChoiceField(
         label=_("Organisation on Palermo"),
         queryset=Organisation.objects.filter(is_active=True),

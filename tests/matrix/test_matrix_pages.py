@@ -1,0 +1,200 @@
+"""Matrix pages and API: who may see and change what, the conflict message, and the cell's practices."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from palermo.matrix.models import MatrixAction, ResponseMatrix
+from palermo.matrix.services import matrix_action_add, matrix_action_update
+from palermo.organisations.models import Membership, Organisation, Role
+from tests.conftest import actor_of, api_client, signed_in_client
+
+pytestmark = pytest.mark.django_db
+
+CELL = {"level": "policy", "area": "prevention", "stage": "source"}
+
+
+def cell_url(matrix: ResponseMatrix, **cell: str) -> str:
+    return reverse("matrix:cell", kwargs={"matrix_id": matrix.pk, **CELL, **cell})
+
+
+def add_post(text: str) -> dict[str, object]:
+    return {"add-text": text, "add-responsible": ["government", "employers"], "add-group": "Group 3"}
+
+
+# --- Authorisation over anonymous / other organisation / member without the role / with it ---------
+
+
+def test_anonymous_is_sent_to_sign_in_and_changes_nothing(matrix: ResponseMatrix) -> None:
+    client = Client()
+    for url in (reverse("matrix:detail", args=[matrix.pk]), reverse("matrix:gaps", args=[matrix.pk])):
+        assert client.get(url).status_code == 302
+    response = client.post(cell_url(matrix), add_post("Anonymous"))
+    assert response.status_code == 302 and "/login/" in response["Location"]
+    assert MatrixAction.objects.count() == 0
+
+
+def test_another_organisation_sees_404_and_cannot_add(
+    matrix: ResponseMatrix, org_b: Organisation, member: Callable[..., Membership]
+) -> None:
+    client = signed_in_client(member(Role.COORDINATOR, org_b))
+    assert client.get(reverse("matrix:detail", args=[matrix.pk])).status_code == 404
+    assert client.get(reverse("matrix:export", args=[matrix.pk, "xlsx"])).status_code == 404
+    assert client.post(cell_url(matrix), add_post("Outsider")).status_code == 404
+    assert matrix.title not in client.get(reverse("matrix:list")).content.decode()
+    assert MatrixAction.objects.count() == 0
+
+
+def test_a_member_without_the_planning_role_reads_but_cannot_add(
+    matrix: ResponseMatrix, org_a: Organisation, member: Callable[..., Membership]
+) -> None:
+    client = signed_in_client(member(Role.ANALYST, org_a))
+    page = client.get(cell_url(matrix))
+    assert page.status_code == 200
+    assert "Add the action" not in page.content.decode()
+    assert client.post(cell_url(matrix), add_post("Analyst")).status_code == 403
+    assert client.get(reverse("matrix:create")).status_code == 403
+    assert MatrixAction.objects.count() == 0
+
+
+def test_a_coordinator_adds_an_action_and_sees_it_in_the_grid(
+    matrix: ResponseMatrix, coordinator: Membership
+) -> None:
+    client = signed_in_client(coordinator)
+    response = client.post(cell_url(matrix), add_post("Fair recruitment code for employers"))
+    assert response.status_code == 302
+    action = MatrixAction.objects.get()
+    assert (action.text, action.responsible, action.group) == (
+        "Fair recruitment code for employers",
+        ["government", "employers"],
+        "Group 3",
+    )
+    grid = client.get(reverse("matrix:detail", args=[matrix.pk])).content.decode()
+    assert "Fair recruitment code for employers" in grid
+    assert "Employers" in grid
+
+
+def test_an_empty_action_is_refused_with_a_message(matrix: ResponseMatrix, coordinator: Membership) -> None:
+    response = signed_in_client(coordinator).post(cell_url(matrix), {"add-text": ""})
+    assert response.status_code == 400
+    assert "This field is required." in response.content.decode()
+    assert MatrixAction.objects.count() == 0
+
+
+def test_a_stale_edit_on_the_page_shows_both_versions_and_keeps_the_draft(
+    matrix: ResponseMatrix, coordinator: Membership, member: Callable[..., Membership], org_a: Organisation
+) -> None:
+    other = member(Role.COORDINATOR, org_a, user__full_name="Beatriz Nunes")
+    action = matrix_action_add(actor=actor_of(coordinator), matrix=matrix, text="Radio spots", **CELL)
+    matrix_action_update(actor=actor_of(other), action=action, version=1, text="Radio spots in three languages")
+    prefix = f"action-{action.pk}"
+    response = signed_in_client(coordinator).post(
+        reverse("matrix:action_update", args=[matrix.pk, action.pk]),
+        {f"{prefix}-text": "Radio and TV spots", f"{prefix}-version": "1"},
+    )
+    assert response.status_code == 409
+    body = response.content.decode()
+    assert "Beatriz Nunes changed this action while you were editing it." in body
+    assert "Radio spots in three languages" in body  # their version
+    assert "Radio and TV spots" in body  # my draft, still in the form
+    assert f'name="{prefix}-version" value="2"' in body  # the next save starts from theirs
+    action.refresh_from_db()
+    assert action.text == "Radio spots in three languages"
+
+
+def test_the_cell_shows_what_others_did_there(matrix: ResponseMatrix, coordinator: Membership) -> None:
+    body = signed_in_client(coordinator).get(cell_url(matrix, level="outreach", area="assistance", stage="destination"))
+    text = body.content.decode()
+    assert "What others did here" in text
+    assert "La Strada model of emergency and long-term assistance" in text
+    assert "Mekong programme at source" not in text
+
+
+def test_gap_page_lists_the_empty_cells(matrix: ResponseMatrix, coordinator: Membership) -> None:
+    matrix_action_add(actor=actor_of(coordinator), matrix=matrix, text="Schools", **CELL)
+    body = signed_in_client(coordinator).get(reverse("matrix:gaps", args=[matrix.pk])).content.decode()
+    assert "23 empty cells" in body
+    assert "Policy and institutional level: Broad prevention, Source</a>" not in body
+    assert "Policy and institutional level: Broad prevention, Transit</a>" in body
+
+
+def test_unknown_cell_is_404(matrix: ResponseMatrix, coordinator: Membership) -> None:
+    assert signed_in_client(coordinator).get(cell_url(matrix, level="national")).status_code == 404
+
+
+# --- API -----------------------------------------------------------------------------------------------
+
+
+def test_api_adds_actions_reads_cells_and_gaps(matrix: ResponseMatrix, coordinator: Membership) -> None:
+    client = api_client(coordinator)
+    url = f"/api/v1/matrices/{matrix.pk}/actions"
+    created = client.post(url, {**CELL, "text": "Youth jobs scheme", "responsible": ["government"]}, format="json")
+    assert created.status_code == 201, created.json()
+    assert created.json()["version"] == 1
+    detail = client.get(f"/api/v1/matrices/{matrix.pk}").json()
+    assert len(detail["cells"]) == 24
+    first = detail["cells"][0]
+    assert (first["level"], first["area"], first["stage"]) == ("policy", "prevention", "source")
+    assert [a["text"] for a in first["actions"]] == ["Youth jobs scheme"]
+    gaps = client.get(f"/api/v1/matrices/{matrix.pk}/gaps").json()
+    assert len(gaps["empty_cells"]) == 23
+    assert gaps["unassigned"] == []
+
+
+def test_api_stale_change_answers_409_with_the_current_version(matrix: ResponseMatrix, coordinator: Membership) -> None:
+    client = api_client(coordinator)
+    action = matrix_action_add(actor=actor_of(coordinator), matrix=matrix, text="Leaflets", **CELL)
+    url = f"/api/v1/matrices/{matrix.pk}/actions/{action.pk}"
+    assert client.put(url, {"version": 1, "text": "Leaflets in Romanian"}, format="json").status_code == 200
+    stale = client.put(url, {"version": 1, "text": "Posters"}, format="json")
+    assert stale.status_code == 409
+    assert stale.json()["error"]["code"] == "conflict"
+    assert (stale.json()["current"]["text"], stale.json()["current"]["version"]) == ("Leaflets in Romanian", 2)
+    assert client.delete(f"{url}?version=1").status_code == 409
+    assert client.delete(f"{url}?version=2").status_code == 204
+
+
+def test_api_bad_action_gets_the_error_shape(matrix: ResponseMatrix, coordinator: Membership) -> None:
+    response = api_client(coordinator).post(
+        f"/api/v1/matrices/{matrix.pk}/actions", {**CELL, "stage": "moon", "text": "x"}, format="json"
+    )
+    assert response.status_code == 400
+    assert list(response.json()["error"]["fields"]) == ["stage"]
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [("anonymous", 401), ("other_org", 404), ("analyst", 403), ("coordinator", 201)],
+)
+def test_api_adding_an_action_by_kind_of_client(
+    who: str,
+    status: int,
+    matrix: ResponseMatrix,
+    coordinator: Membership,
+    org_a: Organisation,
+    org_b: Organisation,
+    member: Callable[..., Membership],
+) -> None:
+    from rest_framework.test import APIClient
+
+    clients = {
+        "anonymous": lambda: APIClient(),
+        "other_org": lambda: api_client(member(Role.COORDINATOR, org_b)),
+        "analyst": lambda: api_client(member(Role.ANALYST, org_a)),
+        "coordinator": lambda: api_client(coordinator),
+    }
+    response = clients[who]().post(
+        f"/api/v1/matrices/{matrix.pk}/actions", {**CELL, "text": "Try"}, format="json"
+    )
+    assert response.status_code == status
+    assert MatrixAction.objects.count() == (1 if status == 201 else 0)
+
+
+def test_api_schema_documents_the_matrix_endpoints() -> None:
+    schema = Client().get("/api/v1/schema").content.decode()
+    for path in ("/api/v1/matrices/{matrix_id}/actions", "/api/v1/directory", "/api/v1/practices"):
+        assert path in schema
