@@ -61,9 +61,7 @@ def test_a_member_without_the_planning_role_reads_but_cannot_add(
     assert MatrixAction.objects.count() == 0
 
 
-def test_a_coordinator_adds_an_action_and_sees_it_in_the_grid(
-    matrix: ResponseMatrix, coordinator: Membership
-) -> None:
+def test_a_coordinator_adds_an_action_and_sees_it_in_the_grid(matrix: ResponseMatrix, coordinator: Membership) -> None:
     client = signed_in_client(coordinator)
     response = client.post(cell_url(matrix), add_post("Fair recruitment code for employers"))
     assert response.status_code == 302
@@ -187,9 +185,7 @@ def test_api_adding_an_action_by_kind_of_client(
         "analyst": lambda: api_client(member(Role.ANALYST, org_a)),
         "coordinator": lambda: api_client(coordinator),
     }
-    response = clients[who]().post(
-        f"/api/v1/matrices/{matrix.pk}/actions", {**CELL, "text": "Try"}, format="json"
-    )
+    response = clients[who]().post(f"/api/v1/matrices/{matrix.pk}/actions", {**CELL, "text": "Try"}, format="json")
     assert response.status_code == status
     assert MatrixAction.objects.count() == (1 if status == 201 else 0)
 

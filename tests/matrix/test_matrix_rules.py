@@ -124,7 +124,9 @@ def test_gaps_are_exactly_the_empty_cells_and_the_actions_nobody_owns(
     matrix: ResponseMatrix, coordinator: Membership
 ) -> None:
     add(coordinator, matrix, "Livelihood schemes", responsible=["government"])
-    nobody = add(coordinator, matrix, "Pre-departure briefings", level="outreach", area="safe_migration", stage="transit")
+    nobody = add(
+        coordinator, matrix, "Pre-departure briefings", level="outreach", area="safe_migration", stage="transit"
+    )
     entry = directory_entry_create(
         actor=actor_of(coordinator), name="Valmora Workers' Union", actor_type="workers", level="local", country="ZZ"
     )
