@@ -34,7 +34,8 @@ def test_anonymous_is_sent_to_sign_in_and_changes_nothing(matrix: ResponseMatrix
     for url in (reverse("matrix:detail", args=[matrix.pk]), reverse("matrix:gaps", args=[matrix.pk])):
         assert client.get(url).status_code == 302
     response = client.post(cell_url(matrix), add_post("Anonymous"))
-    assert response.status_code == 302 and "/login/" in response["Location"]
+    assert response.status_code == 302
+    assert "/login/" in response["Location"]
     assert MatrixAction.objects.count() == 0
 
 
