@@ -284,6 +284,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Choice sets that share a field name with another app's get their own schema names.
+    "ENUM_NAME_OVERRIDES": {
+        "MigrationStageEnum": "palermo.directory.models.Stage",
+        "DirectoryLevelEnum": "palermo.directory.models.Level",
+        "MatrixLevelEnum": "palermo.matrix.models.MatrixLevel",
+    },
 }
 
 # --- Logging: never a personal value (error reports hide every variable and form field) ------------
