@@ -195,3 +195,53 @@ def test_api_schema_documents_the_matrix_endpoints() -> None:
     schema = Client().get("/api/v1/schema").content.decode()
     for path in ("/api/v1/matrices/{matrix_id}/actions", "/api/v1/directory", "/api/v1/practices"):
         assert path in schema
+
+
+def test_views_read_the_matrix_in_a_fixed_number_of_queries(
+    matrix: ResponseMatrix, coordinator: Membership, django_assert_max_num_queries: Callable[..., object]
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from palermo.directory.services import directory_entry_create
+
+    client = signed_in_client(coordinator)
+    entry = directory_entry_create(
+        actor=actor_of(coordinator), name="Union", actor_type="workers", level="local", country="ZZ"
+    )
+    urls = [
+        reverse(name, args=[matrix.pk])
+        for name in ("matrix:detail", "matrix:gaps", "matrix:by_actor", "matrix:compare")
+    ] + [cell_url(matrix)]
+
+    def counts() -> list[int]:
+        found = []
+        for url in urls:
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url).status_code == 200
+            found.append(len(queries))
+        return found
+
+    matrix_action_add(actor=actor_of(coordinator), matrix=matrix, text="One", actors=[entry], **CELL)
+    few = counts()
+    for n in range(8):
+        matrix_action_add(
+            actor=actor_of(coordinator), matrix=matrix, text=f"More {n}", responsible=["ngos"], actors=[entry], **CELL
+        )
+    assert counts() == few
+
+
+def test_an_action_can_name_directory_organisations(matrix: ResponseMatrix, coordinator: Membership) -> None:
+    from palermo.directory.services import directory_entry_create
+
+    union = directory_entry_create(
+        actor=actor_of(coordinator), name="Valmora Union", actor_type="workers", level="local", country="ZZ"
+    )
+    client = signed_in_client(coordinator)
+    assert client.post(cell_url(matrix), {"add-text": "Union desk", "add-actors": [str(union.pk)]}).status_code == 302
+    assert [e.name for e in MatrixAction.objects.get().actors.all()] == ["Valmora Union"]
+    refused = client.post(cell_url(matrix), {"add-text": "Ghost", "add-actors": ["999999"]})
+    assert refused.status_code == 400
+    assert MatrixAction.objects.count() == 1
+    duties = client.get(reverse("matrix:by_actor", args=[matrix.pk])).content.decode()
+    assert "Valmora Union" in duties

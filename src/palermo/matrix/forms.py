@@ -38,13 +38,22 @@ class ActionForm(forms.Form):
     responsible = forms.MultipleChoiceField(
         label=_("Who is best placed"), choices=Responsible.choices, required=False, widget=forms.CheckboxSelectMultiple
     )
-    actors = forms.ModelMultipleChoiceField(
-        label=_("Named organisations from the directory"),
-        queryset=DirectoryEntry.objects.order_by("name"),
-        required=False,
+    actors = forms.TypedMultipleChoiceField(
+        label=_("Named organisations from the directory"), coerce=int, choices=(), required=False
     )
     group = forms.CharField(label=_("Your group"), max_length=100, required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, actor_choices: list[tuple[int, str]] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # A cell page shows one form per action: the directory is read once and shared between them.
+        if actor_choices is None:
+            actor_choices = directory_choices()
+        self.fields["actors"].choices = actor_choices  # type: ignore[attr-defined]
+
+
+def directory_choices() -> list[tuple[int, str]]:
+    return list(DirectoryEntry.objects.order_by("name").values_list("pk", "name"))
 
 
 class ImportForm(forms.Form):

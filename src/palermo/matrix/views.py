@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from palermo.matrix import exports, selectors, services
-from palermo.matrix.forms import ActionForm, ImportForm, MatrixForm
+from palermo.matrix.forms import ActionForm, ImportForm, MatrixForm, directory_choices
 from palermo.matrix.grid import build_grid, matrix_by_actor, matrix_comparison, matrix_gaps
 from palermo.matrix.imports import ImportProblems
 from palermo.matrix.models import AREAS, LEVELS, STAGES, MatrixAction, MatrixLevel, ResponseMatrix
@@ -116,6 +116,7 @@ def _render_cell(
 ) -> HttpResponse:
     grid = build_grid(matrix)
     cell = grid.cell(level, area, stage)
+    choices = directory_choices()
     edits = []
     for action in cell.actions:
         if conflict and conflict["action_id"] == action.pk:
@@ -124,16 +125,16 @@ def _render_cell(
         initial = {
             "text": action.text,
             "responsible": action.responsible,
-            "actors": list(action.actors.all()),
+            "actors": [entry.pk for entry in action.actors.all()],
             "group": action.group,
             "version": action.version,
         }
-        edits.append((action, ActionForm(initial=initial, prefix=f"action-{action.pk}")))
+        edits.append((action, ActionForm(initial=initial, prefix=f"action-{action.pk}", actor_choices=choices)))
     context = {
         **_base_context(actor, matrix, "grid"),
         "cell": cell,
         "edits": edits,
-        "add_form": add_form or ActionForm(prefix="add"),
+        "add_form": add_form or ActionForm(prefix="add", actor_choices=choices),
         "conflict": conflict,
         "practices": practices_for_cell(actor=actor, level=level, area=area, stage=stage),
     }
