@@ -90,6 +90,9 @@ class DirectoryEntry(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def place(self) -> str:
+        return ", ".join(part for part in (self.municipality, self.region, self.country) if part)
+
     def stage_labels(self) -> list[str]:
         labels = dict(Stage.choices)
         return [str(labels.get(code, code)) for code in self.stages]
