@@ -245,3 +245,23 @@ def test_an_action_can_name_directory_organisations(matrix: ResponseMatrix, coor
     assert MatrixAction.objects.count() == 1
     duties = client.get(reverse("matrix:by_actor", args=[matrix.pk])).content.decode()
     assert "Valmora Union" in duties
+
+
+def test_the_owner_changes_the_details_and_a_partner_may_not(
+    matrix: ResponseMatrix, coordinator: Membership, org_b: Organisation, member: Callable[..., Membership]
+) -> None:
+    url = reverse("matrix:update", args=[matrix.pk])
+    data = {"title": "Day 5, final", "held_on": "2026-03-13", "participants": "Group 1", "partners": [str(org_b.pk)]}
+    assert signed_in_client(coordinator).post(url, data).status_code == 302
+    matrix.refresh_from_db()
+    assert (matrix.title, matrix.held_on.isoformat(), list(matrix.partners.all())) == (
+        "Day 5, final",
+        "2026-03-13",
+        [org_b],
+    )
+    partner = signed_in_client(member(Role.COORDINATOR, org_b))
+    assert partner.get(reverse("matrix:detail", args=[matrix.pk])).status_code == 200
+    assert partner.post(url, {**data, "title": "Taken over"}).status_code == 403
+    assert partner.post(cell_url(matrix), add_post("Partner action")).status_code == 302
+    matrix.refresh_from_db()
+    assert matrix.title == "Day 5, final"

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from palermo.assistance.catalogue import SERVICE_CODES
 from palermo.audit.services import audit_record
 from palermo.directory.models import STAGE_CODES, DirectoryEntry
-from palermo.permissions import Actor, Capability, require
+from palermo.permissions import Actor, Capability, can, require
 
 EDITABLE_FIELDS = (
     "name",
@@ -110,8 +110,7 @@ def directory_entry_update(*, actor: Actor, entry: DirectoryEntry, **fields: Any
 
 
 def directory_entry_may_change(actor: Actor, entry: DirectoryEntry) -> bool:
-    from palermo.permissions import can
-
+    """For pages: whether to offer the change link (the service checks again)."""
     return (
         can(actor, Capability.PLANNING_MANAGE)
         and actor.membership is not None

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
@@ -69,7 +69,7 @@ def matrix_create(request: HttpRequest, actor: Actor) -> HttpResponse:
 def matrix_update(request: HttpRequest, actor: Actor, matrix_id: int) -> HttpResponse:
     matrix = selectors.matrix_get_for(actor=actor, matrix_id=matrix_id)
     if not services.matrix_may_manage(actor, matrix):
-        raise Http404
+        raise PermissionDenied("matrix.manage")
     initial = {
         "title": matrix.title,
         "held_on": matrix.held_on,
@@ -280,7 +280,7 @@ def matrix_template(request: HttpRequest, actor: Actor) -> HttpResponse:
 def matrix_import_view(request: HttpRequest, actor: Actor, matrix_id: int) -> HttpResponse:
     matrix = selectors.matrix_get_for(actor=actor, matrix_id=matrix_id)
     if not services.matrix_may_contribute(actor, matrix):
-        raise Http404
+        raise PermissionDenied("matrix.contribute")
     form = ImportForm(request.POST or None, request.FILES or None)
     problems: list[str] = []
     if request.method == "POST" and form.is_valid():

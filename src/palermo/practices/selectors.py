@@ -11,7 +11,7 @@ from palermo.practices.models import GoodPractice
 
 
 def practice_list(
-    *, actor: Actor, area: str = "", stage: str = "", level: str = "", form: str = "", text: str = ""
+    *, actor: Actor, area: str = "", stage: str = "", level: str = "", form: str = ""
 ) -> QuerySet[GoodPractice]:
     if not can(actor, Capability.DIRECTORY_VIEW):
         raise PermissionDenied(Capability.DIRECTORY_VIEW.value)
@@ -20,8 +20,6 @@ def practice_list(
     for field, code in (("areas", area), ("stages", stage), ("levels", level), ("forms", form)):
         if code:
             practices = practices.filter(**{f"{field}__icontains": f'"{code}"'})
-    if text:
-        practices = practices.filter(title__icontains=text) | practices.filter(summary__icontains=text)
     return practices.order_by("position", "slug")
 
 
