@@ -115,6 +115,7 @@ def test_workshop_fills_a_matrix_together_and_exports_it(new_page: Callable[...,
     expect(page.get_by_role("heading", name="23 empty cells")).to_be_visible()
     listed = [t.strip() for t in page.get_by_test_id("empty-cells").get_by_role("listitem").all_inner_texts()]
     assert listed == [c for c in ALL_CELLS if c != "Policy and institutional level: Broad prevention, Source"]
+    page.screenshot(path=artifacts / "matrix-gaps.png", full_page=True)
 
     # Exports open and show the grid.
     with page.expect_download() as xlsx_download:
@@ -151,6 +152,10 @@ def test_the_grid_reads_on_a_phone(new_page: Callable[..., Page], artifacts: Pat
     page.get_by_label("Date").fill("2026-03-12")
     page.get_by_role("button", name="Create the matrix").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Phone check")
-    # The wide grid scrolls inside its own box; the page itself does not scroll sideways.
+    # On a phone the grid stacks its cells, each naming its stage; nothing scrolls sideways.
     assert_fits_phone_width(page)
     page.screenshot(path=artifacts / "matrix-phone.png", full_page=True)
+    page.goto("/practices/?area=assistance")
+    expect(page.get_by_test_id("practices")).to_contain_text("La Strada model of emergency and long-term assistance")
+    assert_fits_phone_width(page)
+    page.screenshot(path=artifacts / "practices-phone.png", full_page=True)
