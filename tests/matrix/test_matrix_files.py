@@ -218,3 +218,35 @@ def test_only_contributors_may_import(
         reverse("matrix:import", args=[matrix.pk]), {"file": SimpleUploadedFile("m.xlsx", matrix_xlsx(None))}
     )
     assert response.status_code == 403
+
+
+def test_api_exports_and_imports_like_the_pages(
+    filled: ResponseMatrix, coordinator: Membership, org_a: Organisation, member: Callable[..., Membership]
+) -> None:
+    from tests.conftest import api_client
+
+    client = api_client(coordinator)
+    xlsx = client.get(f"/api/v1/matrices/{filled.pk}/export.xlsx")
+    assert xlsx.status_code == 200
+    assert load_workbook(io.BytesIO(xlsx.content))["Policy level"]["B6"].value.startswith("Vocational training")
+    pdf = client.get(f"/api/v1/matrices/{filled.pk}/export.pdf")
+    assert "Policy and institutional level" in PdfReader(io.BytesIO(pdf.content)).pages[0].extract_text()
+    assert client.get(f"/api/v1/matrices/{filled.pk}/export.odt").status_code == 404
+
+    workbook = load_workbook(io.BytesIO(matrix_xlsx(None)))
+    workbook["Outreach level"]["C7"] = "Border information desk (NGOs)"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    url = f"/api/v1/matrices/{filled.pk}/import"
+    created = client.post(url, {"file": SimpleUploadedFile("w.xlsx", buffer.getvalue())}, format="multipart")
+    assert created.status_code == 201
+    assert created.json() == {"imported": 1}
+    bad = client.post(url, {"file": SimpleUploadedFile("w.xlsx", b"nope")}, format="multipart")
+    assert bad.status_code == 400
+    assert bad.json()["error"]["fields"] == {
+        "file": ["This is not an Excel (.xlsx) file. Download the template and fill it in."]
+    }
+    reader = api_client(member(Role.ANALYST, org_a))
+    denied = reader.post(url, {"file": SimpleUploadedFile("w.xlsx", buffer.getvalue())}, format="multipart")
+    assert denied.status_code == 403
+    assert MatrixAction.objects.filter(matrix=filled).count() == 5

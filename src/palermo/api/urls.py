@@ -54,6 +54,12 @@ urlpatterns = [
         name="api-matrix-action",
     ),
     path("matrices/<int:matrix_id>/gaps", matrix_api.MatrixGapsApi.as_view(), name="api-matrix-gaps"),
+    path("matrices/<int:matrix_id>/import", matrix_api.MatrixImportApi.as_view(), name="api-matrix-import"),
+    path(
+        "matrices/<int:matrix_id>/export.<str:file_format>",
+        matrix_api.MatrixExportApi.as_view(),
+        name="api-matrix-export",
+    ),
     path("practices", practices_api.PracticeListApi.as_view(), name="api-practices"),
     path("practices/<slug:slug>", practices_api.PracticeDetailApi.as_view(), name="api-practice"),
     re_path(r"^.*$", errors.not_found),

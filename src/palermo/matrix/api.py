@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.http import Http404, HttpResponse
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
+from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -14,8 +17,9 @@ from palermo.api.authentication import api_actor
 from palermo.api.errors import error_body
 from palermo.api.pagination import PagePagination
 from palermo.directory.models import DirectoryEntry, Stage
-from palermo.matrix import selectors, services
+from palermo.matrix import exports, selectors, services
 from palermo.matrix.grid import Cell, build_grid, matrix_gaps
+from palermo.matrix.imports import ImportProblems
 from palermo.matrix.models import MatrixAction, MatrixLevel, ResponseArea, ResponseMatrix, Responsible
 from palermo.organisations.models import Organisation
 
@@ -243,3 +247,42 @@ class MatrixGapsApi(APIView):
                 "unassigned": MatrixActionOutput(gaps.unassigned, many=True).data,
             }
         )
+
+
+class MatrixExportApi(APIView):
+    @extend_schema(
+        parameters=[OpenApiParameter("file_format", str, OpenApiParameter.PATH, enum=["xlsx", "pdf", "docx"])],
+        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+    )
+    def get(self, request: Request, matrix_id: int, file_format: str) -> HttpResponse:
+        """The matrix in the worksheet's layout, as the pages export it."""
+        actor = api_actor(request)
+        matrix = selectors.matrix_get_for(actor=actor, matrix_id=matrix_id)
+        if file_format not in exports.CONTENT_TYPES:
+            raise Http404
+        content = exports.matrix_file(build_grid(matrix), file_format)
+        services.matrix_export_record(actor=actor, matrix=matrix, file_format=file_format)
+        response = HttpResponse(content, content_type=exports.CONTENT_TYPES[file_format])
+        response["Content-Disposition"] = f'attachment; filename="matrix-{matrix.pk}.{file_format}"'
+        return response
+
+
+class MatrixImportApi(APIView):
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(
+        request={"multipart/form-data": inline_serializer("MatrixImportInput", {"file": serializers.FileField()})},
+        responses={201: inline_serializer("MatrixImported", {"imported": serializers.IntegerField()})},
+    )
+    def post(self, request: Request, matrix_id: int) -> Response:
+        """Add the actions of a filled worksheet: all of them, or none with every problem listed."""
+        actor = api_actor(request)
+        matrix = selectors.matrix_get_for(actor=actor, matrix_id=matrix_id)
+        upload = request.FILES.get("file")
+        if upload is None:
+            raise serializers.ValidationError({"file": ["Send the filled template as the multipart field `file`."]})
+        try:
+            count = services.matrix_import(actor=actor, matrix=matrix, upload=upload)
+        except ImportProblems as problems:
+            raise serializers.ValidationError({"file": problems.problems}) from None
+        return Response({"imported": count}, status=status.HTTP_201_CREATED)

@@ -23,6 +23,11 @@ from palermo.matrix.models import LEVELS, STAGES, MatrixLevel, ResponseArea
 # was downloaded in; the cells inside are translated.
 SHEET_NAMES = {MatrixLevel.POLICY: "Policy level", MatrixLevel.OUTREACH: "Outreach level"}
 ABOUT_SHEET = "About"
+CONTENT_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
 HEADER_ROW = 5  # the stage names; response areas follow, one per row
 FIRST_AREA_ROW = HEADER_ROW + 1
 FIRST_STAGE_COLUMN = 2  # column B
@@ -148,3 +153,14 @@ def matrix_docx(grid: Grid) -> bytes:
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+def matrix_file(grid: Grid, file_format: str) -> bytes:
+    """The matrix in one of CONTENT_TYPES' formats (pages and API share this)."""
+    if file_format == "xlsx":
+        return matrix_xlsx(grid)
+    if file_format == "pdf":
+        return matrix_pdf(grid)
+    if file_format == "docx":
+        return matrix_docx(grid)
+    raise ValueError(file_format)

@@ -23,12 +23,6 @@ from palermo.permissions import Actor, Capability, can
 from palermo.practices.selectors import practices_for_cell
 from palermo.web.decorators import page
 
-CONTENT_TYPES = {
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "pdf": "application/pdf",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-}
-
 
 def _base_context(actor: Actor, matrix: ResponseMatrix, tab: str) -> dict[str, Any]:
     return {
@@ -250,7 +244,7 @@ def matrix_compare_view(request: HttpRequest, actor: Actor, matrix_id: int) -> H
 
 
 def _download(content: bytes, file_format: str, name: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=CONTENT_TYPES[file_format])
+    response = HttpResponse(content, content_type=exports.CONTENT_TYPES[file_format])
     response["Content-Disposition"] = f'attachment; filename="{name}.{file_format}"'
     return response
 
@@ -258,15 +252,9 @@ def _download(content: bytes, file_format: str, name: str) -> HttpResponse:
 @page(Capability.DIRECTORY_VIEW)
 def matrix_export(request: HttpRequest, actor: Actor, matrix_id: int, file_format: str) -> HttpResponse:
     matrix = selectors.matrix_get_for(actor=actor, matrix_id=matrix_id)
-    grid = build_grid(matrix)
-    if file_format == "xlsx":
-        content = exports.matrix_xlsx(grid)
-    elif file_format == "pdf":
-        content = exports.matrix_pdf(grid)
-    elif file_format == "docx":
-        content = exports.matrix_docx(grid)
-    else:
+    if file_format not in exports.CONTENT_TYPES:
         raise Http404
+    content = exports.matrix_file(build_grid(matrix), file_format)
     services.matrix_export_record(actor=actor, matrix=matrix, file_format=file_format)
     return _download(content, file_format, f"matrix-{matrix.pk}-{slugify(matrix.title)[:40] or 'export'}")
 
