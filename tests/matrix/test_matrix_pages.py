@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import pytest
@@ -265,3 +266,46 @@ def test_the_owner_changes_the_details_and_a_partner_may_not(
     assert partner.post(cell_url(matrix), add_post("Partner action")).status_code == 302
     matrix.refresh_from_db()
     assert matrix.title == "Day 5, final"
+
+
+def test_api_by_actor(matrix: ResponseMatrix, coordinator: Membership) -> None:
+    action = matrix_action_add(
+        actor=actor_of(coordinator), matrix=matrix, text="Inspections", responsible=["government"], **CELL
+    )
+    duties = api_client(coordinator).get(f"/api/v1/matrices/{matrix.pk}/by-actor").json()
+    assert [(d["key"], [a["id"] for a in d["actions"]]) for d in duties] == [
+        ("government", [action.pk]),
+        ("workers", []),
+        ("employers", []),
+        ("ngos", []),
+    ]
+
+
+def test_removing_on_the_page_after_someone_changed_it_keeps_the_action(
+    matrix: ResponseMatrix, coordinator: Membership
+) -> None:
+    action = matrix_action_add(actor=actor_of(coordinator), matrix=matrix, text="Posters", **CELL)
+    matrix_action_update(actor=actor_of(coordinator), action=action, version=1, text="Posters and radio")
+    client = signed_in_client(coordinator)
+    response = client.post(reverse("matrix:action_delete", args=[matrix.pk, action.pk]), {"version": "1"}, follow=True)
+    assert "Someone changed this action meanwhile, so it was not removed." in response.content.decode()
+    assert MatrixAction.objects.filter(pk=action.pk).exists()
+
+
+def test_changing_an_action_someone_removed_keeps_the_text_in_the_add_form(
+    matrix: ResponseMatrix, coordinator: Membership
+) -> None:
+    action = matrix_action_add(actor=actor_of(coordinator), matrix=matrix, text="Posters", **CELL)
+    client = signed_in_client(coordinator)
+    prefix = f"action-{action.pk}"
+    url = reverse("matrix:action_update", args=[matrix.pk, action.pk])
+    MatrixAction.objects.filter(pk=action.pk).delete()
+    draft = {f"{prefix}-text": "Posters in Bulgarian", f"{prefix}-version": "1", "cell": "policy/prevention/source"}
+    response = client.post(url, draft)
+    assert response.status_code == 409
+    body = response.content.decode()
+    assert "Someone removed this action while you were changing it." in body
+    assert re.search(r'<textarea name="add-text"[^>]*>\s*Posters in Bulgarian</textarea>', body)
+    assert MatrixAction.objects.count() == 0
+    # Without the cell it came from, the page cannot help: it answers 404 like any missing record.
+    assert client.post(url, {**draft, "cell": ""}).status_code == 404

@@ -54,6 +54,7 @@ urlpatterns = [
         name="api-matrix-action",
     ),
     path("matrices/<int:matrix_id>/gaps", matrix_api.MatrixGapsApi.as_view(), name="api-matrix-gaps"),
+    path("matrices/<int:matrix_id>/by-actor", matrix_api.MatrixByActorApi.as_view(), name="api-matrix-by-actor"),
     path("matrices/<int:matrix_id>/import", matrix_api.MatrixImportApi.as_view(), name="api-matrix-import"),
     path(
         "matrices/<int:matrix_id>/export.<str:file_format>",

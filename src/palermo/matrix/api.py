@@ -18,7 +18,7 @@ from palermo.api.errors import error_body
 from palermo.api.pagination import PagePagination
 from palermo.directory.models import DirectoryEntry, Stage
 from palermo.matrix import exports, selectors, services
-from palermo.matrix.grid import Cell, build_grid, matrix_gaps
+from palermo.matrix.grid import Cell, build_grid, matrix_by_actor, matrix_gaps
 from palermo.matrix.imports import ImportProblems
 from palermo.matrix.models import MatrixAction, MatrixLevel, ResponseArea, ResponseMatrix, Responsible
 from palermo.organisations.models import Organisation
@@ -286,3 +286,34 @@ class MatrixImportApi(APIView):
         except ImportProblems as problems:
             raise serializers.ValidationError({"file": problems.problems}) from None
         return Response({"imported": count}, status=status.HTTP_201_CREATED)
+
+
+class MatrixByActorApi(APIView):
+    pagination_class = None
+
+    @extend_schema(
+        responses=inline_serializer(
+            "MatrixActorDuties",
+            {
+                "key": serializers.CharField(help_text="An actor type, or entry:<directory id>"),
+                "label": serializers.CharField(),
+                "directory_entry": serializers.IntegerField(allow_null=True),
+                "actions": MatrixActionOutput(many=True),
+            },
+            many=True,
+        )
+    )
+    def get(self, request: Request, matrix_id: int) -> Response:
+        """What each actor type, then each named directory organisation, is expected to do."""
+        matrix = selectors.matrix_get_for(actor=api_actor(request), matrix_id=matrix_id)
+        return Response(
+            [
+                {
+                    "key": duty.key,
+                    "label": duty.label,
+                    "directory_entry": duty.entry.pk if duty.entry else None,
+                    "actions": MatrixActionOutput(duty.actions, many=True).data,
+                }
+                for duty in matrix_by_actor(build_grid(matrix))
+            ]
+        )

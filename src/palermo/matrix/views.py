@@ -159,11 +159,31 @@ def _cell_redirect(action: MatrixAction) -> HttpResponse:
     return redirect("matrix:cell", matrix_id=action.matrix_id, level=action.level, area=action.area, stage=action.stage)
 
 
+def _removed_meanwhile(request: HttpRequest, actor: Actor, matrix: ResponseMatrix, action_id: int) -> HttpResponse:
+    """Someone removed the action being edited: show its cell with the draft moved to the add form."""
+    level, _slash, rest = request.POST.get("cell", "").partition("/")
+    area, _slash, stage = rest.partition("/")
+    if level not in LEVELS or area not in AREAS or stage not in STAGES:
+        raise Http404
+    draft = ActionForm(request.POST, prefix=f"action-{action_id}")
+    draft.is_valid()
+    initial = {k: v for k, v in getattr(draft, "cleaned_data", {}).items() if k != "version"}
+    messages.error(
+        request,
+        _("Someone removed this action while you were changing it. Your text is kept in the form to add an action."),
+    )
+    add_form = ActionForm(prefix="add", initial=initial)
+    return _render_cell(request, actor, matrix, level, area, stage, add_form=add_form, status=409)
+
+
 @require_POST
 @page(Capability.PLANNING_MANAGE)
 def matrix_action_update(request: HttpRequest, actor: Actor, matrix_id: int, action_id: int) -> HttpResponse:
     matrix = selectors.matrix_get_for(actor=actor, matrix_id=matrix_id)
-    action = selectors.matrix_action_get_for(matrix=matrix, action_id=action_id)
+    try:
+        action = selectors.matrix_action_get_for(matrix=matrix, action_id=action_id)
+    except Http404:
+        return _removed_meanwhile(request, actor, matrix, action_id)
     form = ActionForm(request.POST, prefix=f"action-{action.pk}")
     cell = (action.level, action.area, action.stage)
     if not form.is_valid():
