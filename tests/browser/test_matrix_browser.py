@@ -116,6 +116,12 @@ def test_workshop_fills_a_matrix_together_and_exports_it(new_page: Callable[...,
     listed = [t.strip() for t in page.get_by_test_id("empty-cells").get_by_role("listitem").all_inner_texts()]
     assert listed == [c for c in ALL_CELLS if c != "Policy and institutional level: Broad prevention, Source"]
     page.screenshot(path=artifacts / "matrix-gaps.png", full_page=True)
+    page.get_by_role("link", name="By actor").click()
+    expect(page.get_by_test_id("duty-government")).to_contain_text("Vocational training for rural youth")
+    expect(page.get_by_test_id("duty-employers")).to_contain_text("Nothing yet.")
+    page.get_by_role("link", name="Compare the levels").click()
+    expect(page.get_by_test_id("compare")).to_contain_text("Vocational training for rural youth")
+    page.screenshot(path=artifacts / "matrix-compare.png", full_page=True)
 
     # Exports open and show the grid.
     with page.expect_download() as xlsx_download:
