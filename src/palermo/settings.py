@@ -66,6 +66,9 @@ INSTALLED_APPS = [
     "palermo.cases",
     "palermo.assistance",
     "palermo.worklist",
+    "palermo.directory",
+    "palermo.matrix",
+    "palermo.practices",
     "palermo.web",
     "palermo.api",
     "palermo.demo",
@@ -295,9 +298,16 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Choice sets that share a field name with another app's get their own schema names.
     "ENUM_NAME_OVERRIDES": {
         "StageStatusEnum": "palermo.assistance.models.StageStatus.choices",
         "PlanStatusEnum": "palermo.assistance.models.PlanStatus.choices",
+        "MigrationStageEnum": "palermo.directory.models.Stage",
+        "DirectoryLevelEnum": "palermo.directory.models.Level",
+        "MatrixLevelEnum": "palermo.matrix.models.MatrixLevel",
+        "RiskLevelEnum": "palermo.assistance.models.RiskLevel",
+        "RiskFactorKindEnum": "palermo.assistance.models.RiskFactorKind",
+        "ServiceEnum": "palermo.assistance.catalogue.SERVICE_CODE_CHOICES",
     },
 }
 

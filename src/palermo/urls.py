@@ -13,6 +13,9 @@ urlpatterns = [
     path("audit/", include("palermo.audit.urls")),
     path("cases/<int:case_id>/assistance/", include("palermo.assistance.urls")),
     path("work/", include("palermo.worklist.urls")),
+    path("directory/", include("palermo.directory.urls")),
+    path("matrices/", include("palermo.matrix.urls")),
+    path("practices/", include("palermo.practices.urls")),
     path("api/v1/", include("palermo.api.urls")),
 ]
 

@@ -194,8 +194,8 @@ ROLE_DASHBOARDS = [
         "Identification decisions",
         ["Home", "My work", "People", "Screenings", "Cases", "Directory"],
     ),
-    (Role.COORDINATOR, False, "Coordination", ["Home", "Referrals", "Tip routes", "Directory"]),
-    (Role.ANALYST, False, "Statistics", ["Home", "Directory"]),
+    (Role.COORDINATOR, False, "Coordination", ["Home", "Referrals", "Tip routes", "Directory", "Who does what"]),
+    (Role.ANALYST, False, "Statistics", ["Home", "Directory", "Who does what"]),
     (Role.ORG_ADMIN, True, "Your organisation", ["Home", "Directory", "Members", "Audit trail"]),
 ]
 
@@ -227,7 +227,7 @@ def test_each_role_gets_its_own_dashboard_and_only_the_pages_it_may_open(
         "Screenings": reverse("identification:list"),
         "Cases": reverse("cases:list"),
         "Referrals": reverse("cases:referrals"),
-        "Directory": reverse("organisations:list"),
+        "Directory": reverse("directory:list"),
         "Members": reverse("organisations:members"),
         "Audit trail": reverse("audit:list"),
     }

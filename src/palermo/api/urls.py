@@ -4,9 +4,12 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from palermo.api import errors
 from palermo.assistance import api as assistance_api
 from palermo.cases import api as cases_api
+from palermo.directory import api as directory_api
 from palermo.identification import api as identification_api
+from palermo.matrix import api as matrix_api
 from palermo.organisations import api as organisations_api
 from palermo.people import api as people_api
+from palermo.practices import api as practices_api
 from palermo.reporting import api as reporting_api
 from palermo.worklist import api as worklist_api
 
@@ -90,5 +93,25 @@ urlpatterns = [
     path("work", worklist_api.WorkApi.as_view(), name="api-work"),
     path("tasks", worklist_api.TaskListApi.as_view(), name="api-tasks"),
     path("tasks/<int:task_id>", worklist_api.TaskDetailApi.as_view(), name="api-task"),
+    path("directory", directory_api.DirectoryListApi.as_view(), name="api-directory"),
+    path("directory/<int:entry_id>", directory_api.DirectoryDetailApi.as_view(), name="api-directory-entry"),
+    path("matrices", matrix_api.MatrixListApi.as_view(), name="api-matrices"),
+    path("matrices/<int:matrix_id>", matrix_api.MatrixDetailApi.as_view(), name="api-matrix"),
+    path("matrices/<int:matrix_id>/actions", matrix_api.MatrixActionListApi.as_view(), name="api-matrix-actions"),
+    path(
+        "matrices/<int:matrix_id>/actions/<int:action_id>",
+        matrix_api.MatrixActionDetailApi.as_view(),
+        name="api-matrix-action",
+    ),
+    path("matrices/<int:matrix_id>/gaps", matrix_api.MatrixGapsApi.as_view(), name="api-matrix-gaps"),
+    path("matrices/<int:matrix_id>/by-actor", matrix_api.MatrixByActorApi.as_view(), name="api-matrix-by-actor"),
+    path("matrices/<int:matrix_id>/import", matrix_api.MatrixImportApi.as_view(), name="api-matrix-import"),
+    path(
+        "matrices/<int:matrix_id>/export.<str:file_format>",
+        matrix_api.MatrixExportApi.as_view(),
+        name="api-matrix-export",
+    ),
+    path("practices", practices_api.PracticeListApi.as_view(), name="api-practices"),
+    path("practices/<slug:slug>", practices_api.PracticeDetailApi.as_view(), name="api-practice"),
     re_path(r"^.*$", errors.not_found),
 ]

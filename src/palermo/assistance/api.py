@@ -172,7 +172,7 @@ class PlanItemOutput(serializers.ModelSerializer):
 
 
 class PlanItemInput(serializers.Serializer):
-    service = serializers.ChoiceField(choices=sorted(catalogue.SERVICE_CODES))
+    service = serializers.ChoiceField(choices=catalogue.SERVICE_CODE_CHOICES)
     variant = serializers.ChoiceField(choices=ServiceVariant.choices, default=ServiceVariant.DESTINATION)
     provider_organisation = serializers.PrimaryKeyRelatedField(
         queryset=Organisation.objects.filter(is_active=True), required=False, allow_null=True, default=None

@@ -84,3 +84,5 @@ def stage_choices() -> list[tuple[str, str]]:
 
 SERVICE_CODES = frozenset(s["code"] for s in _load()["services"])
 STAGE_CODES = tuple(s["code"] for s in _load()["stages"])
+# The codes as a sorted choice list, for API fields (and the one schema enum they share).
+SERVICE_CODE_CHOICES = sorted(SERVICE_CODES)

@@ -100,6 +100,15 @@ ACTION_LABELS = {
     "task.done": _("Ticked off a task"),
     "task.reopen": _("Reopened a task"),
     "worklist.view": _("Opened their work list"),
+    "directory.create": _("Added an organisation to the directory"),
+    "directory.update": _("Changed a directory entry"),
+    "matrix.create": _("Created a response matrix"),
+    "matrix.update": _("Changed a response matrix"),
+    "matrix.action_add": _("Added an action to a response matrix"),
+    "matrix.action_update": _("Changed an action in a response matrix"),
+    "matrix.action_delete": _("Removed an action from a response matrix"),
+    "matrix.import": _("Imported actions into a response matrix"),
+    "matrix.export": _("Exported a response matrix"),
 }
 CHANNEL_LABELS = {"web": _("Web"), "api": _("API"), "cli": _("Command line"), "system": _("System")}
 

@@ -16,6 +16,7 @@ from palermo.accounts.models import User
 from palermo.accounts.services import membership_add, user_create
 from palermo.assistance.demo import demo_assistance
 from palermo.cases.demo import demo_cases
+from palermo.directory.demo import create_demo_directory_and_matrix
 from palermo.identification.models import Screening
 from palermo.identification.services import screening_answer, screening_complete, screening_refer, screening_start
 from palermo.organisations.models import Membership, Organisation, OrganisationType, Role
@@ -82,6 +83,7 @@ class Command(BaseCommand):
             demo_assistance(organisations["Safe Harbour Valmora"])
             if not TipRoute.objects.filter(exploitation=TipRoute.ANY).exists():
                 TipRoute.objects.create(exploitation=TipRoute.ANY, organisation=organisations["Safe Harbour Valmora"])
+            create_demo_directory_and_matrix()
         self._print_logins()
 
     def _people(self, organisation: Organisation) -> None:
