@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from palermo.accounts.models import User
 from palermo.assistance.catalogue import SERVICE_CODES, service_label
@@ -641,7 +642,13 @@ def case_attachment_add(
     Case.objects.select_for_update().filter(pk=case.pk).first()
     if CaseAttachment.objects.filter(case=case).count() >= limit:
         raise AttachmentRejected(
-            "too_many", _("This case holds %(count)s files already, the most it can hold.") % {"count": limit}
+            "too_many",
+            ngettext(
+                "This case holds %(count)s file already, the most it can hold.",
+                "This case holds %(count)s files already, the most it can hold.",
+                limit,
+            )
+            % {"count": limit},
         )
     title = title.strip() or name
     if len(title) > ATTACHMENT_TITLE_MAX:
