@@ -378,3 +378,14 @@ def test_the_upload_form_is_protected_against_cross_site_posts(world: World):
     )
     assert sent.status_code == 302
     assert CaseAttachment.objects.count() == 1
+
+
+def test_a_truncated_photo_is_refused_even_after_a_pdf_was_rendered(world: World):
+    # WeasyPrint (referral summaries) tells Pillow to accept truncated images when it is imported.
+    import weasyprint  # noqa: F401
+
+    from palermo.attachments.images import ImageRejected, sanitise_image
+
+    with pytest.raises(ImageRejected) as refused:
+        sanitise_image(noisy("JPEG")[:2000])
+    assert refused.value.code == "damaged"

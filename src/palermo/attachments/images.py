@@ -7,7 +7,7 @@ import warnings
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 MAX_BYTES = 5 * 1024 * 1024
 # Bigger than any phone camera; a small file that claims more pixels is a decompression bomb.
@@ -48,6 +48,10 @@ def sanitise_image(data: bytes, *, max_bytes: int = MAX_BYTES) -> CleanImage:
         raise ImageRejected("too_large", too_large_message(max_bytes))
     if not data:
         raise ImageRejected("empty", _("This file is empty."))
+    # WeasyPrint sets this process-wide when it is imported (the referral summary PDF), after which
+    # Pillow pads a truncated file with grey instead of failing; a damaged upload must fail. Set on
+    # every call, since WeasyPrint may be imported after the first one.
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
