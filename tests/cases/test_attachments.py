@@ -33,7 +33,14 @@ TITLE = "Contract signed in Vellmoor"  # the title says something about the pers
 PDF_SECRETS = (b"SecretAuthorName", b"SecretXmpCreator")
 
 
-def pdf(*, metadata: bool = True, javascript: bool = False, launch: bool = False, embedded: bool = False) -> bytes:
+def pdf(
+    *,
+    metadata: bool = True,
+    javascript: bool = False,
+    launch: bool = False,
+    embedded: bool = False,
+    attached: bool = False,
+) -> bytes:
     """A one-page PDF, with the information dictionary and XMP a word processor writes, and optionally
     the active content a forged file hides."""
     writer = PdfWriter()
@@ -75,6 +82,16 @@ def pdf(*, metadata: bool = True, javascript: bool = False, launch: bool = False
             {NameObject("/Names"): ArrayObject([TextStringObject("a.exe"), writer._add_object(spec)])}
         )
         root[NameObject("/Names")] = DictionaryObject({NameObject("/EmbeddedFiles"): names})
+    if attached:
+        # A file attachment annotation on the page: the file travels inside, with no names tree.
+        annotation = DictionaryObject(
+            {
+                NameObject("/Type"): NameObject("/Annot"),
+                NameObject("/Subtype"): NameObject("/FileAttachment"),
+                NameObject("/Rect"): ArrayObject([]),
+            }
+        )
+        writer.pages[0][NameObject("/Annots")] = ArrayObject([writer._add_object(annotation)])
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
@@ -120,13 +137,24 @@ def test_a_pdf_loses_its_author_and_xmp_but_keeps_its_pages():
         (pdf(javascript=True), "javascript"),
         (pdf(launch=True), "launch_action"),
         (pdf(embedded=True), "embedded_file"),
+        (pdf(attached=True), "embedded_file"),
         (encrypted_pdf(), "encrypted"),
         (FORGED_HTML, "not_a_pdf"),
         (pdf()[:300], "damaged"),
         (b"", "empty"),
         (pdf() + b"\0" * 2000, "too_large"),
     ],
-    ids=["javascript", "launch", "embedded-file", "encrypted", "html", "truncated", "empty", "too-large"],
+    ids=[
+        "javascript",
+        "launch",
+        "embedded-file",
+        "file-annotation",
+        "encrypted",
+        "html",
+        "truncated",
+        "empty",
+        "too-large",
+    ],
 )
 def test_active_forged_and_damaged_pdfs_are_refused_with_a_reason(data, code):
     with pytest.raises(DocumentRejected) as refused:
@@ -389,3 +417,17 @@ def test_a_truncated_photo_is_refused_even_after_a_pdf_was_rendered(world: World
     with pytest.raises(ImageRejected) as refused:
         sanitise_image(noisy("JPEG")[:2000])
     assert refused.value.code == "damaged"
+
+
+def test_a_real_document_with_fonts_and_links_passes_and_keeps_its_text():
+    from weasyprint import HTML
+
+    original = HTML(
+        string="<title>SecretTitle</title><meta name=author content=SecretAuthorName>"
+        "<h1>Employment contract</h1><p>See <a href='https://example.org/'>the law</a>.</p>"
+    ).write_pdf()
+    assert PdfReader(io.BytesIO(original)).metadata["/Author"] == "SecretAuthorName"
+    clean = sanitise_pdf(original)
+    assert PdfReader(io.BytesIO(clean.content)).metadata is None
+    text = PdfReader(io.BytesIO(clean.content)).pages[0].extract_text()
+    assert "Employment contract" in text

@@ -32,6 +32,7 @@ ACTIVE_KEYS = {
     "/AA": "open_action",
     "/EmbeddedFile": "embedded_file",
     "/EmbeddedFiles": "embedded_file",
+    "/EF": "embedded_file",  # a file specification that carries the file (e.g. a file attachment annotation)
     "/RichMedia": "embedded_file",
     "/XFA": "javascript",
 }
@@ -42,7 +43,11 @@ ACTIVE_ACTIONS = {
     "/ImportData": "launch_action",
     "/SubmitForm": "launch_action",
     "/Rendition": "embedded_file",
+    "/GoToR": "launch_action",  # opens another file
+    "/GoToE": "embedded_file",
 }
+# Annotation types that play or carry other content.
+ACTIVE_SUBTYPES = {"/FileAttachment": "embedded_file", "/RichMedia": "embedded_file", "/Movie": "embedded_file"}
 PRECEDENCE = ("javascript", "launch_action", "embedded_file", "open_action")
 
 
@@ -105,6 +110,8 @@ def _find_active_content(reader: PdfReader) -> str | None:
                     found.add(ACTIVE_KEYS[name])
                 if name == "/S" and isinstance(value, NameObject) and value in ACTIVE_ACTIONS:
                     found.add(ACTIVE_ACTIONS[value])
+                if name == "/Subtype" and isinstance(value, NameObject) and value in ACTIVE_SUBTYPES:
+                    found.add(ACTIVE_SUBTYPES[value])
                 if name == "/Parent":
                     continue  # the way back up the page tree: reached from the top anyway
                 stack.append(value)
