@@ -200,6 +200,9 @@ PALERMO_REASONABLE_GROUNDS_WORKING_DAYS = env.int("PALERMO_REASONABLE_GROUNDS_WO
 # Working days a referred organisation has to accept or decline a referral before it is flagged.
 PALERMO_REFERRAL_ACK_WORKING_DAYS = env.int("PALERMO_REFERRAL_ACK_WORKING_DAYS", default=2)
 PALERMO_RECOVERY_PERIOD_DAYS = env.int("PALERMO_RECOVERY_PERIOD_DAYS", default=30)
+# Case attachments (photos and PDFs): the largest file, in MB, and how many files one case may hold.
+PALERMO_CASE_ATTACHMENT_MAX_MB = env.int("PALERMO_CASE_ATTACHMENT_MAX_MB", default=10)
+PALERMO_CASE_ATTACHMENT_MAX_COUNT = env.int("PALERMO_CASE_ATTACHMENT_MAX_COUNT", default=50)
 if PALERMO_RECOVERY_PERIOD_DAYS < 30:
     raise ImproperlyConfigured(
         "PALERMO_RECOVERY_PERIOD_DAYS cannot be under 30 (Council of Europe Convention, Art. 13)."

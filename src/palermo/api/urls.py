@@ -47,6 +47,12 @@ urlpatterns = [
     path("cases/<int:case_id>/close", cases_api.CaseCloseApi.as_view(), name="api-case-close"),
     path("cases/<int:case_id>/reopen", cases_api.CaseReopenApi.as_view(), name="api-case-reopen"),
     path("cases/<int:case_id>/notes", cases_api.CaseNoteListApi.as_view(), name="api-case-notes"),
+    path("cases/<int:case_id>/attachments", cases_api.CaseAttachmentListApi.as_view(), name="api-case-attachments"),
+    path(
+        "cases/<int:case_id>/attachments/<int:attachment_id>",
+        cases_api.CaseAttachmentApi.as_view(),
+        name="api-case-attachment",
+    ),
     path("cases/<int:case_id>/consents", cases_api.CaseConsentListApi.as_view(), name="api-case-consents"),
     path("cases/<int:case_id>/legal-bases", cases_api.CaseLegalBasisListApi.as_view(), name="api-case-legal-bases"),
     path("consents/<int:consent_id>/withdraw", cases_api.ConsentWithdrawApi.as_view(), name="api-consent-withdraw"),

@@ -48,8 +48,9 @@ def sanitise_image(data: bytes, *, max_bytes: int = MAX_BYTES) -> CleanImage:
         raise ImageRejected("too_large", too_large_message(max_bytes))
     if not data:
         raise ImageRejected("empty", _("This file is empty."))
-    # WeasyPrint turns this process-wide switch on when it is imported (for PDF exports), which would
-    # make Pillow pad a truncated photo silently instead of refusing it. Our PDFs embed no uploads.
+    # WeasyPrint sets this process-wide when it is imported (the referral summary PDF), after which
+    # Pillow pads a truncated file with grey instead of failing; a damaged upload must fail. Set on
+    # every call, since WeasyPrint may be imported after the first one.
     ImageFile.LOAD_TRUNCATED_IMAGES = False
     try:
         with warnings.catch_warnings():

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import serializers, status
+from rest_framework import parsers, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -14,11 +17,14 @@ from rest_framework.views import APIView
 from palermo.api.authentication import api_actor
 from palermo.api.errors import error_body
 from palermo.api.pagination import PagePagination
+from palermo.attachments.downloads import attachment_response
+from palermo.attachments.uploads import limit_uploads
 from palermo.audit.services import audit_record
 from palermo.cases import selectors, services, vocabularies
 from palermo.cases.htcds import case_to_htcds
 from palermo.cases.models import (
     Case,
+    CaseAttachment,
     CaseNote,
     Consent,
     ConsentPurpose,
@@ -468,3 +474,116 @@ class ReferralRevokeApi(APIView):
         referral = selectors.referral_get_for(actor=actor, referral_id=referral_id)
         referral = services.referral_revoke(actor=actor, referral=referral)
         return Response({"id": referral.pk, "status": referral.status})
+
+
+# --- Attachments -------------------------------------------------------------------------------------
+
+
+def _attachment_json(attachment: CaseAttachment) -> dict[str, Any]:
+    return {
+        "id": attachment.pk,
+        "case": attachment.case_id,
+        "title": attachment.title,
+        "description": attachment.description,
+        "content_type": attachment.content_type,
+        "size": attachment.size,
+        "width": attachment.width,
+        "height": attachment.height,
+        "uploaded_by": attachment.uploaded_by_id,
+        "uploaded_at": attachment.uploaded_at.isoformat(),
+        "url": reverse("api-case-attachment", args=[attachment.case_id, attachment.pk]),
+    }
+
+
+ATTACHMENT_FIELDS: dict[str, serializers.Field] = {
+    "id": serializers.IntegerField(),
+    "case": serializers.IntegerField(),
+    "title": serializers.CharField(),
+    "description": serializers.CharField(),
+    "content_type": serializers.ChoiceField(["application/pdf", "image/jpeg", "image/png"]),
+    "size": serializers.IntegerField(),
+    "width": serializers.IntegerField(allow_null=True),
+    "height": serializers.IntegerField(allow_null=True),
+    "uploaded_by": serializers.IntegerField(),
+    "uploaded_at": serializers.DateTimeField(),
+    "url": serializers.CharField(help_text="GET it to download the file."),
+}
+AttachmentOutput = inline_serializer("CaseAttachment", ATTACHMENT_FIELDS)
+ATTACHMENT_REJECTIONS = (
+    "too_large, empty, unsupported_type, not_a_pdf, damaged, too_many_pixels, encrypted, too_complex, "
+    "javascript, open_action, embedded_file, launch_action, too_many"
+)
+
+
+class CaseAttachmentListApi(APIView):
+    parser_classes = [parsers.MultiPartParser]
+
+    @extend_schema(
+        responses=inline_serializer("CaseAttachmentList", ATTACHMENT_FIELDS, many=True),
+        operation_id="case_attachments_list",
+    )
+    def get(self, request: Request, case_id: int) -> Response:
+        """The case's files, newest first (without content). Files are never shared by referral."""
+        case = selectors.case_get_for(actor=api_actor(request), case_id=case_id)
+        return Response([_attachment_json(a) for a in selectors.case_attachments(case)])
+
+    @extend_schema(
+        request={
+            "multipart/form-data": inline_serializer(
+                "CaseAttachmentInput",
+                {
+                    "file": serializers.FileField(),
+                    "title": serializers.CharField(required=False),
+                    "description": serializers.CharField(required=False),
+                },
+            )
+        },
+        responses={201: AttachmentOutput},
+        description="multipart/form-data with one `file`: a PDF document or a JPEG, PNG or WebP image, up to "
+        "PALERMO_CASE_ATTACHMENT_MAX_MB (10 MB by default). Images are re-encoded without metadata; PDFs are "
+        "rewritten without the information dictionary and XMP. A refused file answers 400 with one of these "
+        f"error codes: {ATTACHMENT_REJECTIONS}.",
+    )
+    def post(self, request: Request, case_id: int) -> Response:
+        """Add a file to the case."""
+        # Before anything reads the body: in memory only, and never more than the limit kept.
+        limit_uploads(request._request, max_bytes=services.attachment_max_bytes(), max_files=1)
+        actor = api_actor(request)
+        case = selectors.case_get_for(actor=actor, case_id=case_id)
+        files = request.FILES.getlist("file")
+        if len(files) != 1:
+            message = _("Send exactly one file, in the multipart field `file`.")
+            return Response(error_body("invalid", message, {"file": [message]}), status=400)
+        try:
+            attachment = services.case_attachment_add(
+                actor=actor,
+                case=case,
+                upload=files[0],
+                title=str(request.data.get("title", "")),
+                description=str(request.data.get("description", "")),
+            )
+        except services.AttachmentRejected as rejected:
+            return Response(error_body(rejected.rejection, rejected.text, {"file": [rejected.text]}), status=400)
+        return Response(_attachment_json(attachment), status=status.HTTP_201_CREATED)
+
+
+class CaseAttachmentApi(APIView):
+    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    def get(self, request: Request, case_id: int, attachment_id: int) -> HttpResponse:
+        """The file itself, as a download; every download is audited."""
+        attachment = selectors.case_attachment_get_for(
+            actor=api_actor(request), case_id=case_id, attachment_id=attachment_id
+        )
+        return attachment_response(
+            attachment.content, content_type=attachment.content_type, filename=attachment.filename
+        )
+
+    @extend_schema(responses={204: None})
+    def delete(self, request: Request, case_id: int, attachment_id: int) -> Response:
+        """Remove a file for good; the case history and the audit trail keep that it existed."""
+        actor = api_actor(request)
+        attachment = selectors.case_attachment_get_for(
+            actor=actor, case_id=case_id, attachment_id=attachment_id, to_remove=True
+        )
+        services.case_attachment_remove(actor=actor, attachment=attachment)
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -142,3 +142,27 @@ class ReopenForm(forms.Form):
 
 class DeclineForm(forms.Form):
     reason = forms.CharField(label=_("Reason for declining"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class AttachmentForm(forms.Form):
+    """One file at a time; what it is gets decided by the service from its bytes, not here."""
+
+    file = forms.FileField(
+        label=_("File"),
+        allow_empty_file=True,  # the service says "This file is empty." with the file's name
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,.webp"}),
+    )
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=200,
+        required=False,
+        help_text=_("What the file is, e.g. “Work contract”. The file name is used if you leave it empty."),
+    )
+    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, max_mb: int = 10, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _(
+            "A PDF document or a JPEG, PNG or WebP image, up to %(size)s MB. Location and other hidden "
+            "information are removed before the file is stored, encrypted."
+        ) % {"size": max_mb}

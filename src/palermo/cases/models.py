@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from palermo.attachments.fields import EncryptedBinaryField
 from palermo.encryption.fields import EncryptedJSONField, EncryptedTextField
 
 
@@ -93,6 +94,8 @@ class CaseEventKind(models.TextChoices):
     REFERRAL_ACCEPTED = "referral_accepted", _("Referral accepted")
     REFERRAL_DECLINED = "referral_declined", _("Referral declined")
     REFERRAL_REVOKED = "referral_revoked", _("Referral revoked")
+    ATTACHMENT_ADDED = "attachment_added", _("File added")
+    ATTACHMENT_REMOVED = "attachment_removed", _("File removed")
 
 
 class CaseEvent(AppendOnly):
@@ -278,3 +281,42 @@ class Referral(models.Model):
 
     def __str__(self) -> str:
         return f"referral {self.pk}"
+
+
+class CaseAttachment(models.Model):
+    """A file kept with a case: a photo (re-encoded, no metadata) or a PDF (rewritten, no metadata),
+    encrypted at rest. Never shared by referral: the consent projection (sharing.py) has no field for it."""
+
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="attachments")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    # A title and description say what the file shows about the person: encrypted like everything else.
+    title = EncryptedTextField(_("title"))
+    description = EncryptedTextField(_("description"), blank=True)
+    content = EncryptedBinaryField()
+    content_type = models.CharField(_("type"), max_length=32)
+    size = models.PositiveIntegerField(_("size"))
+    width = models.PositiveIntegerField(null=True, blank=True)
+    height = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-uploaded_at", "-id"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return f"attachment {self.pk} of case {self.case_id}"
+
+    @property
+    def extension(self) -> str:
+        return {"image/png": "png", "image/jpeg": "jpg", "application/pdf": "pdf"}.get(self.content_type, "bin")
+
+    @property
+    def filename(self) -> str:
+        # Ids only: the title may name the person, and file names end up in browser histories and logs.
+        return f"case-{self.case_id}-attachment-{self.pk}.{self.extension}"
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")

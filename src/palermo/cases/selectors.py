@@ -6,10 +6,11 @@ import datetime
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
+from django.http import Http404
 from django.utils import timezone
 
 from palermo.audit.services import audit_record, audited_get
-from palermo.cases.models import Case, Consent, ConsentStatus, Referral, ReferralStatus
+from palermo.cases.models import Case, CaseAttachment, Consent, ConsentStatus, Referral, ReferralStatus
 from palermo.identification.models import DecisionResult, Screening
 from palermo.organisations.models import Organisation
 from palermo.permissions import Actor, Capability, can, personal_record_scope
@@ -182,3 +183,34 @@ def referral_recipient_choices(actor: Actor) -> list[tuple[Organisation, list[st
         organisations = organisations.exclude(pk=actor.membership.organisation_id)
     offered: dict[int, list[str]] = {}  # services_offered_by([o.pk for o in organisations])
     return [(organisation, offered.get(organisation.pk, [])) for organisation in organisations]
+
+
+# --- Attachments -------------------------------------------------------------------------------------
+
+
+def case_attachments(case: Case) -> QuerySet[CaseAttachment]:
+    """The case's files, newest first, without their content (it is decrypted whenever a row is loaded).
+
+    Only for a case read through `case_get_for`; a referral never reaches this (see sharing.py)."""
+    return case.attachments.defer("content").select_related("uploaded_by")
+
+
+def case_attachment_get_for(
+    *, actor: Actor, case_id: int | str, attachment_id: int | str, to_remove: bool = False
+) -> CaseAttachment:
+    """One file of a case the actor may see, its read audited as a download; 404 alike for missing and forbidden.
+
+    Scoped by the actor's own cases only: another organisation never gets a case's files, referral or not.
+    `to_remove` fetches it for `case_attachment_remove`, which audits the removal instead of a download."""
+    try:
+        case_pk = int(case_id)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    queryset = CaseAttachment.objects.filter(case__in=case_queryset_for(actor), case_id=case_pk)
+    queryset = queryset.select_related("case")
+    if to_remove:
+        try:
+            return queryset.defer("content").get(pk=int(attachment_id))
+        except (CaseAttachment.DoesNotExist, TypeError, ValueError):
+            raise Http404 from None
+    return audited_get(actor=actor, queryset=queryset, object_id=attachment_id, action="case.attachment.download")

@@ -11,13 +11,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from palermo.accounts.models import User
 from palermo.assistance.catalogue import SERVICE_CODES, service_label
+from palermo.attachments.documents import DocumentRejected, sanitise_pdf, too_large_message
+from palermo.attachments.images import ImageRejected, sanitise_image
 from palermo.audit.services import audit_record
 from palermo.cases import vocabularies
 from palermo.cases.models import (
     Case,
+    CaseAttachment,
     CaseEvent,
     CaseEventKind,
     CaseNote,
@@ -579,3 +583,119 @@ def referral_revoke(*, actor: Actor, referral: Referral) -> Referral:
     _event(referral.case, actor, CaseEventKind.REFERRAL_REVOKED, referral=referral.pk)
     audit_record(actor=actor, action="referral.revoke", target=referral)
     return referral
+
+
+# --- Attachments -------------------------------------------------------------------------------------
+
+ATTACHMENT_TITLE_MAX = 200
+
+
+class AttachmentRejected(ValidationError):
+    """A file refused for what it is (forged, damaged, active content, too large): `rejection` is the
+    stable code for machines, the message names the file and says why, for a human."""
+
+    def __init__(self, rejection: str, message: str) -> None:
+        super().__init__({"file": [message]})
+        self.rejection = rejection
+        self.text = message
+
+
+def attachment_max_bytes() -> int:
+    return int(settings.PALERMO_CASE_ATTACHMENT_MAX_MB) * 2**20
+
+
+def _attachment_clean(data: bytes, name: str, declared_type: str) -> tuple[bytes, str, int | None, int | None]:
+    """Sanitise by what the bytes are, not by the name or the declared type; (content, type, width, height)."""
+    max_bytes = attachment_max_bytes()
+    looks_like_pdf = b"%PDF-" in data[:1024]
+    said_pdf = name.lower().endswith(".pdf") or declared_type == "application/pdf"
+    if looks_like_pdf or said_pdf:
+        clean_pdf = sanitise_pdf(data, max_bytes=max_bytes)
+        return clean_pdf.content, clean_pdf.content_type, None, None
+    try:
+        image = sanitise_image(data, max_bytes=max_bytes)
+    except ImageRejected as rejected:
+        if rejected.code == "not_an_image":
+            raise ImageRejected(
+                "unsupported_type", _("This file is not a PDF document or a JPEG, PNG or WebP image.")
+            ) from None
+        raise
+    return image.content, image.content_type, image.width, image.height
+
+
+@transaction.atomic
+def case_attachment_add(
+    *, actor: Actor, case: Case, upload: object, title: str = "", description: str = ""
+) -> CaseAttachment:
+    """Keep a file with the case: a JPEG, PNG or WebP image (re-encoded, no EXIF or GPS) or a PDF
+    (parsed, refused if it can act by itself, rewritten without metadata), encrypted at rest.
+
+    `upload` is bytes or an uploaded file; its name is used only in messages and as a default title.
+    """
+    require(actor, Capability.CASE_MANAGE)
+    assert actor.user is not None
+    _own(actor, case)
+    name = str(getattr(upload, "name", "") or "").rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
+    label = name or _("The file")
+    limit = int(settings.PALERMO_CASE_ATTACHMENT_MAX_COUNT)
+    # Counted under the case's row lock, so two uploads at once cannot both take the last place.
+    Case.objects.select_for_update().filter(pk=case.pk).first()
+    if CaseAttachment.objects.filter(case=case).count() >= limit:
+        raise AttachmentRejected(
+            "too_many",
+            ngettext(
+                "This case holds %(count)s file already, the most it can hold.",
+                "This case holds %(count)s files already, the most it can hold.",
+                limit,
+            )
+            % {"count": limit},
+        )
+    title = title.strip() or name
+    if len(title) > ATTACHMENT_TITLE_MAX:
+        raise ValidationError(
+            {"title": [_("Keep the title under %(count)s characters.") % {"count": ATTACHMENT_TITLE_MAX}]}
+        )
+    if not title:
+        raise ValidationError({"title": [_("Give the file a title.")]})
+    try:
+        size = getattr(upload, "size", None)
+        if isinstance(size, int) and size > attachment_max_bytes():
+            # The upload handler measured it without keeping it all: refuse before reading.
+            raise DocumentRejected("too_large", too_large_message(attachment_max_bytes()))
+        data = upload if isinstance(upload, bytes) else bytes(getattr(upload, "read", bytes)())
+        content, content_type, width, height = _attachment_clean(
+            data, name, str(getattr(upload, "content_type", "") or "")
+        )
+    except ImageRejected as rejected:  # DocumentRejected is one too
+        raise AttachmentRejected(rejected.code, f"{label}: {rejected.message}") from None
+    attachment = CaseAttachment.objects.create(  # type: ignore[misc]  # encrypted bytes, typed as text
+        organisation=case.organisation,
+        case=case,
+        uploaded_by=actor.user,
+        title=title,
+        description=description.strip(),
+        content=content,
+        content_type=content_type,
+        size=len(content),
+        width=width,
+        height=height,
+    )
+    _event(case, actor, CaseEventKind.ATTACHMENT_ADDED, attachment=attachment.pk)
+    audit_record(
+        actor=actor,
+        action="case.attachment.add",
+        target=attachment,
+        detail={"case": case.pk, "content_type": content_type, "size": attachment.size},
+    )
+    return attachment
+
+
+@transaction.atomic
+def case_attachment_remove(*, actor: Actor, attachment: CaseAttachment) -> None:
+    """Delete a file for good (e.g. uploaded to the wrong case); the history and audit keep that it existed."""
+    require(actor, Capability.CASE_MANAGE)
+    _own(actor, attachment.case)
+    case, attachment_id = attachment.case, attachment.pk
+    audit_record(actor=actor, action="case.attachment.remove", target=attachment, detail={"case": case.pk})
+    attachment.delete()
+    _event(case, actor, CaseEventKind.ATTACHMENT_REMOVED, attachment=attachment_id)

@@ -3,7 +3,7 @@
 A consent for referral names fields by code (see the contract in the shared briefs). Each code maps to
 a getter that reads the case; `shared_view` applies the consent and nothing else decides what crosses
 to another organisation. Other apps add their codes from AppConfig.ready() with `register_shareable`.
-Case notes are never a shareable field.
+Case notes and case attachments (files) are never shareable fields: no consent lets them cross.
 """
 
 from __future__ import annotations

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -11,12 +12,16 @@ from django.forms import Form
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from palermo.accounts.models import User
 from palermo.assistance.catalogue import service_label
+from palermo.attachments.downloads import attachment_response
+from palermo.attachments.uploads import limit_uploads
 from palermo.audit.services import audit_record
 from palermo.cases import forms, selectors, services, vocabularies
 from palermo.cases.htcds import case_to_htcds
@@ -94,6 +99,11 @@ def _event_detail(detail: dict[str, Any]) -> str:
 @page()
 def case_detail(request: HttpRequest, actor: Actor, case_id: int) -> HttpResponse:
     case = selectors.case_get_for(actor=actor, case_id=case_id)
+    return render(request, "cases/case_detail.html", _case_context(actor, case))
+
+
+def _case_context(actor: Actor, case: Case, **forms_in_use: Form) -> dict[str, Any]:
+    """Everything the case page shows; `forms_in_use` replaces a blank form with one bound to the user's input."""
     screenings = [identification_status(s) for s in selectors.case_screenings(case)]
     referrals = list(case.referrals.select_related("to_organisation", "consent"))
     context = {
@@ -130,9 +140,13 @@ def case_detail(request: HttpRequest, actor: Actor, case_id: int) -> HttpRespons
         ).distinct(),
         "assigned": set(case.assigned_to.values_list("pk", flat=True)),
         "case_panels": CASE_PANELS,
+        "attachments": selectors.case_attachments(case),
+        "attachment_form": forms.AttachmentForm(max_mb=settings.PALERMO_CASE_ATTACHMENT_MAX_MB),
+        "attachment_max_count": settings.PALERMO_CASE_ATTACHMENT_MAX_COUNT,
     }
     context.update(case_panels_context(actor=actor, case=case))
-    return render(request, "cases/case_detail.html", context)
+    context.update(forms_in_use)
+    return context
 
 
 @sensitive_post_parameters()
@@ -183,6 +197,57 @@ def case_note(request: HttpRequest, actor: Actor, case_id: int) -> HttpResponse:
     else:
         messages.error(request, _("Write the note first."))
     return redirect("cases:detail", case_id=case.pk)
+
+
+@csrf_exempt  # checked just below, once the upload handlers are set (the CSRF check reads the body)
+@require_POST
+def case_attachment_add(request: HttpRequest, case_id: int) -> HttpResponse:
+    """Upload one file. A refused file re-renders the case page with the message and the typed title kept."""
+    # In memory only (a photo with GPS data never touches the disk) and never more than the limit kept.
+    limit_uploads(request, max_bytes=services.attachment_max_bytes(), max_files=1)
+    return _case_attachment_add(request, case_id=case_id)
+
+
+@csrf_protect
+@sensitive_post_parameters()
+@page(Capability.CASE_MANAGE)
+def _case_attachment_add(request: HttpRequest, actor: Actor, case_id: int) -> HttpResponse:
+    case = selectors.case_get_for(actor=actor, case_id=case_id)
+    form = forms.AttachmentForm(request.POST, request.FILES, max_mb=settings.PALERMO_CASE_ATTACHMENT_MAX_MB)
+    if form.is_valid():
+        try:
+            services.case_attachment_add(
+                actor=actor,
+                case=case,
+                upload=form.cleaned_data["file"],
+                title=form.cleaned_data["title"],
+                description=form.cleaned_data["description"],
+            )
+        except ValidationError as error:
+            _errors_into(form, error)
+        else:
+            messages.success(request, _("The file is added."))
+            return redirect(f"{reverse('cases:detail', args=[case.pk])}#attachments-h")
+    context = _case_context(actor, case, attachment_form=form)
+    return render(request, "cases/case_detail.html", context, status=400)
+
+
+@page()
+def case_attachment_download(request: HttpRequest, actor: Actor, case_id: int, attachment_id: int) -> HttpResponse:
+    """A file only as a download (never rendered in the page), and every download audited."""
+    attachment = selectors.case_attachment_get_for(actor=actor, case_id=case_id, attachment_id=attachment_id)
+    return attachment_response(attachment.content, content_type=attachment.content_type, filename=attachment.filename)
+
+
+@require_POST
+@page(Capability.CASE_MANAGE)
+def case_attachment_remove(request: HttpRequest, actor: Actor, case_id: int, attachment_id: int) -> HttpResponse:
+    attachment = selectors.case_attachment_get_for(
+        actor=actor, case_id=case_id, attachment_id=attachment_id, to_remove=True
+    )
+    services.case_attachment_remove(actor=actor, attachment=attachment)
+    messages.success(request, _("The file is removed."))
+    return redirect(f"{reverse('cases:detail', args=[case_id])}#attachments-h")
 
 
 @sensitive_post_parameters()
