@@ -35,8 +35,31 @@ class SharedField:
 SHAREABLE_FIELDS: dict[str, SharedField] = {}
 
 
-def register_shareable(code: str, label: Any, getter: Callable[[Case], Any]) -> None:
+# Display labels for the sub-fields and coded values other apps' getters return (the API keeps the codes).
+EXTRA_SUBFIELD_LABELS: dict[str, Any] = {}
+VALUE_LABELS: dict[str, dict[str, Any]] = {}
+# Sub-fields kept for API clients but not repeated on pages (e.g. a code whose label is shown beside it).
+HIDDEN_SUBFIELDS: set[str] = set()
+
+
+def register_shareable(
+    code: str,
+    label: Any,
+    getter: Callable[[Case], Any],
+    *,
+    subfield_labels: dict[str, Any] | None = None,
+    value_labels: dict[str, dict[str, Any]] | None = None,
+    hidden_subfields: tuple[str, ...] = (),
+) -> None:
+    """Make a field shareable by consent; `value_labels` maps a sub-field to {code: label} for pages and PDFs."""
     SHAREABLE_FIELDS[code] = SharedField(label=label, getter=getter)
+    EXTRA_SUBFIELD_LABELS.update(subfield_labels or {})
+    VALUE_LABELS.update(value_labels or {})
+    HIDDEN_SUBFIELDS.update(hidden_subfields)
+
+
+def _subfield_label(key: str) -> str:
+    return str(SUBFIELD_LABELS.get(key) or EXTRA_SUBFIELD_LABELS.get(key, key))
 
 
 def shareable_choices() -> list[tuple[str, str]]:
@@ -161,9 +184,15 @@ def _text(key: str, value: Any) -> str:
     if key in VOCABULARY_OF:
         values = value if isinstance(value, list) else [value]
         return ", ".join(vocabularies.label(VOCABULARY_OF[key], str(v)) for v in values)
+    if key in VALUE_LABELS and isinstance(value, str):
+        return str(VALUE_LABELS[key].get(value, value))
+    if isinstance(value, str):
+        return _value_label(value)
     if isinstance(value, list):
         return "; ".join(
-            ", ".join(f"{SUBFIELD_LABELS.get(k, k)}: {_value_label(v)}" for k, v in item.items() if v)
+            ", ".join(
+                f"{_subfield_label(k)}: {_text(k, v)}" for k, v in item.items() if v and k not in HIDDEN_SUBFIELDS
+            )
             if isinstance(item, dict)
             else str(item)
             for item in value
@@ -189,7 +218,7 @@ class SharedItem:
     def rows(self) -> list[tuple[str, str]]:
         """Sub-field label and display text, for the page and the PDF."""
         if isinstance(self.value, dict):
-            return [(str(SUBFIELD_LABELS.get(k, k)), _text(k, v)) for k, v in self.value.items()]
+            return [(_subfield_label(k), _text(k, v)) for k, v in self.value.items() if k not in HIDDEN_SUBFIELDS]
         return [(self.label, _text(self.code, self.value))]
 
 
