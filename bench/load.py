@@ -44,7 +44,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.prefix) / "bin"
@@ -65,6 +65,8 @@ class Identity:
     cookie: str
     token: str
     person_ids: list[int]
+    names: list[str] = field(default_factory=list)  # a few names of its people, for name search
+    csrf: str = ""  # the CSRF secret, sent as cookie and header, for POSTed pages
 
 
 @dataclass(frozen=True)
@@ -112,6 +114,42 @@ def _api_person_create(identity: Identity, rng: random.Random) -> Request:
         "Content-Type": "application/json",
     }
     return Request("POST", "/api/v1/people", headers, json.dumps(body).encode())
+
+
+def _typo(name: str, rng: random.Random) -> str:
+    """The name as someone might type it: as written, in lower case, or with one letter changed."""
+    roll = rng.random()
+    if roll < 0.4 or len(name) < 4:
+        return name
+    if roll < 0.6:
+        return name.lower()
+    at = rng.randrange(1, len(name) - 1)
+    return name[:at] + rng.choice("aeiouknr") + name[at + 1 :]
+
+
+def _search_query(identity: Identity, rng: random.Random) -> str:
+    return _typo(rng.choice(identity.names), rng) if identity.names else rng.choice(GIVEN)
+
+
+def _api_person_search(identity: Identity, rng: random.Random) -> Request:
+    headers = {
+        "Authorization": f"Bearer {identity.token}",
+        "Accept": "application/json",
+        "Content-Type": "application/json",
+    }
+    body = json.dumps({"query": _search_query(identity, rng)}).encode()
+    return Request("POST", "/api/v1/persons/search", headers, body)
+
+
+def _page_person_search(identity: Identity, rng: random.Random) -> Request:
+    headers = {
+        "Cookie": f"{identity.cookie}; csrftoken={identity.csrf}",
+        "X-CSRFToken": identity.csrf,
+        "Accept": "text/html",
+        "Content-Type": "application/x-www-form-urlencoded",
+    }
+    body = urlencode({"query": _search_query(identity, rng)}).encode()
+    return Request("POST", "/people/", headers, body)
 
 
 LABOUR_IDS = {
@@ -165,6 +203,8 @@ ENDPOINTS = [
     Endpoint("GET /api/v1/people", _api(lambda i, r: "/api/v1/people")),
     Endpoint("GET /api/v1/people/<id>", _api(lambda i, r: f"/api/v1/people/{r.choice(i.person_ids)}")),
     Endpoint("POST /api/v1/people", _api_person_create),
+    Endpoint("POST /api/v1/persons/search", _api_person_search),
+    Endpoint("page POST /people/ (search)", _page_person_search),
     Endpoint("POST /api/v1/screenings/evaluate", _api_post("/api/v1/screenings/evaluate")),
     Endpoint("POST /api/v1/screenings", _api_post("/api/v1/screenings")),
     Endpoint("POST /api/v1/public/tips", _public_tip),
@@ -402,6 +442,7 @@ def setup_identities(count: int) -> None:
 
     django.setup()
     from django.conf import settings
+    from django.middleware.csrf import _get_new_csrf_string
     from django.test import Client
 
     from palermo.accounts.middleware import LOGIN_AT, SEEN_AT
@@ -428,6 +469,12 @@ def setup_identities(count: int) -> None:
             continue
         actor = Actor(user=membership.user, membership=membership, channel=Channel.CLI)
         person_ids = list(person_queryset_for(actor).values_list("pk", flat=True)[:1000])
+        # Decrypted here, in the benchmark's own process, only to have names to search for.
+        names = [
+            p.display_name
+            for p in person_queryset_for(actor).order_by("?")[:50]
+            if p.full_name or p.name_original_script
+        ]
         if not person_ids:
             continue
         seen.add(membership.organisation_id)
@@ -446,6 +493,8 @@ def setup_identities(count: int) -> None:
                 "cookie": f"{settings.SESSION_COOKIE_NAME}={session.session_key}",
                 "token": token,
                 "person_ids": person_ids,
+                "names": names,
+                "csrf": _get_new_csrf_string(),
             }
         )
     json.dump(identities, sys.stdout)

@@ -105,8 +105,8 @@ def person_detail(request: HttpRequest, actor: Actor, person_id: int) -> HttpRes
         {
             "person": person,
             "age": services.person_age(person),
-            "citizenships": [choices.COUNTRY_NAMES.get(c, c) for c in person.citizenships or []],
-            "languages": [choices.LANGUAGE_NAMES.get(c, c) for c in person.languages or []],
+            "citizenship_names": [choices.COUNTRY_NAMES.get(c, c) for c in person.citizenships or []],
+            "language_names": [choices.LANGUAGE_NAMES.get(c, c) for c in person.languages or []],
             "can_change": can(actor, Capability.PERSON_CHANGE),
         },
     )
