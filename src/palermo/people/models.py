@@ -96,9 +96,9 @@ class PersonSearchToken(models.Model):
 
     class Meta:
         indexes = [
-            # The search reads (organisation, token) and needs only person and kind: on PostgreSQL
-            # they are INCLUDEd, so the score is computed from the index alone.
-            models.Index(fields=["organisation_id", "token"], include=["person", "kind"], name="person_token_search"),
+            # The search reads (organisation, token) and needs only person and kind: with them in the
+            # index too, the score is computed from the index alone (on SQLite and PostgreSQL).
+            models.Index(fields=["organisation_id", "token", "person", "kind"], name="person_token_search"),
             models.Index(fields=["person"], name="person_token_person"),
         ]
 

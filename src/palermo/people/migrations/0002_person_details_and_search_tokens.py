@@ -115,9 +115,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name="personsearchtoken",
-            index=models.Index(
-                fields=["organisation_id", "token"], include=("person", "kind"), name="person_token_search"
-            ),
+            index=models.Index(fields=["organisation_id", "token", "person", "kind"], name="person_token_search"),
         ),
         migrations.AddIndex(
             model_name="personsearchtoken",
