@@ -471,9 +471,7 @@ def setup_identities(count: int) -> None:
         person_ids = list(person_queryset_for(actor).values_list("pk", flat=True)[:1000])
         # Decrypted here, in the benchmark's own process, only to have names to search for.
         names = [
-            p.display_name
-            for p in person_queryset_for(actor).order_by("?")[:50]
-            if p.full_name or p.name_original_script
+            p.display_name for p in person_queryset_for(actor).order_by("?")[:50] if p.name or p.name_original_script
         ]
         if not person_ids:
             continue

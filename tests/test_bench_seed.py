@@ -45,7 +45,7 @@ def test_seeded_people_are_encrypted_and_findable_by_name(db: None) -> None:
     assert len(people) == 30
     assert len({p.organisation_id for p in people}) == 3
     assert len({(p.organisation_id, p.reference) for p in people}) == 30
-    named = [p for p in people if p.full_name or p.name_original_script]
+    named = [p for p in people if p.name or p.name_original_script]
     assert len(named) >= 20
     for person in named:
         assert not person.display_name.startswith("pe1:")
@@ -54,7 +54,7 @@ def test_seeded_people_are_encrypted_and_findable_by_name(db: None) -> None:
         case_worker = Membership.objects.filter(organisation_id=person.organisation_id, role=Role.CASE_WORKER).first()
         assert case_worker is not None
         actor = Actor(user=case_worker.user, membership=case_worker, channel=Channel.WEB)
-        if person.full_name:
+        if person.name:
             found = person_find_by_name(actor=actor, full_name=f" {person.given_names.upper()}  {person.family_name} ")
             assert person.pk in set(found.values_list("pk", flat=True))
         # The tolerant search finds everyone by any form of their name (tokens written in bulk).

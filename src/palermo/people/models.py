@@ -57,14 +57,19 @@ class Person(models.Model):
         return self.display_name
 
     @property
-    def full_name(self) -> str:
-        """The name the person gave, or "" when they gave none."""
+    def name(self) -> str:
+        """The name the person gave (given names, family name), or "" when they gave none."""
         return " ".join(part for part in (self.given_names.strip(), self.family_name.strip()) if part)
 
     @property
     def display_name(self) -> str:
         """How to show this person anywhere: their name, or their reference when they gave none."""
-        return self.full_name or self.name_original_script or self.reference
+        return self.name or self.name_original_script or self.reference
+
+    @property
+    def full_name(self) -> str:
+        """Older spelling of display_name, kept for the templates that use it."""
+        return self.display_name
 
     @property
     def sex_label(self) -> str:
