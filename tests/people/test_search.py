@@ -128,3 +128,11 @@ def test_consonants_alone_do_not_bring_up_latin_noise(worker, recorded):
     recorded(given_names="Mario", family_name="Moore")
     maria = recorded(given_names="Maria", family_name="Ionescu")
     assert found(worker, "Maria Ionescu") == [maria]
+
+
+def test_sharing_only_a_given_name_is_noise_once_the_whole_name_matches(worker, recorded):
+    olena = recorded(given_names="Olena", family_name="Petrenko")
+    recorded(given_names="Olena", family_name="Sydorenko")
+    recorded(given_names="Olena", family_name="Bondar")
+    assert found(worker, "Olena Petrenko") == [olena]
+    assert len(found(worker, "Olena")) == 3

@@ -15,7 +15,7 @@ from PALERMO_HMAC_KEY for this purpose only, over the kind and the form. The dat
 and each citizenship get tokens of their own. A query derives the same tokens and ranks the
 people of the actor's scope by the weighted number of tokens they share (one GROUP BY in
 SQL over an index on (organisation, token)), keeping those above a share of the best
-possible score so that noise is not shown.
+possible score and of the best hit's score, so that noise is not shown.
 
 Why the tokens do not reveal names: HMAC is a pseudo-random function. Without the key, a
 token is indistinguishable from 64 random bits; nobody can compute the token of "olena" to
@@ -66,6 +66,9 @@ CONSONANT_THRESHOLD = 0.7
 VOWELS = frozenset("aeiouy")
 # A person is shown when they share at least this share of the query's best possible score.
 THRESHOLD = 0.45
+# ...and at least this share of the best hit's score: once someone matches the whole name,
+# people who share only a common given name are noise.
+RELATIVE = 0.6
 LIMIT = 20
 MAX_PARTS = 8  # a query longer than this is cut: nobody has a dozen names, and cost grows with tokens
 MIN_PART = 2
@@ -257,4 +260,11 @@ def search_hits(
         .filter(enough)
         .order_by("-score", "-consonant", "-person_id")[:limit]
     )
-    return [Hit(person_id=row["person_id"], score=row["score"], share=row["score"] / best) for row in rows]
+    rows = list(rows)
+    floor = RELATIVE * rows[0]["score"] if rows else 0
+    consonant_floor = consonant_best * CONSONANT_THRESHOLD if consonant_best else None
+    return [
+        Hit(person_id=row["person_id"], score=row["score"], share=row["score"] / best)
+        for row in rows
+        if row["score"] >= floor or (consonant_floor is not None and row["consonant"] >= consonant_floor)
+    ]
