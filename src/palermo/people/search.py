@@ -253,14 +253,14 @@ def search_hits(
     enough = Q(score__gte=max(1, round(best * threshold)))
     if consonant_best:
         enough |= Q(consonant__gte=max(1, round(consonant_best * CONSONANT_THRESHOLD)))
-    rows = (
+    ranked = (
         tokens.filter(token__in=list(by_token))
         .values("person_id")
         .annotate(score=Sum(_weight_case()), consonant=Sum(_weight_case(CONSONANT_KINDS)))
         .filter(enough)
         .order_by("-score", "-consonant", "-person_id")[:limit]
     )
-    rows = list(rows)
+    rows = list(ranked)
     floor = RELATIVE * rows[0]["score"] if rows else 0
     consonant_floor = consonant_best * CONSONANT_THRESHOLD if consonant_best else None
     return [
