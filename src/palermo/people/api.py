@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -125,6 +125,10 @@ class PersonBrief(serializers.Serializer):
     date_of_birth = serializers.DateField(allow_null=True)
 
 
+class PersonBriefList(serializers.Serializer):
+    results = PersonBrief(many=True, help_text="Best match first.")
+
+
 def _briefs(actor: Actor, people: list[Person]) -> list[dict[str, Any]]:
     rows = []
     for person in people:
@@ -175,6 +179,7 @@ class PersonCreated(PersonFullOutput):
     class Meta(PersonFullOutput.Meta):
         fields = [*PersonFullOutput.Meta.fields, "possible_duplicates"]
 
+    @extend_schema_field(PersonBrief(many=True))
     def get_possible_duplicates(self, person: Person) -> list[dict[str, Any]]:
         return self.context["possible_duplicates"]
 
@@ -206,7 +211,7 @@ class PersonsApi(APIView):
 
 
 class PersonDuplicatesApi(APIView):
-    @extend_schema(request=PersonFullInput, responses=PersonBrief(many=True))
+    @extend_schema(request=PersonFullInput, responses=PersonBriefList)
     def post(self, request: Request) -> Response:
         """Likely duplicates in your organisation of the person you are about to record (nothing is saved)."""
         actor = api_actor(request)
@@ -256,7 +261,7 @@ class PersonFindInput(serializers.Serializer):
 class PersonFindApi(APIView):
     """Find people by name (POST: no name in a URL or an access log); best match first, at most 20."""
 
-    @extend_schema(request=PersonFindInput, responses=PersonBrief(many=True))
+    @extend_schema(request=PersonFindInput, responses=PersonBriefList)
     def post(self, request: Request) -> Response:
         actor = api_actor(request)
         data = PersonFindInput(data=request.data)
