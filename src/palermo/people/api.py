@@ -248,9 +248,15 @@ class PersonFindInput(serializers.Serializer):
         help_text="Any part of the name, in any script; case, accents, typos and spelling variants are tolerated.",
     )
     date_of_birth = serializers.DateField(required=False, allow_null=True, default=None)
-    citizenship = serializers.ChoiceField(
-        choices=sorted(choices.COUNTRY_CODES), required=False, allow_null=True, default=None
+    # Checked by hand rather than as a choice, so the schema has one country enum, not two alike.
+    citizenship = serializers.CharField(
+        max_length=2, required=False, allow_null=True, default=None, help_text="ISO 3166-1 alpha-2 code, e.g. UA."
     )
+
+    def validate_citizenship(self, value: str | None) -> str | None:
+        if value and value.upper() not in choices.COUNTRY_CODES:
+            raise serializers.ValidationError(f"{value!r} is not an ISO 3166-1 alpha-2 country code.")
+        return value.upper() if value else None
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if not (attrs["query"].strip() or attrs["date_of_birth"] or attrs["citizenship"]):
