@@ -247,10 +247,16 @@ def _drive(
     budget: Budget,
     timeout: float,
     tally: Tally,
+    think: float = 0.0,
 ) -> None:
     connection: http.client.HTTPConnection | None = None
     try:
         while time.perf_counter() < deadline and budget.take():
+            if think:
+                # A person reads the answer before the next request: 0.5 to 1.5 times --think seconds.
+                time.sleep(min(rng.uniform(0.5, 1.5) * think, max(0.0, deadline - time.perf_counter())))
+                if time.perf_counter() >= deadline:
+                    break
             request = endpoint.build(identity, rng)
             started = time.perf_counter()
             try:
@@ -381,6 +387,7 @@ def run_phase(
     timeout: float,
     seed: int,
     server_pid: int | None = None,
+    think: float = 0.0,
 ) -> dict[str, Any]:
     tallies = [Tally() for _ in range(concurrency)]
     cpu_before = cpu_sample(server_pid)
@@ -399,6 +406,7 @@ def run_phase(
                 budget,
                 timeout,
                 tallies[n],
+                think,
             ),
             daemon=True,
         )
@@ -666,6 +674,13 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--duration", type=float, default=10, help="measured seconds per endpoint (default 10)")
     parser.add_argument("--warmup", type=float, default=1, help="unmeasured seconds per endpoint first (default 1)")
     parser.add_argument("--max-requests", type=int, default=200_000, help="per endpoint (default 200000)")
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=0,
+        metavar="SECONDS",
+        help="each client pauses 0.5-1.5 times this between requests, like a person (default 0: flat out)",
+    )
     parser.add_argument("--timeout", type=float, default=30, help="seconds per request (default 30)")
     parser.add_argument("--seed-organisations", type=int, default=50)
     parser.add_argument("--seed-users", type=int, default=2000)
@@ -689,8 +704,8 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
     for name in ("workers", "concurrency", "max_requests", "identities", "seed_organisations"):
         if getattr(arguments, name) < 1:
             parser.error(f"--{name.replace('_', '-')} must be 1 or more")
-    if arguments.duration <= 0 or arguments.timeout <= 0 or arguments.warmup < 0:
-        parser.error("--duration and --timeout must be positive, --warmup not negative")
+    if arguments.duration <= 0 or arguments.timeout <= 0 or arguments.warmup < 0 or not 0 <= arguments.think <= 60:
+        parser.error("--duration and --timeout must be positive, --warmup not negative, --think 0 to 60")
     if arguments.seed_users < 1 or arguments.seed_people < 1:
         parser.error("--seed-users and --seed-people must be 1 or more: the load acts as case workers on people")
     scheme = urlsplit(arguments.database_url).scheme if arguments.database_url else ""
@@ -806,6 +821,7 @@ def main(argv: list[str]) -> None:
                     "max_requests": arguments.max_requests,
                     "timeout": arguments.timeout,
                     "server_pid": process.pid,
+                    "think": arguments.think,
                 }
                 quiet = wait_quiet(arguments.wait_quiet, arguments.quiet_threshold) if arguments.wait_quiet else {}
                 if arguments.warmup:
@@ -839,7 +855,8 @@ def main(argv: list[str]) -> None:
 
     print()
     print(
-        f"{label}, gunicorn {arguments.workers} {arguments.worker_class} workers, {arguments.concurrency} clients, "
+        f"{label}, gunicorn {arguments.workers} {arguments.worker_class} workers, {arguments.concurrency} clients"
+        f"{f' thinking {arguments.think:g} s' if arguments.think else ''}, "
         f"{arguments.duration:g} s per endpoint; seed {arguments.seed_organisations} organisations / "
         f"{arguments.seed_users} users / {arguments.seed_people} people "
         f"(migrate {migrate_seconds:.1f} s, seed {seed_seconds:.1f} s); {os.cpu_count()} CPUs"
@@ -868,6 +885,7 @@ def main(argv: list[str]) -> None:
             "workers": arguments.workers,
             "worker_class": arguments.worker_class,
             "concurrency": arguments.concurrency,
+            "think": arguments.think,
             "duration": arguments.duration,
             "warmup": arguments.warmup,
             "max_requests": arguments.max_requests,

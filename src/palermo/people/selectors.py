@@ -50,8 +50,13 @@ def person_find_by_name(*, actor: Actor, full_name: str) -> QuerySet[Person]:
     return person_list_for(actor=actor).filter(name_index=person_name_index(full_name, ""))
 
 
+# What a list of results shows: the other fields stay encrypted in the row (and load if asked for).
+BRIEF_FIELDS: tuple[str, ...] = ("organisation_id", "created_by_id", "reference", "given_names", "family_name")
+BRIEF_FIELDS += ("name_original_script", "date_of_birth", "created_at")
+
+
 def _ranked(actor: Actor, scope: dict[str, Any], ids: list[int]) -> list[Person]:
-    by_id = {p.pk: p for p in Person.objects.filter(pk__in=ids, **scope)}
+    by_id = {p.pk: p for p in Person.objects.filter(pk__in=ids, **scope).only(*BRIEF_FIELDS)}
     return [by_id[pk] for pk in ids if pk in by_id]
 
 
