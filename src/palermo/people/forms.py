@@ -3,12 +3,43 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.forms.utils import flatatt
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from palermo.people import choices
 from palermo.people.models import Sex
 from palermo.people.services import MAX_AGE
+
+
+class _FastOptions(forms.Select):
+    """A select of a long, fixed list (249 countries), rendered in Python.
+
+    Django renders each option through a template: for 249 countries that was most of the
+    time of the search page. Same HTML, a fraction of the cost.
+    """
+
+    def render(self, name: str, value: Any, attrs: Any = None, renderer: Any = None) -> SafeString:
+        chosen = {str(v) for v in (value if isinstance(value, (list, tuple)) else [value]) if v not in (None, "")}
+        final = self.build_attrs(self.attrs, {**(attrs or {}), "name": name})
+        if self.allow_multiple_selected:
+            final["multiple"] = True
+        options = "".join(
+            format_html('<option value="{}"{}>{}</option>', code, " selected" if str(code) in chosen else "", label)
+            for code, label in self.choices
+        )
+        return format_html("<select{}>{}</select>", flatatt(final), mark_safe(options))  # each option escaped above
+
+
+class ListSelect(_FastOptions, forms.SelectMultiple):
+    """Several of a long list (citizenships, languages)."""
+
+
+class ListSelectOne(_FastOptions):
+    """One of a long list."""
+
 
 YES_NO_UNKNOWN = [("", _("Not known")), ("yes", _("Yes")), ("no", _("No"))]
 
@@ -69,14 +100,14 @@ class PersonForm(forms.Form):
         choices=choices.COUNTRIES,
         required=False,
         help_text=_("Choose all that apply (hold Ctrl or ⌘ to choose several)."),
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=ListSelect(attrs={"size": 6}),
     )
     languages = forms.MultipleChoiceField(
         label=_("Languages"),
         choices=choices.LANGUAGES,
         required=False,
         help_text=_("Languages the person speaks, best first."),
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=ListSelect(attrs={"size": 6}),
     )
     interpreter_needed = forms.TypedChoiceField(
         label=_("Interpreter needed"),
@@ -112,7 +143,9 @@ class PersonSearchForm(forms.Form):
     date_of_birth = forms.DateField(
         label=_("Date of birth"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    citizenship = forms.ChoiceField(label=_("Citizenship"), choices=[("", "—"), *choices.COUNTRIES], required=False)
+    citizenship = forms.ChoiceField(
+        label=_("Citizenship"), choices=[("", "—"), *choices.COUNTRIES], required=False, widget=ListSelectOne
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
