@@ -44,7 +44,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.prefix) / "bin"
@@ -65,6 +65,8 @@ class Identity:
     cookie: str
     token: str
     person_ids: list[int]
+    names: list[str] = field(default_factory=list)  # a few names of its people, for name search
+    csrf: str = ""  # the CSRF secret, sent as cookie and header, for POSTed pages
 
 
 @dataclass(frozen=True)
@@ -112,6 +114,42 @@ def _api_person_create(identity: Identity, rng: random.Random) -> Request:
         "Content-Type": "application/json",
     }
     return Request("POST", "/api/v1/people", headers, json.dumps(body).encode())
+
+
+def _typo(name: str, rng: random.Random) -> str:
+    """The name as someone might type it: as written, in lower case, or with one letter changed."""
+    roll = rng.random()
+    if roll < 0.4 or len(name) < 4:
+        return name
+    if roll < 0.6:
+        return name.lower()
+    at = rng.randrange(1, len(name) - 1)
+    return name[:at] + rng.choice("aeiouknr") + name[at + 1 :]
+
+
+def _search_query(identity: Identity, rng: random.Random) -> str:
+    return _typo(rng.choice(identity.names), rng) if identity.names else rng.choice(GIVEN)
+
+
+def _api_person_search(identity: Identity, rng: random.Random) -> Request:
+    headers = {
+        "Authorization": f"Bearer {identity.token}",
+        "Accept": "application/json",
+        "Content-Type": "application/json",
+    }
+    body = json.dumps({"query": _search_query(identity, rng)}).encode()
+    return Request("POST", "/api/v1/persons/search", headers, body)
+
+
+def _page_person_search(identity: Identity, rng: random.Random) -> Request:
+    headers = {
+        "Cookie": f"{identity.cookie}; csrftoken={identity.csrf}",
+        "X-CSRFToken": identity.csrf,
+        "Accept": "text/html",
+        "Content-Type": "application/x-www-form-urlencoded",
+    }
+    body = urlencode({"query": _search_query(identity, rng)}).encode()
+    return Request("POST", "/people/", headers, body)
 
 
 LABOUR_IDS = {
@@ -165,6 +203,8 @@ ENDPOINTS = [
     Endpoint("GET /api/v1/people", _api(lambda i, r: "/api/v1/people")),
     Endpoint("GET /api/v1/people/<id>", _api(lambda i, r: f"/api/v1/people/{r.choice(i.person_ids)}")),
     Endpoint("POST /api/v1/people", _api_person_create),
+    Endpoint("POST /api/v1/persons/search", _api_person_search),
+    Endpoint("page POST /people/ (search)", _page_person_search),
     Endpoint("POST /api/v1/screenings/evaluate", _api_post("/api/v1/screenings/evaluate")),
     Endpoint("POST /api/v1/screenings", _api_post("/api/v1/screenings")),
     Endpoint("POST /api/v1/public/tips", _public_tip),
@@ -207,10 +247,16 @@ def _drive(
     budget: Budget,
     timeout: float,
     tally: Tally,
+    think: float = 0.0,
 ) -> None:
     connection: http.client.HTTPConnection | None = None
     try:
         while time.perf_counter() < deadline and budget.take():
+            if think:
+                # A person reads the answer before the next request: 0.5 to 1.5 times --think seconds.
+                time.sleep(min(rng.uniform(0.5, 1.5) * think, max(0.0, deadline - time.perf_counter())))
+                if time.perf_counter() >= deadline:
+                    break
             request = endpoint.build(identity, rng)
             started = time.perf_counter()
             try:
@@ -341,6 +387,7 @@ def run_phase(
     timeout: float,
     seed: int,
     server_pid: int | None = None,
+    think: float = 0.0,
 ) -> dict[str, Any]:
     tallies = [Tally() for _ in range(concurrency)]
     cpu_before = cpu_sample(server_pid)
@@ -359,6 +406,7 @@ def run_phase(
                 budget,
                 timeout,
                 tallies[n],
+                think,
             ),
             daemon=True,
         )
@@ -402,6 +450,7 @@ def setup_identities(count: int) -> None:
 
     django.setup()
     from django.conf import settings
+    from django.middleware.csrf import _get_new_csrf_string
     from django.test import Client
 
     from palermo.accounts.middleware import LOGIN_AT, SEEN_AT
@@ -428,6 +477,10 @@ def setup_identities(count: int) -> None:
             continue
         actor = Actor(user=membership.user, membership=membership, channel=Channel.CLI)
         person_ids = list(person_queryset_for(actor).values_list("pk", flat=True)[:1000])
+        # Decrypted here, in the benchmark's own process, only to have names to search for.
+        names = [
+            p.display_name for p in person_queryset_for(actor).order_by("?")[:50] if p.name or p.name_original_script
+        ]
         if not person_ids:
             continue
         seen.add(membership.organisation_id)
@@ -446,6 +499,8 @@ def setup_identities(count: int) -> None:
                 "cookie": f"{settings.SESSION_COOKIE_NAME}={session.session_key}",
                 "token": token,
                 "person_ids": person_ids,
+                "names": names,
+                "csrf": _get_new_csrf_string(),
             }
         )
     json.dump(identities, sys.stdout)
@@ -619,6 +674,13 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--duration", type=float, default=10, help="measured seconds per endpoint (default 10)")
     parser.add_argument("--warmup", type=float, default=1, help="unmeasured seconds per endpoint first (default 1)")
     parser.add_argument("--max-requests", type=int, default=200_000, help="per endpoint (default 200000)")
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=0,
+        metavar="SECONDS",
+        help="each client pauses 0.5-1.5 times this between requests, like a person (default 0: flat out)",
+    )
     parser.add_argument("--timeout", type=float, default=30, help="seconds per request (default 30)")
     parser.add_argument("--seed-organisations", type=int, default=50)
     parser.add_argument("--seed-users", type=int, default=2000)
@@ -642,8 +704,8 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
     for name in ("workers", "concurrency", "max_requests", "identities", "seed_organisations"):
         if getattr(arguments, name) < 1:
             parser.error(f"--{name.replace('_', '-')} must be 1 or more")
-    if arguments.duration <= 0 or arguments.timeout <= 0 or arguments.warmup < 0:
-        parser.error("--duration and --timeout must be positive, --warmup not negative")
+    if arguments.duration <= 0 or arguments.timeout <= 0 or arguments.warmup < 0 or not 0 <= arguments.think <= 60:
+        parser.error("--duration and --timeout must be positive, --warmup not negative, --think 0 to 60")
     if arguments.seed_users < 1 or arguments.seed_people < 1:
         parser.error("--seed-users and --seed-people must be 1 or more: the load acts as case workers on people")
     scheme = urlsplit(arguments.database_url).scheme if arguments.database_url else ""
@@ -759,6 +821,7 @@ def main(argv: list[str]) -> None:
                     "max_requests": arguments.max_requests,
                     "timeout": arguments.timeout,
                     "server_pid": process.pid,
+                    "think": arguments.think,
                 }
                 quiet = wait_quiet(arguments.wait_quiet, arguments.quiet_threshold) if arguments.wait_quiet else {}
                 if arguments.warmup:
@@ -792,7 +855,8 @@ def main(argv: list[str]) -> None:
 
     print()
     print(
-        f"{label}, gunicorn {arguments.workers} {arguments.worker_class} workers, {arguments.concurrency} clients, "
+        f"{label}, gunicorn {arguments.workers} {arguments.worker_class} workers, {arguments.concurrency} clients"
+        f"{f' thinking {arguments.think:g} s' if arguments.think else ''}, "
         f"{arguments.duration:g} s per endpoint; seed {arguments.seed_organisations} organisations / "
         f"{arguments.seed_users} users / {arguments.seed_people} people "
         f"(migrate {migrate_seconds:.1f} s, seed {seed_seconds:.1f} s); {os.cpu_count()} CPUs"
@@ -821,6 +885,7 @@ def main(argv: list[str]) -> None:
             "workers": arguments.workers,
             "worker_class": arguments.worker_class,
             "concurrency": arguments.concurrency,
+            "think": arguments.think,
             "duration": arguments.duration,
             "warmup": arguments.warmup,
             "max_requests": arguments.max_requests,

@@ -1,9 +1,15 @@
-"""API for people records: the same selectors and services as the pages."""
+"""API for people records: the same selectors and services as the pages.
+
+/api/v1/persons is the full record (every field of the contract); /api/v1/people is the
+older, smaller shape, kept working for existing clients.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -11,14 +17,21 @@ from rest_framework.views import APIView
 
 from palermo.api.authentication import api_actor
 from palermo.api.pagination import PagePagination
-from palermo.people import selectors, services
-from palermo.people.models import Person
+from palermo.people import choices, selectors, services
+from palermo.people.models import Person, Sex
+from palermo.permissions import Actor
+
+
+def _not_in_future(value: Any) -> Any:
+    if value and value > timezone.localdate():
+        raise serializers.ValidationError("The date of birth cannot be in the future.")
+    return value
 
 
 class PersonOutput(serializers.ModelSerializer):
     class Meta:
         model = Person
-        fields = ["id", "given_names", "family_name", "date_of_birth", "created_at", "updated_at"]
+        fields = ["id", "reference", "given_names", "family_name", "date_of_birth", "created_at", "updated_at"]
 
 
 class PersonInput(serializers.Serializer):
@@ -27,9 +40,7 @@ class PersonInput(serializers.Serializer):
     date_of_birth = serializers.DateField(required=False, allow_null=True, default=None)
 
     def validate_date_of_birth(self, value):
-        if value and value > timezone.localdate():
-            raise serializers.ValidationError("The date of birth cannot be in the future.")
-        return value
+        return _not_in_future(value)
 
 
 class PersonListApi(APIView):
@@ -44,7 +55,7 @@ class PersonListApi(APIView):
 
     @extend_schema(request=PersonInput, responses={201: PersonOutput})
     def post(self, request: Request) -> Response:
-        """Record a person."""
+        """Record a person (older shape; see POST /api/v1/persons for every field)."""
         data = PersonInput(data=request.data)
         data.is_valid(raise_exception=True)
         person = services.person_create(actor=api_actor(request), **data.validated_data)
@@ -84,3 +95,182 @@ class PersonDetailApi(APIView):
         data.is_valid(raise_exception=True)
         person = services.person_update(actor=actor, person=person, **data.validated_data)
         return Response(PersonOutput(person).data)
+
+
+# --- /api/v1/persons: the full record ----------------------------------------------------------------
+
+
+class PersonFullOutput(serializers.ModelSerializer):
+    display_name = serializers.CharField(read_only=True, help_text="The name, or the reference when none was given.")
+    date_of_birth = serializers.DateField(allow_null=True)
+    aliases = serializers.ListField(child=serializers.CharField())
+    citizenships = serializers.ListField(child=serializers.CharField(), help_text="ISO 3166-1 alpha-2 codes.")
+    languages = serializers.ListField(child=serializers.CharField(), help_text="ISO 639-1 codes.")
+    estimated_age = serializers.IntegerField(allow_null=True)
+    interpreter_needed = serializers.BooleanField(allow_null=True)
+
+    class Meta:
+        model = Person
+        fields = ["id", "reference", "display_name", *services.PERSONAL_FIELDS, "created_at", "updated_at"]
+
+
+class PersonBrief(serializers.Serializer):
+    """A person in a list of search results or likely duplicates."""
+
+    id = serializers.IntegerField()
+    reference = serializers.CharField()
+    display_name = serializers.CharField(
+        allow_null=True, help_text="Null for a duplicate outside your own records (a first responder's colleague's)."
+    )
+    date_of_birth = serializers.DateField(allow_null=True)
+
+
+class PersonBriefList(serializers.Serializer):
+    results = PersonBrief(many=True, help_text="Best match first.")
+
+
+def _briefs(actor: Actor, people: list[Person]) -> list[dict[str, Any]]:
+    rows = []
+    for person in people:
+        visible = selectors.person_visible_to(actor, person)
+        rows.append(
+            {
+                "id": person.pk,
+                "reference": person.reference,
+                "display_name": person.display_name if visible else None,
+                "date_of_birth": person.date_of_birth if visible else None,
+            }
+        )
+    return list(PersonBrief(rows, many=True).data)
+
+
+class PersonFullInput(serializers.Serializer):
+    """Every field is optional: people may refuse to give their name."""
+
+    given_names = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    family_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    aliases = serializers.ListField(child=serializers.CharField(max_length=200), required=False, max_length=20)
+    name_original_script = serializers.CharField(max_length=400, required=False, allow_blank=True)
+    date_of_birth = serializers.DateField(required=False, allow_null=True, validators=[_not_in_future])
+    estimated_age = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=services.MAX_AGE)
+    sex = serializers.ChoiceField(choices=["", *Sex.values], required=False, allow_blank=True)
+    gender_identity = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    citizenships = serializers.ListField(
+        child=serializers.ChoiceField(choices=sorted(choices.COUNTRY_CODES)),
+        required=False,
+        help_text="ISO 3166-1 alpha-2 codes, e.g. UA.",
+    )
+    languages = serializers.ListField(
+        child=serializers.ChoiceField(choices=sorted(choices.LANGUAGE_CODES)),
+        required=False,
+        help_text="ISO 639-1 codes, e.g. uk.",
+    )
+    interpreter_needed = serializers.BooleanField(required=False, allow_null=True, default=None)
+    safe_contact = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+    residence_status = serializers.CharField(max_length=400, required=False, allow_blank=True)
+    dependants = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+
+
+class PersonCreated(PersonFullOutput):
+    possible_duplicates = serializers.SerializerMethodField(
+        help_text="People of your organisation with a similar name, recorded before this one: check them."
+    )
+
+    class Meta(PersonFullOutput.Meta):
+        fields = [*PersonFullOutput.Meta.fields, "possible_duplicates"]
+
+    @extend_schema_field(PersonBrief(many=True))
+    def get_possible_duplicates(self, person: Person) -> list[dict[str, Any]]:
+        return self.context["possible_duplicates"]
+
+
+def _duplicates_of(actor: Actor, data: dict[str, Any], exclude: Person | None = None) -> list[Person]:
+    return selectors.person_possible_duplicates(
+        actor=actor,
+        given_names=data.get("given_names", ""),
+        family_name=data.get("family_name", ""),
+        aliases=data.get("aliases", []),
+        name_original_script=data.get("name_original_script", ""),
+        date_of_birth=data.get("date_of_birth"),
+        exclude=exclude,
+    )
+
+
+class PersonsApi(APIView):
+    @extend_schema(request=PersonFullInput, responses={201: PersonCreated})
+    def post(self, request: Request) -> Response:
+        """Record a person. The answer lists likely duplicates in your organisation; check them
+        (or ask POST /api/v1/persons/possible-duplicates before recording)."""
+        actor = api_actor(request)
+        data = PersonFullInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        person = services.person_create(actor=actor, **data.validated_data)
+        duplicates = _briefs(actor, _duplicates_of(actor, data.validated_data, exclude=person))
+        body = PersonCreated(person, context={"possible_duplicates": duplicates}).data
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+class PersonDuplicatesApi(APIView):
+    @extend_schema(request=PersonFullInput, responses=PersonBriefList)
+    def post(self, request: Request) -> Response:
+        """Likely duplicates in your organisation of the person you are about to record (nothing is saved)."""
+        actor = api_actor(request)
+        data = PersonFullInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        return Response({"results": _briefs(actor, _duplicates_of(actor, data.validated_data))})
+
+
+class PersonApi(APIView):
+    @extend_schema(responses=PersonFullOutput)
+    def get(self, request: Request, person_id: int) -> Response:
+        """One person's full record (the read is audited)."""
+        person = selectors.person_get_for(actor=api_actor(request), person_id=person_id)
+        return Response(PersonFullOutput(person).data)
+
+    @extend_schema(request=PersonFullInput, responses=PersonFullOutput)
+    def patch(self, request: Request, person_id: int) -> Response:
+        """Change the fields given; the others stay as they are."""
+        actor = api_actor(request)
+        person = selectors.person_get_for(actor=actor, person_id=person_id)
+        data = PersonFullInput(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        fields = {name: value for name, value in data.validated_data.items() if name in request.data}
+        person = services.person_update(actor=actor, person=person, **fields)
+        return Response(PersonFullOutput(person).data)
+
+
+class PersonFindInput(serializers.Serializer):
+    query = serializers.CharField(
+        max_length=400,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Any part of the name, in any script; case, accents, typos and spelling variants are tolerated.",
+    )
+    date_of_birth = serializers.DateField(required=False, allow_null=True, default=None)
+    # Checked by hand rather than as a choice, so the schema has one country enum, not two alike.
+    citizenship = serializers.CharField(
+        max_length=2, required=False, allow_null=True, default=None, help_text="ISO 3166-1 alpha-2 code, e.g. UA."
+    )
+
+    def validate_citizenship(self, value: str | None) -> str | None:
+        if value and value.upper() not in choices.COUNTRY_CODES:
+            raise serializers.ValidationError(f"{value!r} is not an ISO 3166-1 alpha-2 country code.")
+        return value.upper() if value else None
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if not (attrs["query"].strip() or attrs["date_of_birth"] or attrs["citizenship"]):
+            raise serializers.ValidationError({"query": "Give a name, a date of birth or a citizenship."})
+        return attrs
+
+
+class PersonFindApi(APIView):
+    """Find people by name (POST: no name in a URL or an access log); best match first, at most 20."""
+
+    @extend_schema(request=PersonFindInput, responses=PersonBriefList)
+    def post(self, request: Request) -> Response:
+        actor = api_actor(request)
+        data = PersonFindInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        found = selectors.person_search(actor=actor, **data.validated_data)
+        return Response({"results": _briefs(actor, found)})

@@ -26,15 +26,18 @@ from typing import Any, NoReturn, TypeVar
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from palermo.accounts.models import User
 from palermo.audit.services import audit_record
 from palermo.demo import fictional
+from palermo.encryption.keyring import hmac_key
 from palermo.organisations.models import Membership, Organisation, Role
-from palermo.people.models import Person
-from palermo.people.services import person_name_index
+from palermo.people import fictional as people_fictional
+from palermo.people import search
+from palermo.people.models import Person, PersonSearchToken
+from palermo.people.services import PERSONAL_FIELDS, person_name_index, reference_next
 from palermo.permissions import Actor
 from palermo.reporting.models import Exploitation, Tip, TipStatus
 
@@ -235,7 +238,11 @@ class Command(BaseCommand):
         return wanted
 
     def _people(self, organisations: list[Organisation], count: int, seed: int) -> int:
-        """Top bench people up to `count`, round-robin over organisations that have someone to record them."""
+        """Top bench people up to `count`, round-robin over organisations that have someone to record them.
+
+        Names in several scripts (palermo.people.fictional), encrypted by the model fields as
+        always, with their references and search tokens; tokens go in with COPY on PostgreSQL.
+        """
         existing = Person.objects.filter(organisation__name__startswith=fictional.BENCH_PREFIX).count()
         wanted = count - existing
         if wanted <= 0:
@@ -256,26 +263,66 @@ class Command(BaseCommand):
                 "give more --users (at least one per organisation).",
                 returncode=2,
             )
+        year = timezone.localdate().year
+        numbers = {o.pk: _last_reference_number(o.pk, year) for o in targets}
+        key = hmac_key(search.PURPOSE)
         rng = random.Random(f"{seed}-people-{existing}")  # noqa: S311 - fictional values
         done = 0
         for chunk in _chunks(range(existing, count), self.batch_size):
-            rows = []
+            rows, fields_of = [], []
             for number in chunk:
                 organisation = targets[number % len(targets)]
-                given, family, born = fictional.person_values(rng)
-                # A dict, because django-stubs types EncryptedDateField (a TextField) as text, not date.
-                personal: dict[str, Any] = {"given_names": given, "family_name": family, "date_of_birth": born}
+                fields = people_fictional.person_fields(rng)
+                numbers[organisation.pk] += 1
+                values = {name: (empty() if callable(empty) else empty) for name, empty in PERSONAL_FIELDS.items()}
+                values.update(fields)
                 rows.append(
                     Person(
                         organisation=organisation,
                         created_by_id=rng.choice(recorders[organisation.pk]),
-                        name_index=person_name_index(given, family),
-                        **personal,
+                        reference=f"P-{year}-{numbers[organisation.pk]:05d}",
+                        name_index=person_name_index(values["given_names"], values["family_name"]),
+                        **values,
                     )
                 )
+                fields_of.append(fields)
             with transaction.atomic():
                 # bulk_create goes through the fields' get_db_prep_value: the values are encrypted.
                 Person.objects.bulk_create(rows)
+                tokens = [
+                    (person.organisation_id, person.pk, kind, token)
+                    for person, fields in zip(rows, fields_of, strict=True)
+                    for kind, token in search.fields_tokens(fields, key)
+                ]
+                _insert_tokens(tokens)
             done += len(rows)
             self._progress("people", done, wanted)
+        _analyse_tokens()
         return wanted
+
+
+def _analyse_tokens() -> None:
+    """Fresh statistics, and on PostgreSQL a visibility map, so searches are index-only scans at once
+    instead of after autovacuum gets round to a table written in bulk."""
+    table = PersonSearchToken._meta.db_table
+    with connection.cursor() as cursor:
+        # VACUUM cannot run inside a transaction (as under the tests); ANALYZE alone can.
+        vacuum = connection.vendor == "postgresql" and not connection.in_atomic_block
+        cursor.execute(f"VACUUM ANALYZE {table}" if vacuum else f"ANALYZE {table}")
+
+
+def _last_reference_number(organisation_id: int, year: int) -> int:
+    last = reference_next(organisation_id, year)
+    return int(last.rsplit("-", 1)[1]) - 1
+
+
+def _insert_tokens(rows: list[tuple[int, int, int, int]]) -> None:
+    table = PersonSearchToken._meta.db_table
+    columns = "organisation_id, person_id, kind, token"
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s)", rows)  # noqa: S608 - our names
