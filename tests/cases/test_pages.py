@@ -159,3 +159,19 @@ def test_sender_revokes_from_the_page(world: World) -> None:
     page = sender.post(f"/referrals/{referral.pk}/revoke/", follow=True).content.decode()
     assert "The referral is revoked." in page
     assert signed_in_client(world.worker_b).get(f"/referrals/{referral.pk}/").status_code == 404
+
+
+def test_the_referral_form_lists_the_services_each_organisation_offers_in_the_directory(world, member) -> None:  # type: ignore[no-untyped-def]
+    from palermo.directory.models import DirectoryEntry
+
+    DirectoryEntry.objects.create(
+        name=world.org_b.name,
+        actor_type="ngo",
+        level="local",
+        country="AT",
+        services=["shelter", "legal"],
+        linked_organisation=world.org_b,
+        maintained_by=world.org_b,
+    )
+    page = signed_in_client(world.worker_a).get(f"/cases/{world.case.pk}/refer/").content.decode()
+    assert f"{world.org_b.name} — Temporary shelter or safe accommodation, Legal assistance and representation" in page

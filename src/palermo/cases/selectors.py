@@ -173,15 +173,16 @@ def referral_is_overdue(referral: Referral, today: datetime.date | None = None) 
 
 
 def referral_recipient_choices(actor: Actor) -> list[tuple[Organisation, list[str]]]:
-    """Organisations a case may be referred to, with the service codes each offers.
+    """Organisations a case may be referred to, with the service codes each offers in the actor directory.
 
-    For now every active organisation but the actor's own, offering nothing listed; after the directory
-    lands, the services come from `palermo.directory.selectors.services_offered_by` (one line below).
+    Every active organisation but the actor's own; one without a directory entry lists no services.
     """
+    from palermo.directory.selectors import services_offered_by
+
     organisations = Organisation.objects.filter(is_active=True).order_by("name")
     if actor.membership is not None:
         organisations = organisations.exclude(pk=actor.membership.organisation_id)
-    offered: dict[int, list[str]] = {}  # services_offered_by([o.pk for o in organisations])
+    offered = services_offered_by([o.pk for o in organisations])
     return [(organisation, offered.get(organisation.pk, [])) for organisation in organisations]
 
 
