@@ -231,6 +231,34 @@ def test_a_tip_becomes_a_draft_screening_linked_back_to_it(worker):
 
 
 @pytest.mark.django_db
+def test_a_tip_becomes_a_case_of_a_person_known_only_by_a_reference(worker, member, org_b):
+    from palermo.cases.models import Case
+
+    tip = _tip(description="A girl cleans the hotel at night and never leaves", exploitation="labour")
+    made = signed_in_client(worker).post(f"/tips/{tip.pk}/", {"action": "case"})
+    case = Case.objects.get()
+    assert made.status_code == 302
+    assert made.url == f"/cases/{case.pk}/"
+    assert (case.organisation, case.exploitation_types) == (worker.organisation, ["ForcedLabour"])
+    assert (case.person.given_names, case.person.family_name, case.person.reference.startswith("P-")) == ("", "", True)
+    # Nothing of the reporter's words is copied into the case; the note only points back at the tip.
+    assert [note.text for note in case.notes.all()] == [f"Opened from anonymous tip {tip.pk}."]
+    assert TipConversion.objects.get().kind == "case"
+    page = signed_in_client(worker).get(f"/tips/{tip.pk}/").content.decode()
+    assert f'href="/cases/{case.pk}/"' in page
+    # Through the API as well; and never for someone who may not open cases.
+    api = api_client(worker)
+    second = api.post(f"/api/v1/tips/{tip.pk}/conversions", {"kind": "case"}, format="json")
+    assert second.status_code == 201
+    assert Case.objects.count() == 2
+    outsider = member(Role.CASE_WORKER, org_b)
+    assert (
+        api_client(outsider).post(f"/api/v1/tips/{tip.pk}/conversions", {"kind": "case"}, format="json").status_code
+        == 404
+    )
+
+
+@pytest.mark.django_db
 def test_a_tip_becomes_a_recorded_inspection_request(worker, member, org_b):
     tip = _tip(location="Farm road 3", exploitation="labour")
     client = signed_in_client(worker)
@@ -283,7 +311,7 @@ def test_conversions_through_the_api(worker, member, org_b):
     assert Screening.objects.get().catalogue.catalogue_id == "municipal-general"
     bad = api.post(f"/api/v1/tips/{tip.pk}/conversions", {"kind": "inspection_request", "target": "x"}, format="json")
     assert set(bad.json()["error"]["fields"]) == {"target", "place", "scope"}
-    assert api.post(f"/api/v1/tips/{tip.pk}/conversions", {"kind": "case"}, format="json").status_code == 400
+    assert api.post(f"/api/v1/tips/{tip.pk}/conversions", {"kind": "invoice"}, format="json").status_code == 400
     made = api.post(
         f"/api/v1/tips/{tip.pk}/conversions",
         {"kind": "inspection_request", "target": org_b.pk, "place": "Quay", "scope": "Contracts"},

@@ -193,6 +193,7 @@ def tip_detail(request: HttpRequest, actor: Actor, tip_id: int) -> HttpResponse:
             for c in tip.conversions.filter(organisation_id=tip.organisation_id or 0)
         ],
         "can_screen": can(actor, Capability.SCREENING_CONDUCT),
+        "can_open_case": can(actor, Capability.CASE_OPEN),
     }
     return render(request, "reporting/detail.html", context, status=400 if post is not None else 200)
 
