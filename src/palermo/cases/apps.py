@@ -6,8 +6,10 @@ class CasesConfig(AppConfig):
     label = "cases"
 
     def ready(self) -> None:
-        from palermo.cases import from_tips
-        from palermo.cases import sharing  # noqa: F401 - registers the person- and case-level shareable fields
+        from palermo.cases import (
+            from_tips,
+            sharing,  # noqa: F401 - registers the person- and case-level shareable fields
+        )
         from palermo.cases.worklist import referral_work_items
         from palermo.worklist.items import register
 
