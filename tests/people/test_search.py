@@ -51,6 +51,22 @@ def test_cyrillic_finds_latin_and_the_reverse(worker, recorded):
     assert found(worker, "Oksana Kovalenko") == [cyrillic]
 
 
+@pytest.mark.parametrize(
+    ("recorded_as", "typed"),
+    [
+        ({"given_names": "Maria Elena", "family_name": "Fictiva"}, "Мария Фиктива"),  # я: ya / ia; к: k / c
+        ({"given_names": "Yulia", "family_name": "Tkachenko"}, "Юлія Ткаченко"),
+        ({"given_names": "Dmitry", "family_name": "Sokolov"}, "Дмитрий Соколов"),  # ий: iy / y
+        ({"given_names": "Natalia", "family_name": "Hasanova"}, "Наталья Хасанова"),  # soft sign; kh / h
+        ({"given_names": "Jan", "family_name": "Kowalczuk"}, "Ян Ковальчук"),  # Polish cz / ch, w / v
+    ],
+)
+def test_transliteration_conventions_meet(worker, recorded, recorded_as, typed):
+    # Passports, anyascii and case workers spell the same Cyrillic name differently; all of them meet.
+    person = recorded(**recorded_as)
+    assert found(worker, typed)[:1] == [person]
+
+
 def test_greek_finds_latin_and_the_reverse(worker, recorded):
     latin = recorded(given_names="Giorgos", family_name="Papadopoulos")
     assert found(worker, "Γιώργος Παπαδόπουλος")[0] == latin

@@ -38,6 +38,7 @@ import datetime
 import functools
 import hashlib
 import hmac
+import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -85,11 +86,28 @@ def token_of(kind: int, form: str, key: bytes | None = None) -> int:
     return int.from_bytes(digest[:8], "big", signed=True)
 
 
+# Spellings that differ only by transliteration convention, folded to one form on both sides:
+# Мария is "Mariya" to anyascii and "Maria" on a passport; Фиктива "Fiktiva", the Latin "Fictiva".
+_LOOSE = (
+    (re.compile("['`\u2019\u02bc]"), ""),  # soft signs and apostrophes: Natal'ya, O'Brien
+    (re.compile(r"y"), "i"),  # ya/ia, yu/iu, iy/ii: Mariya, Yuliya, Dmitriy
+    (re.compile(r"ph"), "f"),
+    (re.compile(r"cz"), "ch"),  # Polish Kowalczuk / Kovalchuk
+    (re.compile(r"ck|q|c(?!h)"), "k"),  # Fictiva / Fiktiva, Lucas / Lukas; ch stays
+    (re.compile(r"w"), "v"),  # Kowal / Koval
+    (re.compile(r"kh"), "h"),  # Khasan / Hasan
+    (re.compile(r"([a-z])\1+"), r"\1"),  # doubled letters: Anna / Ana, Mariia / Maria
+)
+
+
 def romanise(text: str) -> str:
-    """Case-folded, accent-free Latin letters and digits, one space between parts."""
+    """Case-folded, accent-free Latin letters and digits, one space between parts, with the common
+    transliteration variants folded together (see _LOOSE)."""
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     latin = anyascii(stripped).casefold()
+    for pattern, replacement in _LOOSE:
+        latin = pattern.sub(replacement, latin)
     cleaned = "".join(c if c.isalnum() else " " for c in latin)
     return " ".join(cleaned.split())
 
