@@ -20,6 +20,7 @@ from palermo.assistance.models import (
     StageStatus,
 )
 from palermo.organisations.models import Membership, Organisation
+from palermo.people.forms import ListSelectOne
 
 if TYPE_CHECKING:
     from palermo.assistance.selectors import StageView
@@ -52,13 +53,17 @@ class StageForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     responsible_organisation = forms.ModelChoiceField(
-        label=_("Responsible organisation in Palermo"), queryset=Organisation.objects.none(), required=False
+        label=_("Responsible organisation in Palermo"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        # Rendered in Python: eight stage forms with a select of every organisation each were most of the case page.
+        widget=ListSelectOne,
     )
     responsible_name = forms.CharField(
         label=_("Or a responsible actor outside Palermo"), max_length=200, required=False
     )
     responsible_user = forms.TypedChoiceField(
-        label=_("Responsible person"), coerce=int, required=False, empty_value=None
+        label=_("Responsible person"), coerce=int, required=False, empty_value=None, widget=ListSelectOne
     )
 
     def __init__(self, *args: Any, stage: StageView, members: list[tuple[int, str]], **kwargs: Any) -> None:
@@ -78,7 +83,7 @@ class PlanItemForm(forms.Form):
     service = forms.ChoiceField(label=_("Type of assistance"), choices=())
     variant = forms.ChoiceField(label=_("Where"), choices=ServiceVariant.choices, initial=ServiceVariant.DESTINATION)
     provider_organisation = forms.ModelChoiceField(
-        label=_("Provider in Palermo"), queryset=Organisation.objects.none(), required=False
+        label=_("Provider in Palermo"), queryset=Organisation.objects.none(), required=False, widget=ListSelectOne
     )
     provider_name = forms.CharField(label=_("Or a provider outside Palermo"), max_length=200, required=False)
     status = forms.ChoiceField(label=_("Status"), choices=PlanStatus.choices, initial=PlanStatus.PLANNED)
@@ -181,7 +186,10 @@ class ReturnConsentForm(forms.Form):
 class ReturnConfirmationForm(forms.Form):
     confirmed_on = _date(_("Confirmed on"), required=True)
     organisation = forms.ModelChoiceField(
-        label=_("Receiving provider in Palermo"), queryset=Organisation.objects.none(), required=False
+        label=_("Receiving provider in Palermo"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        widget=ListSelectOne,
     )
     provider_name = forms.CharField(label=_("Or a receiving provider outside Palermo"), max_length=200, required=False)
 
