@@ -69,3 +69,15 @@ def test_stage_form_shows_the_chosen_organisation_and_person(db: None) -> None:
     assert f'<option value="{members[0][0]}" selected>' in html
     assert 'name="s-responsible_organisation"' in html
     assert 'id="id_s-responsible_organisation"' in html
+
+
+def test_assistance_date_input_keeps_its_attributes() -> None:
+    import datetime
+
+    from palermo.assistance.forms import DateInput
+
+    html = DateInput().render("s-started_on", datetime.date(2026, 1, 2), {"id": "id_s", "required": True})
+    assert html.startswith("<input ")
+    for part in ('type="date"', 'name="s-started_on"', 'value="2026-01-02"', 'id="id_s"', " required"):
+        assert part in html
+    assert "value=" not in DateInput().render("s-started_on", None)

@@ -5,7 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.forms.utils import flatatt
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from palermo.assistance import catalogue
@@ -28,10 +31,23 @@ if TYPE_CHECKING:
     from palermo.permissions import Actor
 
 
+class DateInput(forms.DateInput):
+    """`<input type="date">` rendered in Python, with the attributes of Django's template: the case page shows
+    some thirty of them (three per stage form), and the per-widget templates were a large share of its time."""
+
+    input_type = "date"
+
+    def render(self, name: str, value: Any, attrs: Any = None, renderer: Any = None) -> SafeString:
+        final = {"type": self.input_type, "name": name}
+        shown = self.format_value(value)
+        if shown is not None:
+            final["value"] = str(shown)
+        final.update(self.build_attrs(self.attrs, attrs))
+        return format_html("<input{}>", flatatt(final))
+
+
 def _date(label: Any, required: bool = False, help_text: Any = "") -> forms.DateField:
-    return forms.DateField(
-        label=label, required=required, help_text=help_text, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    return forms.DateField(label=label, required=required, help_text=help_text, widget=DateInput)
 
 
 def _organisations() -> Any:
@@ -39,7 +55,7 @@ def _organisations() -> Any:
 
 
 class StageForm(forms.Form):
-    status = forms.ChoiceField(label=_("Status"), choices=StageStatus.choices)
+    status = forms.ChoiceField(label=_("Status"), choices=StageStatus.choices, widget=ListSelectOne)
     started_on = _date(_("Started on"), help_text=_("Today if left empty when the stage starts."))
     planned_end = _date(_("Planned end"))
     completed_on = _date(_("Finished on"), help_text=_("Today if left empty when the stage is done."))
