@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from palermo.assistance import selectors as assistance_selectors
 from palermo.assistance.forms import StageForm, case_members, stage_initial
+from palermo.cases import views as cases_views
 from palermo.cases.models import Case, Referral
 from palermo.cases.selectors import referral_inbox_for, referral_outbox_for
 from palermo.organisations.models import Membership, Organisation, Role
@@ -81,3 +83,21 @@ def test_assistance_date_input_keeps_its_attributes() -> None:
     for part in ('type="date"', 'name="s-started_on"', 'value="2026-01-02"', 'id="id_s"', " required"):
         assert part in html
     assert "value=" not in DateInput().render("s-started_on", None)
+
+
+def test_referral_inbox_pages_fifty_at_a_time(db: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    call_command(*SEED, "--cases", "40", "--referrals", "40", verbosity=0)
+    membership = _recipient()
+    received = list(referral_inbox_for(actor=actor_of(membership)))
+    assert len(received) > 3
+    client = signed_in_client(membership)
+    monkeypatch.setattr(cases_views, "REFERRALS_PER_PAGE", 2)
+    first = client.get("/referrals/").content.decode().split('id="sent-h"')[0]
+    second = client.get("/referrals/?received=2").content.decode().split('id="sent-h"')[0]
+    # Newest first, two a page, a link to the older ones; the second page has the next two and a way back.
+    assert received[0].case.reference in first
+    assert received[2].case.reference not in first
+    assert 'href="?received=2"' in first
+    assert received[2].case.reference in second
+    assert 'href="?received=1"' in second
+    assert client.get("/referrals/?received=x").status_code == 200  # nonsense is the first page
