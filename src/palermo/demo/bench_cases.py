@@ -2,7 +2,7 @@
 
 One case per bench person (people in id order, those without a case first), opened by a case worker
 of the person's organisation and assigned to them. Around each new case: its history (CaseEvent), a
-consent to assistance, `notes_per_case` notes, and, spread evenly over the new cases, a share closed,
+consent to assistance, `notes_per_case` notes, and, chosen at random among the new cases, a share closed,
 a share with a risk assessment (four standard factors) and three plan items, and referrals to another
 bench organisation with a matching consent to referral (so the recipient's shared view works), some
 pending, some accepted, some declined. Everything said about a person goes through the encrypted model
@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -69,16 +69,15 @@ CLOSURE_REASONS = ("assistance_completed", "referred", "returned_or_relocated", 
 
 @dataclass(frozen=True)
 class Shares:
-    """How many of the new cases get each extra; spread evenly (every k-th case), not by chance."""
+    """The share of new cases closed, and with assistance data (risk assessment and plan), chosen at random."""
 
     closed: float = 0.2
     assisted: float = 0.3
 
 
-def _spread(count: int, total: int) -> Callable[[int], bool]:
-    """A test that is true for exactly `count` of the indices 0…total-1, evenly spaced."""
-    count = max(0, min(count, total))
-    return lambda i: (i + 1) * count // total > i * count // total if total else False
+def _pick(count: int, among: Sequence[int], rng: random.Random) -> set[int]:
+    """Exactly `count` of `among`, chosen at random (so not in step with the organisations' round-robin)."""
+    return set(rng.sample(among, max(0, min(count, len(among)))))
 
 
 def _case_workers(organisations: list[Organisation]) -> dict[int, list[int]]:
@@ -126,13 +125,15 @@ def seed_cases(
     if not workers:
         return created
     existing_referrals = Referral.objects.filter(organisation__in=organisations).count()
-    refer = _spread(referrals - existing_referrals, wanted)
-    close = _spread(round(shares.closed * wanted), wanted)
-    assist = _spread(round(shares.assisted * wanted), wanted)
+    rng = random.Random(f"{seed}-cases-{existing}")  # noqa: S311 - fictional values
+    everyone = range(wanted)
+    refer = _pick(referrals - existing_referrals, everyone, rng)
+    # A referred case stays open: the closed ones are chosen among the others.
+    close = _pick(round(shares.closed * wanted), [i for i in everyone if i not in refer], rng)
+    assist = _pick(round(shares.assisted * wanted), everyone, rng)
     recipients = [o for o in organisations if o.pk in workers]
     year = timezone.localdate().year
     numbers = {o.pk: _last_case_number(o.pk, year) for o in organisations}
-    rng = random.Random(f"{seed}-cases-{existing}")  # noqa: S311 - fictional values
     types = vocabularies.codes("type_of_exploitation")
     controls = vocabularies.codes("methods_of_control")
     today = timezone.localdate()
@@ -155,7 +156,7 @@ def seed_cases(
             rows: list[Case] = []
             for person_id, organisation_id in people:
                 numbers[organisation_id] += 1
-                closed = close(index + len(rows)) and not refer(index + len(rows))  # referred cases stay open
+                closed = index + len(rows) in close
                 rows.append(
                     Case(
                         organisation_id=organisation_id,
@@ -191,7 +192,7 @@ def seed_cases(
             ]
             referred = []
             for offset, case in enumerate(rows):
-                if refer(index + offset):
+                if index + offset in refer:
                     others = [o for o in recipients if o.pk != case.organisation_id]
                     if others:
                         referred.append((case, rng.choice(others)))
@@ -284,7 +285,7 @@ def seed_cases(
                 for _ in range(notes_per_case)
             ]
             CaseNote.objects.bulk_create(notes)
-            assisted = [case for offset, case in enumerate(rows) if assist(index + offset)]
+            assisted = [case for offset, case in enumerate(rows) if index + offset in assist]
             assessments = [
                 RiskAssessment(
                     organisation_id=case.organisation_id,
