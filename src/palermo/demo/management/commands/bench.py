@@ -1,6 +1,7 @@
 """`palermo bench seed`: fictional data at scale, for load benchmarks.
 
     palermo bench seed --organisations 50 --users 2000 [--people 20000] [--seed 1]
+                       [--cases 20000 --referrals 2000 --notes-per-case 2]
 
 Organisations are named "Bench NNNN …", users are bench-NNNNN@bench.palermo.test with
 an unusable password (the load benchmark makes their sessions and tokens directly),
@@ -8,6 +9,8 @@ one role each, spread over the organisations so that every organisation with six
 members or more has all six roles. People are spread over the organisations and
 recorded by one of their case workers or first responders; their names and dates of
 birth are encrypted by the model fields as always, and indexed for lookup by name.
+Cases (one per person), their consents, notes, history, referrals and assistance data
+come from palermo.demo.bench_cases.
 
 Running it again tops up to the numbers asked for and never makes anything twice.
 Rows are written in bulk, so one summary audit entry (`bench.seed`) stands for them.
