@@ -67,6 +67,7 @@ class Identity:
     person_ids: list[int]
     names: list[str] = field(default_factory=list)  # a few names of its people, for name search
     csrf: str = ""  # the CSRF secret, sent as cookie and header, for POSTed pages
+    case_ids: list[int] = field(default_factory=list)  # cases of its organisation (seeded with --cases)
 
 
 @dataclass(frozen=True)
@@ -125,6 +126,11 @@ def _typo(name: str, rng: random.Random) -> str:
         return name.lower()
     at = rng.randrange(1, len(name) - 1)
     return name[:at] + rng.choice("aeiouknr") + name[at + 1 :]
+
+
+def _case_id(identity: Identity, rng: random.Random) -> int:
+    # Without seeded cases, case 0 answers 404 and every request counts as an error, as it should.
+    return rng.choice(identity.case_ids) if identity.case_ids else 0
 
 
 def _search_query(identity: Identity, rng: random.Random) -> str:
@@ -209,6 +215,11 @@ ENDPOINTS = [
     Endpoint("POST /api/v1/screenings", _api_post("/api/v1/screenings")),
     Endpoint("POST /api/v1/public/tips", _public_tip),
     Endpoint("page /tips/", _page(lambda i, r: "/tips/")),
+    # Cases and referrals (seed them with --seed-cases/--seed-referrals, or --reuse a database seeded with them).
+    Endpoint("page /cases/<id>/", _page(lambda i, r: f"/cases/{_case_id(i, r)}/")),
+    Endpoint("GET /api/v1/cases/<id>", _api(lambda i, r: f"/api/v1/cases/{_case_id(i, r)}")),
+    Endpoint("page /referrals/", _page(lambda i, r: "/referrals/")),
+    Endpoint("GET /api/v1/referrals", _api(lambda i, r: "/api/v1/referrals")),
     Endpoint("page /tips/?status=new", _page(lambda i, r: "/tips/?status=new")),
 ]
 
@@ -455,6 +466,7 @@ def setup_identities(count: int) -> None:
 
     from palermo.accounts.middleware import LOGIN_AT, SEEN_AT
     from palermo.accounts.services import api_token_create, login_session_register
+    from palermo.cases.selectors import case_queryset_for
     from palermo.demo.fictional import BENCH_PREFIX
     from palermo.organisations.middleware import SESSION_KEY
     from palermo.organisations.models import Membership, Role
@@ -483,6 +495,9 @@ def setup_identities(count: int) -> None:
         ]
         if not person_ids:
             continue
+        # Ids spread over the organisation's cases, not only the newest (ordering by id, every k-th).
+        all_case_ids = list(case_queryset_for(actor).order_by("pk").values_list("pk", flat=True))
+        case_ids = all_case_ids[:: max(1, len(all_case_ids) // 1000)][:1000]
         seen.add(membership.organisation_id)
         client = Client()
         client.force_login(membership.user, backend="django.contrib.auth.backends.ModelBackend")
@@ -501,6 +516,7 @@ def setup_identities(count: int) -> None:
                 "person_ids": person_ids,
                 "names": names,
                 "csrf": _get_new_csrf_string(),
+                "case_ids": case_ids,
             }
         )
     json.dump(identities, sys.stdout)
@@ -686,6 +702,9 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--seed-users", type=int, default=2000)
     parser.add_argument("--seed-people", type=int, default=20000)
     parser.add_argument("--seed-tips", type=int, default=0, help="tips from the public, for the inbox (default 0)")
+    parser.add_argument("--seed-cases", type=int, default=0, help="cases, one per person (default 0)")
+    parser.add_argument("--seed-referrals", type=int, default=0, help="referrals between organisations (default 0)")
+    parser.add_argument("--seed-notes-per-case", type=int, default=0, help="notes on each new case (default 0)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--identities", type=int, default=8, help="case workers signed in (default 8)")
     parser.add_argument("--only", action="append", help="run only endpoints whose name contains this (repeatable)")
@@ -773,6 +792,12 @@ def main(argv: list[str]) -> None:
             str(arguments.seed_people),
             "--tips",
             str(arguments.seed_tips),
+            "--cases",
+            str(arguments.seed_cases),
+            "--referrals",
+            str(arguments.seed_referrals),
+            "--notes-per-case",
+            str(arguments.seed_notes_per_case),
             "--seed",
             str(arguments.seed),
         ],
@@ -897,6 +922,9 @@ def main(argv: list[str]) -> None:
                 "organisations": arguments.seed_organisations,
                 "users": arguments.seed_users,
                 "people": arguments.seed_people,
+                "cases": arguments.seed_cases,
+                "referrals": arguments.seed_referrals,
+                "notes_per_case": arguments.seed_notes_per_case,
                 "seed": arguments.seed,
                 "reused": arguments.reuse,
             },

@@ -5,10 +5,16 @@ from __future__ import annotations
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
 
 from palermo.accounts.models import User
+from palermo.assistance.models import PlanItem, RiskAssessment
 from palermo.audit.models import AuditEntry
+from palermo.cases.models import Case, CaseEvent, CaseNote, Consent, Referral, ReferralStatus
+from palermo.cases.selectors import referral_get_for, referral_inbox_for
+from palermo.cases.sharing import shared_view
 from palermo.demo import fictional
+from palermo.demo.bench_cases import NOTE_TEXTS
 from palermo.organisations.models import Membership, Organisation, Role
 from palermo.people.models import Person
 from palermo.people.selectors import person_find_by_name, person_search
@@ -106,3 +112,70 @@ def test_refused_in_production(db: None, settings: pytest.FixtureRequest) -> Non
     with pytest.raises(CommandError, match="production"):
         call_command(*SEED, verbosity=0)
     assert bench_counts() == (0, 0, 0, 0)
+
+
+CASES_SEED = (*SEED, "--cases", "20", "--referrals", "6", "--notes-per-case", "2")
+
+
+def test_seed_cases_referrals_notes_and_assistance(db: None) -> None:
+    call_command(*CASES_SEED, verbosity=0)
+    assert Case.objects.count() == 20
+    assert Case.objects.values("person").distinct().count() == 20
+    # A fifth closed, none of them referred (a referred case stays open).
+    assert Case.objects.filter(status="closed").count() == 4
+    assert not Referral.objects.filter(case__status="closed").exists()
+    assert CaseNote.objects.count() == 40
+    assert Referral.objects.count() == 6
+    assert Consent.objects.count() == 26  # assistance for each case, referral for each referral
+    assert RiskAssessment.objects.count() == 6  # three in ten
+    assert PlanItem.objects.count() == 18
+    assert CaseEvent.objects.filter(kind="opened").count() == 20
+    # Chosen at random, not in step with the round-robin over organisations: every one has some of each.
+    for model in (Referral, RiskAssessment):
+        assert model.objects.values("case__organisation").distinct().count() == 3, model
+    # Notes and exploitation details are encrypted at rest, readable through the model.
+    note = CaseNote.objects.first()
+    assert note is not None
+    assert note.text in NOTE_TEXTS
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT text FROM {CaseNote._meta.db_table} WHERE id = %s", [note.pk])  # noqa: S608
+        assert cursor.fetchone()[0] != note.text
+    case = Case.objects.first()
+    assert case is not None
+    assert case.exploitation_types
+    # The recipient of a live referral sees it in their inbox and through the shared view.
+    referral = Referral.objects.exclude(status=ReferralStatus.DECLINED).select_related("case").first()
+    assert referral is not None
+    assert referral.organisation_id != referral.to_organisation_id
+    membership = Membership.objects.filter(organisation_id=referral.to_organisation_id, role=Role.CASE_WORKER).first()
+    assert membership is not None
+    actor = Actor(user=membership.user, membership=membership, channel=Channel.WEB)
+    assert referral.pk in set(referral_inbox_for(actor=actor).values_list("pk", flat=True))
+    view = shared_view(referral_get_for(actor=actor, referral_id=referral.pk), actor)
+    assert {"names", "exploitation"} <= set(view.field_codes)
+    names = next(item.value for item in view.items if item.code == "names")
+    person = referral.case.person
+    assert names["family_name"] == person.family_name  # decrypted, the same as the sender sees
+    entry = AuditEntry.objects.get(action="bench.seed")
+    assert entry.detail["cases_created"] == 20
+    assert entry.detail["referrals_created"] == 6
+
+
+def test_seed_cases_again_adds_nothing_and_tops_up(db: None) -> None:
+    call_command(*CASES_SEED, verbosity=0)
+    call_command(*CASES_SEED, verbosity=0)
+    assert (Case.objects.count(), CaseNote.objects.count(), Referral.objects.count()) == (20, 40, 6)
+    call_command(*SEED, "--cases", "30", "--referrals", "9", "--notes-per-case", "1", verbosity=0)
+    assert (Case.objects.count(), CaseNote.objects.count(), Referral.objects.count()) == (30, 50, 9)
+    assert len(set(Case.objects.values_list("organisation_id", "reference"))) == 30
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [["--cases", "31"], ["--cases", "5", "--referrals", "6"], ["--cases", "5", "--notes-per-case", "-1"]],
+)
+def test_bad_case_arguments_are_usage_errors(db: None, extra: list[str]) -> None:
+    with pytest.raises(CommandError) as raised:
+        call_command(*SEED, *extra, verbosity=0)
+    assert raised.value.returncode == 2
+    assert not Case.objects.exists()

@@ -1,6 +1,7 @@
 """`palermo bench seed`: fictional data at scale, for load benchmarks.
 
     palermo bench seed --organisations 50 --users 2000 [--people 20000] [--seed 1]
+                       [--cases 20000 --referrals 2000 --notes-per-case 2]
 
 Organisations are named "Bench NNNN …", users are bench-NNNNN@bench.palermo.test with
 an unusable password (the load benchmark makes their sessions and tokens directly),
@@ -8,6 +9,8 @@ one role each, spread over the organisations so that every organisation with six
 members or more has all six roles. People are spread over the organisations and
 recorded by one of their case workers or first responders; their names and dates of
 birth are encrypted by the model fields as always, and indexed for lookup by name.
+Cases (one per person), their consents, notes, history, referrals and assistance data
+come from palermo.demo.bench_cases.
 
 Running it again tops up to the numbers asked for and never makes anything twice.
 Rows are written in bulk, so one summary audit entry (`bench.seed`) stands for them.
@@ -31,7 +34,7 @@ from django.utils import timezone
 
 from palermo.accounts.models import User
 from palermo.audit.services import audit_record
-from palermo.demo import fictional
+from palermo.demo import bench_cases, fictional
 from palermo.encryption.keyring import hmac_key
 from palermo.organisations.models import Membership, Organisation, Role
 from palermo.people import fictional as people_fictional
@@ -44,6 +47,7 @@ from palermo.reporting.models import Exploitation, Tip, TipStatus
 MAX_ORGANISATIONS = 9999
 MAX_USERS = 99999
 MAX_PEOPLE = 5_000_000
+MAX_NOTES_PER_CASE = 50
 MAX_BATCH = 10_000  # stays under SQLite's limit of variables in one `IN (…)`
 # Roles that record people, and so may be a bench person's `created_by`.
 RECORDING_ROLES = (Role.CASE_WORKER, Role.FIRST_RESPONDER)
@@ -75,6 +79,9 @@ class Command(BaseCommand):
         seed.add_argument("--users", type=int, required=True, help=f"0 to {MAX_USERS}, one role each")
         seed.add_argument("--people", type=int, default=0, help="people records in all (default 0)")
         seed.add_argument("--tips", type=int, default=0, help="tips from the public in all (default 0)")
+        seed.add_argument("--cases", type=int, default=0, help="cases in all, one per person (default 0)")
+        seed.add_argument("--referrals", type=int, default=0, help="referrals in all, made with new cases (default 0)")
+        seed.add_argument("--notes-per-case", type=int, default=0, help="case notes on each new case (default 0)")
         seed.add_argument("--seed", type=int, default=1, help="varies names and dates (default 1)")
         seed.add_argument("--batch-size", type=int, default=2000, help="rows per insert and transaction")
 
@@ -88,22 +95,47 @@ class Command(BaseCommand):
                 users=options["users"],
                 people=options["people"],
                 tips=options["tips"],
+                cases=options["cases"],
+                referrals=options["referrals"],
+                notes_per_case=options["notes_per_case"],
                 seed=options["seed"],
                 batch_size=options["batch_size"],
             )
 
     # --- seed ---------------------------------------------------------------------------------
 
-    def seed(self, *, organisations: int, users: int, people: int, seed: int, batch_size: int, tips: int = 0) -> None:
+    def seed(
+        self,
+        *,
+        organisations: int,
+        users: int,
+        people: int,
+        seed: int,
+        batch_size: int,
+        tips: int = 0,
+        cases: int = 0,
+        referrals: int = 0,
+        notes_per_case: int = 0,
+    ) -> None:
         self._check(organisations=organisations, users=users, people=people, batch_size=batch_size)
         if not 0 <= tips <= MAX_PEOPLE:
             raise CommandError(f"--tips must be between 0 and {MAX_PEOPLE}, not {tips}.", returncode=2)
+        self._check_cases(people=people, cases=cases, referrals=referrals, notes_per_case=notes_per_case)
         self.started = time.monotonic()
         self.batch_size = batch_size
         bench_organisations, organisations_created = self._organisations(organisations)
         users_created = self._users(bench_organisations, users, seed)
         people_created = self._people(bench_organisations, people, seed)
         tips_created = self._tips(bench_organisations, tips, seed)
+        cases_created = bench_cases.seed_cases(
+            organisations=bench_organisations,
+            cases=cases,
+            referrals=referrals,
+            notes_per_case=notes_per_case,
+            seed=seed,
+            batch_size=batch_size,
+            progress=self._progress,
+        )
         detail = {
             "organisations": organisations,
             "users": users,
@@ -114,12 +146,17 @@ class Command(BaseCommand):
             "memberships_created": users_created,
             "people_created": people_created,
             "tips_created": tips_created,
+            "cases": cases,
+            "referrals": referrals,
+            "notes_per_case": notes_per_case,
+            **{f"{name}_created": count for name, count in cases_created.items()},
         }
         audit_record(actor=Actor.system(), action="bench.seed", detail=detail)
         self.stdout.write(
             f"Bench data: {organisations} organisations ({organisations_created} new), "
-            f"{users} users ({users_created} new), {people} people ({people_created} new) "
-            f"in {self._elapsed():.1f} s."
+            f"{users} users ({users_created} new), {people} people ({people_created} new), "
+            f"{cases} cases ({cases_created['cases']} new, with {cases_created['referrals']} referrals, "
+            f"{cases_created['notes']} notes) in {self._elapsed():.1f} s."
         )
 
     def _check(self, *, organisations: int, users: int, people: int, batch_size: int) -> None:
@@ -134,6 +171,17 @@ class Command(BaseCommand):
             problems.append("--people needs --users 1 or more: someone must have recorded them.")
         if not 1 <= batch_size <= MAX_BATCH:
             problems.append(f"--batch-size must be between 1 and {MAX_BATCH}, not {batch_size}.")
+        if problems:
+            raise CommandError(" ".join(problems), returncode=2)
+
+    def _check_cases(self, *, people: int, cases: int, referrals: int, notes_per_case: int) -> None:
+        problems = []
+        if not 0 <= cases <= people:
+            problems.append(f"--cases must be between 0 and --people ({people}): one case per person, not {cases}.")
+        if not 0 <= referrals <= cases:
+            problems.append(f"--referrals must be between 0 and --cases ({cases}), not {referrals}.")
+        if not 0 <= notes_per_case <= MAX_NOTES_PER_CASE:
+            problems.append(f"--notes-per-case must be between 0 and {MAX_NOTES_PER_CASE}, not {notes_per_case}.")
         if problems:
             raise CommandError(" ".join(problems), returncode=2)
 
