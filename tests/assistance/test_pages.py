@@ -293,3 +293,16 @@ def test_the_case_workers_home_page_has_a_my_work_card(worker):
     page = signed_in_client(worker).get("/").content.decode()
     assert 'data-testid="my-work-card"' in page
     assert "<strong>1</strong> due today" in page
+
+
+@pytest.mark.django_db
+def test_the_case_page_shows_the_assistance_read_only_with_a_link_to_change_it(worker, case):
+    risk_assessment_record(actor=actor_of(worker), case=case, level="high", review_on=timezone.localdate(), factors=[])
+    page = signed_in_client(worker).get(f"/cases/{case.pk}/").content.decode()
+    assert 'data-testid="risk-high"' in page
+    assert f'href="/cases/{case.pk}/assistance/"' in page
+    # The edit forms (eight stages, plan, risk, return) live on the assistance page only.
+    assert f"/cases/{case.pk}/assistance/stages/" not in page
+    assert f"/cases/{case.pk}/assistance/risk/" not in page
+    panel = signed_in_client(worker).get(f"/cases/{case.pk}/assistance/").content.decode()
+    assert panel.count('action="/cases/') >= 10

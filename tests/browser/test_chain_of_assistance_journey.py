@@ -115,9 +115,10 @@ def test_one_person_from_screening_to_closure_across_two_organisations(
     b.get_by_role("button", name="Accept the referral").click()
     expect(b.get_by_test_id("referral-status")).to_have_text("Accepted")
 
-    # Back at Alpha: the risk assessment, on the case page itself.
+    # Back at Alpha: the case page shows the referral accepted; assistance is updated on its own page.
     a.goto(f"/cases/{case.pk}/")
     expect(a.get_by_test_id("referral")).to_contain_text("Accepted")
+    a.get_by_role("link", name="Update the pathway, plan and risk").click()
     review_on = today + datetime.timedelta(days=7)
     risk = a.get_by_role("region", name="Risk assessment")
     risk.get_by_text("Assess the risks").click()
@@ -142,10 +143,15 @@ def test_one_person_from_screening_to_closure_across_two_organisations(
     stage.get_by_label("Status").select_option(label="In progress")
     stage.get_by_role("button", name="Save this stage").click()
     expect(a.get_by_test_id("current-stage")).to_have_text("Crisis intervention")
+
+    # The case page shows all of it, read-only: where the person is, the high risk, the plan.
+    a.goto(f"/cases/{case.pk}/")
+    expect(a.get_by_test_id("current-stage")).to_have_text("Crisis intervention")
+    expect(a.get_by_test_id("risk-high")).to_contain_text("High risk")
+    expect(a.get_by_test_id("plan")).to_contain_text("Beta Clinic")
     a.screenshot(path=str(artifacts / "journey-case-open.png"), full_page=True)
 
     # Closure with a reason and a follow-up date; the history keeps every step.
-    a.goto(f"/cases/{case.pk}/")
     a.get_by_role("link", name="Close the case").click()
     a.get_by_label("Reason for closing").select_option(label="Assistance completed")
     a.get_by_label("Follow-up date").fill((today + datetime.timedelta(days=90)).isoformat())

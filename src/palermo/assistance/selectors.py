@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from palermo.assistance import catalogue
@@ -266,15 +267,19 @@ def risk_summary_for(case: Case) -> RiskSummary:
 def assistance_panel_context(*, actor: Actor, case: Case) -> dict[str, Any]:
     """Everything the assistance panel (`assistance/_case_panel.html`) shows for one case.
 
-    `case` must come from `case_get_for` (scoped to the actor). Showing the panel is audited. On the
-    case page: `context.update(assistance_panel_context(actor=actor, case=case))`, then
-    `{% include "assistance/_case_panel.html" %}`; its forms come back to the page they were sent from.
+    `case` must come from `case_get_for` (scoped to the actor). Showing the panel is audited. The case
+    page shows it read-only, with a link to the assistance page where it is edited: the edit forms
+    (eight stages, plan, risk, return) are most of a case page's rendering time.
     """
-    return panel_context(actor=actor, case=case)
+    return panel_context(actor=actor, case=case, editable=False)
 
 
-def panel_context(*, actor: Actor, case: Case, bound: dict[str, Any] | None = None) -> dict[str, Any]:
-    """The panel, with `bound` forms (by key, or "stage:<code>") shown in place of blank ones after an error."""
+def panel_context(
+    *, actor: Actor, case: Case, bound: dict[str, Any] | None = None, editable: bool = True
+) -> dict[str, Any]:
+    """The panel, with `bound` forms (by key, or "stage:<code>") shown in place of blank ones after an error.
+
+    Not `editable`: no forms, and a link to the assistance page for those who may change it."""
     from palermo.assistance import forms  # the forms read these selectors for their choices
 
     pathway = pathway_for(case)
@@ -294,11 +299,12 @@ def panel_context(*, actor: Actor, case: Case, bound: dict[str, Any] | None = No
         "return_preparation": return_preparation_for(case),
         "plan_items": plan_items,
         "risk": risk,
-        "can_manage": manage,
+        "can_manage": manage and editable,
+        "edit_url": reverse("assistance:panel", kwargs={"case_id": case.pk}) if manage and not editable else "",
         "today": timezone.localdate(),
         "late_count": sum(1 for s in pathway if s.is_late) + sum(1 for i in plan_items if i.is_late),
     }
-    if manage:
+    if manage and editable:
         blank = forms.panel_forms(actor=actor, case=case, pathway=pathway)
         for key, form in (bound or {}).items():
             if key.startswith("stage:"):
