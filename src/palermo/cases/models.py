@@ -277,6 +277,9 @@ class Referral(models.Model):
         indexes = [
             models.Index(fields=["to_organisation", "status"], name="referral_inbox"),
             models.Index(fields=["organisation", "status"], name="referral_outbox"),
+            # The lists show the newest first, a page at a time: read in index order, stop after a page.
+            models.Index(fields=["to_organisation", "-sent_at", "-id"], name="referral_received_recent"),
+            models.Index(fields=["organisation", "-sent_at", "-id"], name="referral_sent_recent"),
         ]
 
     def __str__(self) -> str:

@@ -413,13 +413,13 @@ def referral_inbox(request: HttpRequest, actor: Actor) -> HttpResponse:
     )
 
 
-REFERRALS_PER_PAGE = 50
+REFERRALS_PER_PAGE = 25
 
 
 def _referral_page(queryset: Any, number: str | None) -> tuple[list[Any], tuple[int, bool]]:
     """One page of a referral list, newest first, and (page number, whether an older page exists).
 
-    Fifty at a time: an organisation with thousands of referrals had 400 rows rendered on every visit,
+    25 at a time: an organisation with thousands of referrals had 400 rows rendered on every visit,
     most of the page's time. One row more than shown says whether there is an older page, without a COUNT.
     """
     page = int(number) if number and number.isdigit() and 0 < int(number) < 10_000 else 1
