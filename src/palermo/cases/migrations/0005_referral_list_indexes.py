@@ -5,20 +5,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0004_case_attachment'),
-        ('organisations', '0001_initial'),
+        ("cases", "0004_case_attachment"),
+        ("organisations", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='referral',
-            index=models.Index(fields=['to_organisation', '-sent_at', '-id'], name='referral_received_recent'),
+            model_name="referral",
+            index=models.Index(fields=["to_organisation", "-sent_at", "-id"], name="referral_received_recent"),
         ),
         migrations.AddIndex(
-            model_name='referral',
-            index=models.Index(fields=['organisation', '-sent_at', '-id'], name='referral_sent_recent'),
+            model_name="referral",
+            index=models.Index(fields=["organisation", "-sent_at", "-id"], name="referral_sent_recent"),
         ),
     ]
