@@ -175,3 +175,17 @@ def test_the_referral_form_lists_the_services_each_organisation_offers_in_the_di
     )
     page = signed_in_client(world.worker_a).get(f"/cases/{world.case.pk}/refer/").content.decode()
     assert f"{world.org_b.name} — Temporary shelter or safe accommodation, Legal assistance and representation" in page
+
+
+def test_assigning_someone_outside_the_organisation_is_refused_and_changes_nothing(world) -> None:  # type: ignore[no-untyped-def]
+    before = set(world.case.assigned_to.values_list("pk", flat=True))
+    client = signed_in_client(world.worker_a)
+    response = client.post(
+        f"/cases/{world.case.pk}/assign/",
+        {"assigned_to": [world.worker_a.user.pk, world.worker_b.user.pk]},
+        follow=True,
+    )
+    assert "Only case workers of this organisation can be assigned." in response.content.decode()
+    assert set(world.case.assigned_to.values_list("pk", flat=True)) == before
+    client.post(f"/cases/{world.case.pk}/assign/", {"assigned_to": []})
+    assert world.case.assigned_to.count() == 0

@@ -9,11 +9,20 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from palermo.accounts.models import User
 from palermo.audit.services import audit_record, audited_get
 from palermo.cases.models import Case, CaseAttachment, Consent, ConsentStatus, Referral, ReferralStatus
 from palermo.identification.models import DecisionResult, Screening
 from palermo.organisations.models import Organisation
-from palermo.permissions import Actor, Capability, can, personal_record_scope
+from palermo.permissions import ROLE_CAPABILITIES, Actor, Capability, can, personal_record_scope
+
+
+def case_workers_of(organisation_id: int) -> QuerySet[User]:
+    """Users who may be assigned a case of the organisation: its active members whose role manages cases."""
+    roles = [role for role, caps in ROLE_CAPABILITIES.items() if Capability.CASE_MANAGE in caps]
+    return User.objects.filter(
+        memberships__organisation_id=organisation_id, memberships__is_active=True, memberships__role__in=roles
+    ).distinct()
 
 
 def case_queryset_for(actor: Actor) -> QuerySet[Case]:

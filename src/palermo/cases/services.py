@@ -97,26 +97,16 @@ def case_assign(*, actor: Actor, case: Case, users: Iterable[User]) -> Case:
     """Set the case workers; each must be an active case worker of the case's organisation."""
     require(actor, Capability.CASE_MANAGE)
     _own(actor, case)
+    from palermo.cases.selectors import case_workers_of
+
     chosen = list(users)
-    allowed = set(
-        User.objects.filter(
-            memberships__organisation_id=case.organisation_id,
-            memberships__is_active=True,
-            memberships__role__in=case_worker_roles(),
-        ).values_list("pk", flat=True)
-    )
+    allowed = set(case_workers_of(case.organisation_id).values_list("pk", flat=True))
     if any(user.pk not in allowed for user in chosen):
         raise ValidationError({"assigned_to": [_("Only case workers of this organisation can be assigned.")]})
     case.assigned_to.set(chosen)
     _event(case, actor, CaseEventKind.ASSIGNED, users=[u.pk for u in chosen])
     audit_record(actor=actor, action="case.assign", target=case, detail={"users": [u.pk for u in chosen]})
     return case
-
-
-def case_worker_roles() -> list[str]:
-    from palermo.permissions import ROLE_CAPABILITIES
-
-    return [role for role, caps in ROLE_CAPABILITIES.items() if Capability.CASE_MANAGE in caps]
 
 
 def _check_codes(vocabulary: str, values: Sequence[str], field: str) -> list[str]:

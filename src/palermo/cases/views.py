@@ -18,7 +18,6 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from palermo.accounts.models import User
 from palermo.assistance.catalogue import service_label
 from palermo.attachments.downloads import attachment_response
 from palermo.attachments.uploads import limit_uploads
@@ -133,11 +132,7 @@ def _case_context(actor: Actor, case: Case, **forms_in_use: Form) -> dict[str, A
         "can_manage": can(actor, Capability.CASE_MANAGE),
         "can_decide": can(actor, Capability.DECISION_RECORD),
         "can_revoke": can(actor, Capability.REFERRAL_REVOKE),
-        "case_workers": User.objects.filter(
-            memberships__organisation_id=case.organisation_id,
-            memberships__is_active=True,
-            memberships__role__in=services.case_worker_roles(),
-        ).distinct(),
+        "case_workers": selectors.case_workers_of(case.organisation_id),
         "assigned": set(case.assigned_to.values_list("pk", flat=True)),
         "case_panels": CASE_PANELS,
         "attachments": selectors.case_attachments(case),
@@ -175,7 +170,12 @@ def case_exploitation(request: HttpRequest, actor: Actor, case_id: int) -> HttpR
 @page(Capability.CASE_MANAGE)
 def case_assign(request: HttpRequest, actor: Actor, case_id: int) -> HttpResponse:
     case = selectors.case_get_for(actor=actor, case_id=case_id)
-    users = User.objects.filter(pk__in=[v for v in request.POST.getlist("assigned_to") if v.isdigit()])
+    # Only the organisation's case workers can be chosen; any other id is refused by the service.
+    wanted = {int(v) for v in request.POST.getlist("assigned_to") if v.isdigit()}
+    users = list(selectors.case_workers_of(case.organisation_id).filter(pk__in=wanted))
+    if len(users) != len(wanted):
+        messages.error(request, _("Only case workers of this organisation can be assigned."))
+        return redirect("cases:detail", case_id=case.pk)
     try:
         services.case_assign(actor=actor, case=case, users=users)
     except ValidationError as error:
