@@ -1,10 +1,11 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import pytest
 from django.test import Client
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from palermo.accounts.middleware import LOGIN_AT, SEEN_AT
@@ -18,6 +19,14 @@ from tests.factories import MembershipFactory, OrganisationFactory
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings: pytest.FixtureRequest) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
+
+
+@pytest.fixture(autouse=True)
+def _language_of_the_test_only() -> Iterator[None]:
+    # A page request activates the reader's language in the thread and leaves it there; without this,
+    # a test that reads a page in French changes the formats of every test that runs after it.
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture
