@@ -101,3 +101,24 @@ def test_referral_inbox_pages_fifty_at_a_time(db: None, monkeypatch: pytest.Monk
     assert received[2].case.reference in second
     assert 'href="?received=1"' in second
     assert client.get("/referrals/?received=x").status_code == 200  # nonsense is the first page
+
+
+def test_an_inbox_line_shows_the_case_the_sender_and_the_status_in_the_readers_language(db: None) -> None:
+    call_command(*SEED, "--cases", "20", "--referrals", "8", verbosity=0)
+    membership = _recipient()
+    referral = referral_inbox_for(actor=actor_of(membership)).first()
+    assert referral is not None
+    Referral.objects.filter(pk=referral.pk).update(status="pending")
+    client = signed_in_client(membership)
+    line = next(
+        li for li in client.get("/referrals/").content.decode().split("<li") if f"/referrals/{referral.pk}/" in li
+    )
+    assert referral.case.reference in line
+    assert f"from {referral.organisation.name}" in line
+    assert ">Waiting for an answer<" in line
+    client.post("/language/", {"language": "fr"})
+    line = next(
+        li for li in client.get("/referrals/").content.decode().split("<li") if f"/referrals/{referral.pk}/" in li
+    )
+    assert f"de {referral.organisation.name}" in line
+    assert ">En attente de réponse<" in line

@@ -388,21 +388,23 @@ class ReferralListApi(APIView):
             selectors.referral_outbox_for(actor=actor) if box == "sent" else selectors.referral_inbox_for(actor=actor)
         )
         paginator = PagePagination()
-        page = paginator.paginate_queryset(queryset, request, view=self) or []
+        page = selectors.referral_rows(
+            paginator.paginate_queryset(selectors.referral_row_values(queryset), request, view=self) or []
+        )
         if page:
             audit_record(actor=actor, action="referral.list", detail={"ids": [r.pk for r in page]})
         return paginator.get_paginated_response(
             [
                 {
                     "id": r.pk,
-                    "case_reference": r.case.reference,
+                    "case_reference": r.case_reference,
                     "from_organisation": r.organisation_id,
                     "to_organisation": r.to_organisation_id,
                     "services": r.services,
                     "status": r.status,
                     "sent_at": r.sent_at.isoformat(),
                     "acknowledge_by": r.acknowledge_by.isoformat(),
-                    "overdue": selectors.referral_is_overdue(r),
+                    "overdue": r.overdue,
                 }
                 for r in page
             ]

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
@@ -86,14 +89,16 @@ def screening_trafficking_status(screening: Screening) -> str:
     return "possible"
 
 
-def case_trafficking_status(case: Case) -> str:
+def case_trafficking_status(case: Case, screenings: list[Screening] | None = None) -> str:
     """possible / presumed / identified / not_a_victim, from the current identification decisions only.
 
     Never typed by hand: a positive reasonable-grounds decision makes the person a presumed victim, a
     positive conclusive decision an identified one; negative decisions make them not a victim; with no
     decision at all the person is a possible victim.
     """
-    found = {screening_trafficking_status(s) for s in case_screenings(case)}
+    if screenings is None:
+        screenings = case_screenings(case)
+    found = {screening_trafficking_status(s) for s in screenings}
     return next((status for status in STATUS_PRECEDENCE if status in found), "possible")
 
 
@@ -203,6 +208,81 @@ def referral_inbox_for(*, actor: Actor) -> QuerySet[Referral]:
 def referral_outbox_for(*, actor: Actor) -> QuerySet[Referral]:
     """Referrals sent, for lists: only `REFERRAL_LIST_FIELDS` are loaded (nothing is decrypted)."""
     return _referral_list(_sent_queryset(actor).order_by("-sent_at", "-id"))
+
+
+@dataclass(frozen=True)
+class ReferralRow:
+    """One line of a referral list: references, names of organisations, codes and dates, nothing personal."""
+
+    pk: int
+    case_reference: str
+    organisation_id: int
+    organisation_name: str
+    to_organisation_id: int
+    to_organisation_name: str
+    status: str
+    status_label: str
+    services: list[str]
+    sent_at: datetime.datetime
+    acknowledge_by: datetime.date
+    overdue: bool
+
+
+_ROW_COLUMNS = (
+    "pk",
+    "case__reference",
+    "organisation_id",
+    "organisation__name",
+    "to_organisation_id",
+    "to_organisation__name",
+    "status",
+    "services",
+    "sent_at",
+    "acknowledge_by",
+)
+
+
+def referral_row_values(queryset: QuerySet[Referral]) -> QuerySet[Referral, tuple[Any, ...]]:
+    """The columns a referral list shows, as plain values; slice it, then make `referral_rows` of the slice."""
+    return queryset.values_list(*_ROW_COLUMNS)
+
+
+def referral_rows(values: Iterable[tuple[Any, ...]]) -> list[ReferralRow]:
+    """Lines of a referral list (from `referral_inbox_for` or `referral_outbox_for`, through `referral_row_values`).
+
+    Plain values: the lists are the busiest pages after the case page, and building model instances
+    with their related objects took longer than the query itself.
+    """
+    labels = {code: str(label) for code, label in ReferralStatus.choices}
+    today = timezone.localdate()
+    return [
+        ReferralRow(
+            pk=pk,
+            case_reference=reference,
+            organisation_id=organisation_id,
+            organisation_name=organisation_name,
+            to_organisation_id=to_organisation_id,
+            to_organisation_name=to_organisation_name,
+            status=status,
+            status_label=labels.get(status, status),
+            services=services,
+            sent_at=sent_at,
+            acknowledge_by=acknowledge_by,
+            overdue=status == ReferralStatus.PENDING and acknowledge_by < today,
+        )
+        for (
+            pk,
+            reference,
+            organisation_id,
+            organisation_name,
+            to_organisation_id,
+            to_organisation_name,
+            status,
+            services,
+            sent_at,
+            acknowledge_by,
+        ) in values
+    ]
 
 
 def referral_is_overdue(referral: Referral, today: datetime.date | None = None) -> bool:
