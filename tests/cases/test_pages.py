@@ -189,3 +189,39 @@ def test_assigning_someone_outside_the_organisation_is_refused_and_changes_nothi
     assert set(world.case.assigned_to.values_list("pk", flat=True)) == before
     client.post(f"/cases/{world.case.pk}/assign/", {"assigned_to": []})
     assert world.case.assigned_to.count() == 0
+
+
+def test_case_workers_are_changed_on_their_own_page(world: World, member) -> None:  # type: ignore[no-untyped-def]
+    colleague = member(Role.CASE_WORKER, world.org_a)
+    colleague.user.full_name = "Ilsabet Quorne"
+    colleague.user.save()
+    client = signed_in_client(world.worker_a)
+    case_page = client.get(f"/cases/{world.case.pk}/").content.decode()
+    # The case page names who is assigned and links to the page that changes it; it does not list the staff.
+    assert f'href="/cases/{world.case.pk}/assign/"' in case_page
+    assert "Ilsabet Quorne" not in case_page
+    page = client.get(f"/cases/{world.case.pk}/assign/").content.decode()
+    assert re.search(rf'value="{colleague.user.pk}"(?! checked)>\s*Ilsabet Quorne', page)
+    assert f'value="{world.worker_b.user.pk}"' not in page  # another organisation's worker is never offered
+    response = client.post(f"/cases/{world.case.pk}/assign/", {"assigned_to": [colleague.user.pk]}, follow=True)
+    assert response.redirect_chain[-1][0] == f"/cases/{world.case.pk}/"
+    assert "Ilsabet Quorne" in response.content.decode()
+    assert re.search(
+        rf'value="{colleague.user.pk}" checked>', client.get(f"/cases/{world.case.pk}/assign/").content.decode()
+    )
+
+
+def test_the_assign_page_is_for_those_who_manage_cases(world: World, member) -> None:  # type: ignore[no-untyped-def]
+    analyst = signed_in_client(member(Role.ANALYST, world.org_a))
+    assert analyst.get(f"/cases/{world.case.pk}/assign/").status_code == 403
+    assert signed_in_client(world.worker_b).get(f"/cases/{world.case.pk}/assign/").status_code == 404
+
+
+def test_the_case_page_is_audited_once_with_its_assistance_panel(world: World) -> None:
+    from palermo.audit.models import AuditEntry
+
+    before = AuditEntry.objects.count()
+    page = signed_in_client(world.worker_a).get(f"/cases/{world.case.pk}/").content.decode()
+    assert "Scheme of assistance" in page
+    entries = list(AuditEntry.objects.order_by("pk")[before:])
+    assert [(e.action, e.object_id) for e in entries] == [("case.view", str(world.case.pk))]

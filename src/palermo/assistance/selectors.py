@@ -267,19 +267,22 @@ def risk_summary_for(case: Case) -> RiskSummary:
 def assistance_panel_context(*, actor: Actor, case: Case) -> dict[str, Any]:
     """Everything the assistance panel (`assistance/_case_panel.html`) shows for one case.
 
-    `case` must come from `case_get_for` (scoped to the actor). Showing the panel is audited. The case
-    page shows it read-only, with a link to the assistance page where it is edited: the edit forms
-    (eight stages, plan, risk, return) are most of a case page's rendering time.
+    `case` must come from `case_get_for` (scoped to the actor), whose `case.view` entry already records
+    that the case page was shown, panel included: a second entry per page would double the audit
+    writes of the busiest page. The case page shows it read-only, with a link to the assistance page
+    where it is edited: the edit forms (eight stages, plan, risk, return) are most of a case page's
+    rendering time.
     """
-    return panel_context(actor=actor, case=case, editable=False)
+    return panel_context(actor=actor, case=case, editable=False, audited=False)
 
 
 def panel_context(
-    *, actor: Actor, case: Case, bound: dict[str, Any] | None = None, editable: bool = True
+    *, actor: Actor, case: Case, bound: dict[str, Any] | None = None, editable: bool = True, audited: bool = True
 ) -> dict[str, Any]:
     """The panel, with `bound` forms (by key, or "stage:<code>") shown in place of blank ones after an error.
 
-    Not `editable`: no forms, and a link to the assistance page for those who may change it."""
+    Not `editable`: no forms, and a link to the assistance page for those who may change it. `audited`:
+    record an `assistance.view` entry (the assistance page's own; the case page has its `case.view`)."""
     from palermo.assistance import forms  # the forms read these selectors for their choices
 
     pathway = pathway_for(case)
@@ -289,7 +292,8 @@ def panel_context(
         and actor.membership is not None
         and case.organisation_id == actor.membership.organisation_id
     )
-    audit_record(actor=actor, action="assistance.view", target=case)
+    if audited:
+        audit_record(actor=actor, action="assistance.view", target=case)
     plan_items = list(plan_items_for(case))
     context: dict[str, Any] = {
         "case": case,

@@ -32,7 +32,9 @@ def register_case_panel(template_name: str, context: PanelContext | None = None)
 
 
 def case_panels_context(*, actor: Actor, case: Case) -> dict[str, Any]:
-    """The registered panels' own context for one case (each function audits what it reads)."""
+    """The registered panels' own context for one case.
+
+    The case page's `case.view` audit entry covers what the panels show: they add none of their own."""
     extra: dict[str, Any] = {}
     for context in _CONTEXTS:
         extra.update(context(actor=actor, case=case))

@@ -102,19 +102,26 @@ def case_detail(request: HttpRequest, actor: Actor, case_id: int) -> HttpRespons
 
 
 def _case_context(actor: Actor, case: Case, **forms_in_use: Form) -> dict[str, Any]:
-    """Everything the case page shows; `forms_in_use` replaces a blank form with one bound to the user's input."""
-    screenings = [identification_status(s) for s in selectors.case_screenings(case)]
+    """Everything the case page shows; `forms_in_use` replaces a blank form with one bound to the user's input.
+
+    The busiest page of the product: each list is read once, and forms that few visits use (the case
+    workers, closing) live on their own pages.
+    """
+    screening_list = selectors.case_screenings(case)
     referrals = list(case.referrals.select_related("to_organisation", "consent"))
+    can_manage = can(actor, Capability.CASE_MANAGE)
     context = {
         "case": case,
         "person_name": person_label(case.person),
         "person_reference": person_reference(case.person),
-        "trafficking_status": vocabularies.label("trafficking_status", selectors.case_trafficking_status(case)),
+        "trafficking_status": vocabularies.label(
+            "trafficking_status", selectors.case_trafficking_status(case, screenings=screening_list)
+        ),
         "htcds_status": vocabularies.label("case_status", selectors.htcds_case_status(case)),
         "closure_reason": vocabularies.label("closure_reasons", case.closure_reason) if case.closure_reason else "",
         "exploitation_types": [vocabularies.label("type_of_exploitation", c) for c in case.exploitation_types or []],
         "methods_of_control": [vocabularies.label("methods_of_control", c) for c in case.methods_of_control or []],
-        "screenings": screenings,
+        "screenings": [identification_status(s) for s in screening_list],
         "consents": [
             (c, [shareable_label(f) for f in c.fields], [service_label(s) for s in c.services])
             for c in selectors.consents_of(case)
@@ -126,17 +133,14 @@ def _case_context(actor: Actor, case: Case, **forms_in_use: Form) -> dict[str, A
         "referrals": [(r, selectors.referral_is_overdue(r), selectors.referral_access_holds(r)) for r in referrals],
         "notes": case.notes.select_related("author"),
         "history": _history(case),
-        "note_form": forms.NoteForm(),
-        "close_form": forms.CloseForm(),
-        "reopen_form": forms.ReopenForm(),
-        "can_manage": can(actor, Capability.CASE_MANAGE),
+        "note_form": forms.NoteForm() if can_manage else None,
+        "can_manage": can_manage,
         "can_decide": can(actor, Capability.DECISION_RECORD),
         "can_revoke": can(actor, Capability.REFERRAL_REVOKE),
-        "case_workers": selectors.case_workers_of(case.organisation_id),
-        "assigned": set(case.assigned_to.values_list("pk", flat=True)),
+        "assigned_users": list(case.assigned_to.all()),
         "case_panels": CASE_PANELS,
         "attachments": selectors.case_attachments(case),
-        "attachment_form": forms.AttachmentForm(max_mb=settings.PALERMO_CASE_ATTACHMENT_MAX_MB),
+        "attachment_form": forms.AttachmentForm(max_mb=settings.PALERMO_CASE_ATTACHMENT_MAX_MB) if can_manage else None,
         "attachment_max_count": settings.PALERMO_CASE_ATTACHMENT_MAX_COUNT,
     }
     context.update(case_panels_context(actor=actor, case=case))
@@ -166,23 +170,31 @@ def case_exploitation(request: HttpRequest, actor: Actor, case_id: int) -> HttpR
     )
 
 
-@require_POST
 @page(Capability.CASE_MANAGE)
 def case_assign(request: HttpRequest, actor: Actor, case_id: int) -> HttpResponse:
+    """Who works on the case: a page of its own, so the case page does not list the organisation's staff."""
     case = selectors.case_get_for(actor=actor, case_id=case_id)
-    # Only the organisation's case workers can be chosen; any other id is refused by the service.
-    wanted = {int(v) for v in request.POST.getlist("assigned_to") if v.isdigit()}
-    users = list(selectors.case_workers_of(case.organisation_id).filter(pk__in=wanted))
-    if len(users) != len(wanted):
-        messages.error(request, _("Only case workers of this organisation can be assigned."))
-        return redirect("cases:detail", case_id=case.pk)
-    try:
-        services.case_assign(actor=actor, case=case, users=users)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
+    case_workers = selectors.case_workers_of(case.organisation_id)
+    if request.method == "POST":
+        # Only the organisation's case workers can be chosen; any other id is refused here and by the service.
+        wanted = {int(v) for v in request.POST.getlist("assigned_to") if v.isdigit()}
+        users = list(case_workers.filter(pk__in=wanted))
+        if len(users) != len(wanted):
+            messages.error(request, _("Only case workers of this organisation can be assigned."))
+            return redirect("cases:assign", case_id=case.pk)
+        try:
+            services.case_assign(actor=actor, case=case, users=users)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("cases:assign", case_id=case.pk)
         messages.success(request, _("The case workers are saved."))
-    return redirect("cases:detail", case_id=case.pk)
+        return redirect("cases:detail", case_id=case.pk)
+    assigned = set(case.assigned_to.values_list("pk", flat=True))
+    return render(
+        request,
+        "cases/case_assign.html",
+        {"case": case, "case_workers": [(user, user.pk in assigned) for user in case_workers]},
+    )
 
 
 @sensitive_post_parameters()
@@ -405,8 +417,8 @@ def referral_inbox(request: HttpRequest, actor: Actor) -> HttpResponse:
         request,
         "cases/referral_inbox.html",
         {
-            "received": [(r, selectors.referral_is_overdue(r)) for r in received],
-            "sent": [(r, selectors.referral_is_overdue(r)) for r in sent],
+            "received": received,
+            "sent": sent,
             "received_pages": _referral_page_links("received", received_at, "sent", sent_at),
             "sent_pages": _referral_page_links("sent", sent_at, "received", received_at),
         },
@@ -416,7 +428,7 @@ def referral_inbox(request: HttpRequest, actor: Actor) -> HttpResponse:
 REFERRALS_PER_PAGE = 25
 
 
-def _referral_page(queryset: Any, number: str | None) -> tuple[list[Any], tuple[int, bool]]:
+def _referral_page(queryset: Any, number: str | None) -> tuple[list[selectors.ReferralRow], tuple[int, bool]]:
     """One page of a referral list, newest first, and (page number, whether an older page exists).
 
     25 at a time: an organisation with thousands of referrals had 400 rows rendered on every visit,
@@ -424,7 +436,7 @@ def _referral_page(queryset: Any, number: str | None) -> tuple[list[Any], tuple[
     """
     page = int(number) if number and number.isdigit() and 0 < int(number) < 10_000 else 1
     start = (page - 1) * REFERRALS_PER_PAGE
-    rows = list(queryset[start : start + REFERRALS_PER_PAGE + 1])
+    rows = selectors.referral_rows(selectors.referral_row_values(queryset)[start : start + REFERRALS_PER_PAGE + 1])
     return rows[:REFERRALS_PER_PAGE], (page, len(rows) > REFERRALS_PER_PAGE)
 
 
