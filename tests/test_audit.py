@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import IntegrityError, connection, transaction
@@ -164,3 +165,38 @@ def test_every_recorded_action_has_a_label_for_admins():
             recorded.update(re.findall(r'action="([a-z_.]+)"', block))
     assert recorded
     assert recorded <= set(ACTION_LABELS), recorded - set(ACTION_LABELS)
+
+
+@pytest.mark.skipif(
+    "postgresql" not in settings.DATABASES["default"]["ENGINE"],
+    reason="needs real concurrent transactions: the SQLite test database is one shared in-memory file, and"
+    " its flush after a transactional test is refused by the append-only trigger; CI runs this on PostgreSQL",
+)
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_appends_never_fork_a_chain(org_a, member):
+    """Eight threads append at once, to an existing chain and to a chain that has no entry yet."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connections
+
+    from palermo.audit.services import audit_record
+    from palermo.permissions import Actor
+
+    worker = member(Role.CASE_WORKER, org_a)
+    person_create(actor=actor_of(worker), given_names="Existing")  # org_a's chain exists; "system" does not
+
+    def append(n: int) -> None:
+        try:
+            for i in range(10):
+                audit_record(actor=actor_of(worker), action="person.view", detail={"n": n, "i": i})
+                audit_record(actor=Actor.system(), action="audit.verify", organisation_id=None)
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        list(pool.map(append, range(8)))
+    for chain in ("system", f"org:{org_a.pk}"):
+        sequences = list(AuditEntry.objects.filter(chain=chain).order_by("sequence").values_list("sequence", flat=True))
+        assert sequences == list(range(1, len(sequences) + 1))
+    assert AuditEntry.objects.filter(chain="system").count() == 80
+    assert list(audit_verify()) == []
