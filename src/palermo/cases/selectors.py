@@ -151,9 +151,16 @@ def _sent_queryset(actor: Actor) -> QuerySet[Referral]:
     if can(actor, Capability.REFERRAL_REVOKE) and not can(actor, Capability.PERSON_VIEW_ORGANISATION):
         # A coordinator watches the organisation's referrals (no personal data on them) to revoke stale ones.
         return Referral.objects.filter(organisation_id=actor.membership.organisation_id)
-    # The organisation filter is implied by the case scope; said outright, it lets the database use
-    # the referral_outbox index instead of joining every case (≈300 ms with 700,000 cases on PostgreSQL).
-    return Referral.objects.filter(organisation_id=actor.membership.organisation_id, case__in=case_queryset_for(actor))
+    organisation_id = actor.membership.organisation_id
+    if personal_record_scope(actor) == {"organisation_id": organisation_id}:
+        # Every case of the organisation is in scope, and a referral is always sent by its case's
+        # organisation: no case filter. With one, PostgreSQL misjudged how many rows match (the same
+        # organisation on both tables) and sorted every referral the organisation ever sent (30 ms
+        # with 1,000,000 cases) instead of reading the newest 26 from the referral_sent_recent index.
+        return Referral.objects.filter(organisation_id=organisation_id)
+    # A narrower scope (a first responder's own cases): said outright, the organisation lets the
+    # database use the referral_outbox index instead of joining every case.
+    return Referral.objects.filter(organisation_id=organisation_id, case__in=case_queryset_for(actor))
 
 
 def referral_queryset_for(actor: Actor) -> QuerySet[Referral]:
