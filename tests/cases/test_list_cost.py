@@ -6,6 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from palermo.assistance import selectors as assistance_selectors
 from palermo.assistance.forms import StageForm, case_members, stage_initial
@@ -113,6 +114,7 @@ def test_an_inbox_line_shows_the_case_the_sender_and_the_status_in_the_readers_l
     line = next(
         li for li in client.get("/referrals/").content.decode().split("<li") if f"/referrals/{referral.pk}/" in li
     )
+    assert f'href="{reverse("cases:referral", args=[referral.pk])}"' in line
     assert referral.case.reference in line
     assert f"from {referral.organisation.name}" in line
     assert ">Waiting for an answer<" in line

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
@@ -217,9 +216,10 @@ def referral_outbox_for(*, actor: Actor) -> QuerySet[Referral]:
     return _referral_list(_sent_queryset(actor).order_by("-sent_at", "-id"))
 
 
-@dataclass(frozen=True)
-class ReferralRow:
-    """One line of a referral list: references, names of organisations, codes and dates, nothing personal."""
+class ReferralRow(NamedTuple):
+    """One line of a referral list: references, names of organisations, codes and dates, nothing personal.
+
+    A named tuple: a page makes 50 of them, and a frozen dataclass took a millisecond for that."""
 
     pk: int
     case_reference: str
