@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
@@ -389,7 +389,7 @@ class ReferralListApi(APIView):
         )
         paginator = PagePagination()
         page = selectors.referral_rows(
-            paginator.paginate_queryset(selectors.referral_row_values(queryset), request, view=self) or []
+            paginator.paginate_queryset(cast(Any, selectors.ReferralRowPages(queryset)), request, view=self) or []
         )
         if page:
             audit_record(actor=actor, action="referral.list", detail={"ids": [r.pk for r in page]})

@@ -254,6 +254,28 @@ def referral_row_values(queryset: QuerySet[Referral]) -> QuerySet[Referral, tupl
     return queryset.values_list(*_ROW_COLUMNS)
 
 
+class ReferralRowPages:
+    """A referral list for a paginator: its slices are the lines' values, and count() counts referrals alone.
+
+    Counting through `referral_row_values` kept the joins to cases and organisations that only the
+    lines need; on a million cases that count took 38 ms, more than the rest of the request.
+    """
+
+    ordered = True
+
+    def __init__(self, queryset: QuerySet[Referral]) -> None:
+        self._queryset = queryset
+
+    def count(self) -> int:
+        return self._queryset.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index: slice) -> QuerySet[Referral, tuple[Any, ...]]:
+        return referral_row_values(self._queryset)[index]
+
+
 def referral_rows(values: Iterable[tuple[Any, ...]]) -> list[ReferralRow]:
     """Lines of a referral list (from `referral_inbox_for` or `referral_outbox_for`, through `referral_row_values`).
 
