@@ -225,3 +225,28 @@ def test_the_case_page_is_audited_once_with_its_assistance_panel(world: World) -
     assert "Scheme of assistance" in page
     entries = list(AuditEntry.objects.order_by("pk")[before:])
     assert [(e.action, e.object_id) for e in entries] == [("case.view", str(world.case.pk))]
+
+
+def test_the_case_page_queries_do_not_grow_with_its_records(world: World, member) -> None:  # type: ignore[no-untyped-def]
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from palermo.cases.services import case_note_add, referral_send
+    from tests.conftest import actor_of
+
+    client = signed_in_client(world.worker_a)
+    client.get(f"/cases/{world.case.pk}/")
+    with CaptureQueriesContext(connection) as few:
+        client.get(f"/cases/{world.case.pk}/")
+    colleague = member(Role.CASE_WORKER, world.org_a)
+    for author in (world.worker_a, colleague, colleague):
+        case_note_add(actor=actor_of(author), case=world.case, text=f"Seen by {author.user.email}")
+    give_referral_consent(world, ["languages"], ["shelter"])
+    give_referral_consent(world, ["citizenships"], ["legal"])
+    referral_send(actor=actor_of(world.worker_a), case=world.case, to_organisation=world.org_b, services=["legal"])
+    with CaptureQueriesContext(connection) as more:
+        page = client.get(f"/cases/{world.case.pk}/").content.decode()
+    # Every note names its author, every consent who recorded it, the referral its organisation.
+    assert page.count(colleague.user.full_name or colleague.user.email) >= 2
+    assert world.org_b.name in page
+    assert len(more.captured_queries) <= len(few.captured_queries) + 2  # the users and organisations, once

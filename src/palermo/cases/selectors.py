@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from django.core.exceptions import PermissionDenied
@@ -13,7 +14,17 @@ from django.utils import timezone
 
 from palermo.accounts.models import User
 from palermo.audit.services import audit_record, audited_get
-from palermo.cases.models import Case, CaseAttachment, Consent, ConsentStatus, Referral, ReferralStatus
+from palermo.cases.models import (
+    Case,
+    CaseAttachment,
+    CaseEvent,
+    CaseNote,
+    Consent,
+    ConsentStatus,
+    LegalBasis,
+    Referral,
+    ReferralStatus,
+)
 from palermo.identification.models import DecisionResult, Screening
 from palermo.organisations.models import Organisation
 from palermo.permissions import ROLE_CAPABILITIES, Actor, Capability, can, personal_record_scope
@@ -335,6 +346,73 @@ def referral_recipient_choices(actor: Actor) -> list[tuple[Organisation, list[st
 
 
 # --- Attachments -------------------------------------------------------------------------------------
+
+
+@dataclass
+class CaseRecords:
+    """The lists the case page shows, each row with the people and organisations it names attached."""
+
+    consents: list[Consent]
+    legal_bases: list[LegalBasis]
+    referrals: list[Referral]
+    events: list[CaseEvent]
+    notes: list[CaseNote]
+    attachments: list[CaseAttachment]
+
+
+# (list, relation) pairs whose users or organisations the case page names.
+_USER_RELATIONS: dict[str, tuple[str, ...]] = {
+    "consents": ("recorded_by", "withdrawn_by"),
+    "legal_bases": ("decided_by",),
+    "events": ("by",),
+    "notes": ("author",),
+    "attachments": ("uploaded_by",),
+}
+_ORGANISATION_RELATIONS: dict[str, tuple[str, ...]] = {
+    "consents": ("recipient",),
+    "legal_bases": ("recipient",),
+    "referrals": ("to_organisation",),
+}
+
+
+def case_page_records(case: Case) -> CaseRecords:
+    """Consents, legal bases, referrals, history, notes and files of one case, for its page.
+
+    Each list is read without joins, then the users and organisations they name are read once for
+    all of them and attached: with `select_related` on every list, building the joined queries cost
+    this page more CPU (4 to 5 ms a query) than the database spent answering them.
+    """
+    records = CaseRecords(
+        consents=list(case.consents.all()),
+        legal_bases=list(case.legal_bases.all()),
+        referrals=list(case.referrals.all()),
+        events=list(case.events.all()),
+        notes=list(case.notes.all()),
+        attachments=list(case.attachments.defer("content")),
+    )
+    _attach(records, _USER_RELATIONS, User.objects.only("id", "email", "full_name"))
+    _attach(records, _ORGANISATION_RELATIONS, Organisation.objects.all())
+    consents = {consent.pk: consent for consent in records.consents}
+    for referral in records.referrals:
+        if referral.consent_id is not None:  # always one of this case's consents
+            referral.consent = consents.get(referral.consent_id) or Consent.objects.get(pk=referral.consent_id)
+    return records
+
+
+def _attach(records: CaseRecords, relations: dict[str, tuple[str, ...]], queryset: QuerySet[Any]) -> None:
+    wanted = {
+        getattr(row, f"{relation}_id")
+        for name, names in relations.items()
+        for row in getattr(records, name)
+        for relation in names
+    } - {None}
+    found = queryset.in_bulk(wanted) if wanted else {}
+    for name, names in relations.items():
+        for row in getattr(records, name):
+            for relation in names:
+                pk = getattr(row, f"{relation}_id")
+                if pk is not None:
+                    setattr(row, relation, found[pk])  # fills the relation's cache: reading it queries nothing
 
 
 def case_attachments(case: Case) -> QuerySet[CaseAttachment]:

@@ -24,7 +24,7 @@ from palermo.attachments.uploads import limit_uploads
 from palermo.audit.services import audit_record
 from palermo.cases import forms, selectors, services, vocabularies
 from palermo.cases.htcds import case_to_htcds
-from palermo.cases.models import Case, CaseStatus, ReferralStatus
+from palermo.cases.models import Case, CaseEvent, CaseStatus, ReferralStatus
 from palermo.cases.panels import CASE_PANELS, case_panels_context
 from palermo.cases.people import person_label, person_reference
 from palermo.cases.sharing import shareable_label, shared_view
@@ -74,10 +74,9 @@ def case_open(request: HttpRequest, actor: Actor) -> HttpResponse:
     return redirect("cases:detail", case_id=case.pk)
 
 
-def _history(case: Case) -> list[dict[str, Any]]:
+def _history(events: list[CaseEvent]) -> list[dict[str, Any]]:
     return [
-        {"event": event, "label": event.get_kind_display(), "detail": _event_detail(event.detail)}
-        for event in case.events.select_related("by")
+        {"event": event, "label": event.get_kind_display(), "detail": _event_detail(event.detail)} for event in events
     ]
 
 
@@ -108,7 +107,7 @@ def _case_context(actor: Actor, case: Case, **forms_in_use: Form) -> dict[str, A
     workers, closing) live on their own pages.
     """
     screening_list = selectors.case_screenings(case)
-    referrals = list(case.referrals.select_related("to_organisation", "consent"))
+    records = selectors.case_page_records(case)
     can_manage = can(actor, Capability.CASE_MANAGE)
     context = {
         "case": case,
@@ -124,22 +123,21 @@ def _case_context(actor: Actor, case: Case, **forms_in_use: Form) -> dict[str, A
         "screenings": [identification_status(s) for s in screening_list],
         "consents": [
             (c, [shareable_label(f) for f in c.fields], [service_label(s) for s in c.services])
-            for c in selectors.consents_of(case)
+            for c in records.consents
         ],
-        "legal_bases": [
-            (b, [shareable_label(f) for f in b.fields])
-            for b in case.legal_bases.select_related("recipient", "decided_by")
+        "legal_bases": [(b, [shareable_label(f) for f in b.fields]) for b in records.legal_bases],
+        "referrals": [
+            (r, selectors.referral_is_overdue(r), selectors.referral_access_holds(r)) for r in records.referrals
         ],
-        "referrals": [(r, selectors.referral_is_overdue(r), selectors.referral_access_holds(r)) for r in referrals],
-        "notes": case.notes.select_related("author"),
-        "history": _history(case),
+        "notes": records.notes,
+        "history": _history(records.events),
         "note_form": forms.NoteForm() if can_manage else None,
         "can_manage": can_manage,
         "can_decide": can(actor, Capability.DECISION_RECORD),
         "can_revoke": can(actor, Capability.REFERRAL_REVOKE),
         "assigned_users": list(case.assigned_to.all()),
         "case_panels": CASE_PANELS,
-        "attachments": selectors.case_attachments(case),
+        "attachments": records.attachments,
         "attachment_form": forms.AttachmentForm(max_mb=settings.PALERMO_CASE_ATTACHMENT_MAX_MB) if can_manage else None,
         "attachment_max_count": settings.PALERMO_CASE_ATTACHMENT_MAX_COUNT,
     }
