@@ -15,6 +15,7 @@ from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
+from palermo.accounts.models import User
 from palermo.assistance import catalogue
 from palermo.assistance.models import (
     OPEN_PLAN_STATUSES,
@@ -31,7 +32,9 @@ from palermo.cases.models import Case
 from palermo.cases.selectors import case_queryset_for
 from palermo.identification.deadlines import recovery_period_end
 from palermo.identification.models import DecisionResult, DecisionStage, IdentificationDecision
+from palermo.organisations.models import Organisation
 from palermo.permissions import Actor, Capability, can
+from palermo.related import attach_related
 
 # --- Pathway -----------------------------------------------------------------------------------------
 
@@ -84,13 +87,14 @@ def pathway_rows(case: Case) -> dict[str, PathwayStage]:
     return {row.stage: row for row in rows}
 
 
-def pathway_for(case: Case) -> list[StageView]:
+def pathway_for(case: Case, rows: dict[str, PathwayStage] | None = None) -> list[StageView]:
     """Every stage of the scheme, in the scheme's order, with what the case has recorded for it.
 
     The current stage ("where the person is") is the last one in progress; with none in progress,
     the first stage after the last finished one.
     """
-    rows = pathway_rows(case)
+    if rows is None:
+        rows = pathway_rows(case)
     labels = dict(StageStatus.choices)
     views: list[StageView] = []
     for position, stage in enumerate(catalogue.stages(), start=1):
@@ -276,6 +280,45 @@ def assistance_panel_context(*, actor: Actor, case: Case) -> dict[str, Any]:
     return panel_context(actor=actor, case=case, editable=False, audited=False)
 
 
+@dataclass
+class _PanelRecords:
+    stages: dict[str, PathwayStage]
+    risk: RiskSummary
+    plan_items: list[PlanItem]
+    return_preparation: ReturnPreparation | None
+
+
+def _panel_records(case: Case) -> _PanelRecords:
+    """What the panel shows, read without joins; the users and organisations named are read once for all.
+
+    The same rows as `pathway_rows`, `risk_summary_for`, `plan_items_for` and `return_preparation_for`,
+    for the case page: their joined queries cost it more CPU to build than the database spent on them.
+    """
+    stages = list(PathwayStage.objects.filter(case=case))
+    history = list(RiskAssessment.objects.filter(case=case).prefetch_related("factors"))
+    reviews = list(RiskReview.objects.filter(case=case, answered_by__isnull=True))
+    plan_items = list(PlanItem.objects.filter(case=case))
+    preparation = ReturnPreparation.objects.filter(case=case).first()
+    attach_related(
+        User.objects.only("id", "email", "full_name"),
+        (stages, ("responsible_user",)),
+        (history, ("assessed_by",)),
+        ([preparation], ("consent_recorded_by", "confirmation_recorded_by")),
+    )
+    attach_related(
+        Organisation.objects.all(),
+        (stages, ("responsible_organisation",)),
+        (plan_items, ("provider_organisation",)),
+        ([preparation], ("confirmation_organisation",)),
+    )
+    return _PanelRecords(
+        stages={row.stage: row for row in stages},
+        risk=RiskSummary(current=history[0] if history else None, open_reviews=reviews, history=history),
+        plan_items=plan_items,
+        return_preparation=preparation,
+    )
+
+
 def panel_context(
     *, actor: Actor, case: Case, bound: dict[str, Any] | None = None, editable: bool = True, audited: bool = True
 ) -> dict[str, Any]:
@@ -285,8 +328,9 @@ def panel_context(
     record an `assistance.view` entry (the assistance page's own; the case page has its `case.view`)."""
     from palermo.assistance import forms  # the forms read these selectors for their choices
 
-    pathway = pathway_for(case)
-    risk = risk_summary_for(case)
+    records = _panel_records(case)
+    pathway = pathway_for(case, rows=records.stages)
+    risk = records.risk
     manage = (
         can(actor, Capability.CASE_MANAGE)
         and actor.membership is not None
@@ -294,13 +338,13 @@ def panel_context(
     )
     if audited:
         audit_record(actor=actor, action="assistance.view", target=case)
-    plan_items = list(plan_items_for(case))
+    plan_items = records.plan_items
     context: dict[str, Any] = {
         "case": case,
         "pathway": pathway,
         "current_stage": next((s for s in pathway if s.is_current), None),
         "recovery_period": recovery_period_for(case),
-        "return_preparation": return_preparation_for(case),
+        "return_preparation": records.return_preparation,
         "plan_items": plan_items,
         "risk": risk,
         "can_manage": manage and editable,

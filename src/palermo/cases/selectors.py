@@ -28,6 +28,7 @@ from palermo.cases.models import (
 from palermo.identification.models import DecisionResult, Screening
 from palermo.organisations.models import Organisation
 from palermo.permissions import ROLE_CAPABILITIES, Actor, Capability, can, personal_record_scope
+from palermo.related import attach_related
 
 
 def case_workers_of(organisation_id: int) -> QuerySet[User]:
@@ -360,21 +361,6 @@ class CaseRecords:
     attachments: list[CaseAttachment]
 
 
-# (list, relation) pairs whose users or organisations the case page names.
-_USER_RELATIONS: dict[str, tuple[str, ...]] = {
-    "consents": ("recorded_by", "withdrawn_by"),
-    "legal_bases": ("decided_by",),
-    "events": ("by",),
-    "notes": ("author",),
-    "attachments": ("uploaded_by",),
-}
-_ORGANISATION_RELATIONS: dict[str, tuple[str, ...]] = {
-    "consents": ("recipient",),
-    "legal_bases": ("recipient",),
-    "referrals": ("to_organisation",),
-}
-
-
 def case_page_records(case: Case) -> CaseRecords:
     """Consents, legal bases, referrals, history, notes and files of one case, for its page.
 
@@ -390,29 +376,25 @@ def case_page_records(case: Case) -> CaseRecords:
         notes=list(case.notes.all()),
         attachments=list(case.attachments.defer("content")),
     )
-    _attach(records, _USER_RELATIONS, User.objects.only("id", "email", "full_name"))
-    _attach(records, _ORGANISATION_RELATIONS, Organisation.objects.all())
+    attach_related(
+        User.objects.only("id", "email", "full_name"),
+        (records.consents, ("recorded_by", "withdrawn_by")),
+        (records.legal_bases, ("decided_by",)),
+        (records.events, ("by",)),
+        (records.notes, ("author",)),
+        (records.attachments, ("uploaded_by",)),
+    )
+    attach_related(
+        Organisation.objects.all(),
+        (records.consents, ("recipient",)),
+        (records.legal_bases, ("recipient",)),
+        (records.referrals, ("to_organisation",)),
+    )
     consents = {consent.pk: consent for consent in records.consents}
     for referral in records.referrals:
         if referral.consent_id is not None:  # always one of this case's consents
             referral.consent = consents.get(referral.consent_id) or Consent.objects.get(pk=referral.consent_id)
     return records
-
-
-def _attach(records: CaseRecords, relations: dict[str, tuple[str, ...]], queryset: QuerySet[Any]) -> None:
-    wanted = {
-        getattr(row, f"{relation}_id")
-        for name, names in relations.items()
-        for row in getattr(records, name)
-        for relation in names
-    } - {None}
-    found = queryset.in_bulk(wanted) if wanted else {}
-    for name, names in relations.items():
-        for row in getattr(records, name):
-            for relation in names:
-                pk = getattr(row, f"{relation}_id")
-                if pk is not None:
-                    setattr(row, relation, found[pk])  # fills the relation's cache: reading it queries nothing
 
 
 def case_attachments(case: Case) -> QuerySet[CaseAttachment]:
