@@ -415,8 +415,9 @@ def referral_inbox(request: HttpRequest, actor: Actor) -> HttpResponse:
         request,
         "cases/referral_inbox.html",
         {
-            "received": received,
-            "sent": sent,
+            # "from …" and "to …" formatted here: a {% blocktranslate %} a line was a tenth of the page's time.
+            "received": [(r, _("from %(org)s") % {"org": r.organisation_name}) for r in received],
+            "sent": [(r, _("to %(org)s") % {"org": r.to_organisation_name}) for r in sent],
             # One reverse() for all lines: a {% url %} per line was a tenth of the page's time.
             "referral_url_prefix": reverse("cases:referrals"),
             "received_pages": _referral_page_links("received", received_at, "sent", sent_at),
