@@ -309,7 +309,7 @@ def referral_rows(values: Iterable[tuple[Any, ...]]) -> list[ReferralRow]:
             services=services,
             sent_at=sent_at,
             acknowledge_by=acknowledge_by,
-            overdue=status == ReferralStatus.PENDING and acknowledge_by < today,
+            overdue=_unanswered_past(status, acknowledge_by, today),
         )
         for (
             pk,
@@ -328,8 +328,11 @@ def referral_rows(values: Iterable[tuple[Any, ...]]) -> list[ReferralRow]:
 
 def referral_is_overdue(referral: Referral, today: datetime.date | None = None) -> bool:
     """Nobody answered by the acknowledgement deadline."""
-    today = today or timezone.localdate()
-    return referral.status == ReferralStatus.PENDING and referral.acknowledge_by < today
+    return _unanswered_past(referral.status, referral.acknowledge_by, today or timezone.localdate())
+
+
+def _unanswered_past(status: str, acknowledge_by: datetime.date, today: datetime.date) -> bool:
+    return status == ReferralStatus.PENDING and acknowledge_by < today
 
 
 def referral_recipient_choices(actor: Actor) -> list[tuple[Organisation, list[str]]]:
@@ -374,7 +377,7 @@ def case_page_records(case: Case) -> CaseRecords:
         referrals=list(case.referrals.all()),
         events=list(case.events.all()),
         notes=list(case.notes.all()),
-        attachments=list(case.attachments.defer("content")),
+        attachments=list(case_attachments(case).select_related(None)),
     )
     attach_related(
         User.objects.only("id", "email", "full_name"),
@@ -392,8 +395,8 @@ def case_page_records(case: Case) -> CaseRecords:
     )
     consents = {consent.pk: consent for consent in records.consents}
     for referral in records.referrals:
-        if referral.consent_id is not None:  # always one of this case's consents
-            referral.consent = consents.get(referral.consent_id) or Consent.objects.get(pk=referral.consent_id)
+        if referral.consent_id in consents:  # a referral's consent is one of its case's
+            referral.consent = consents[referral.consent_id]
     return records
 
 
