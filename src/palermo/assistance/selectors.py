@@ -11,7 +11,7 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone
 
@@ -34,6 +34,7 @@ from palermo.identification.deadlines import recovery_period_end
 from palermo.identification.models import DecisionResult, DecisionStage, IdentificationDecision
 from palermo.organisations.models import Organisation
 from palermo.permissions import Actor, Capability, can
+from palermo.prepared import PreparedList
 from palermo.related import attach_related
 
 # --- Pathway -----------------------------------------------------------------------------------------
@@ -191,24 +192,43 @@ def _grounds_decisions(cases: list[Case]) -> dict[int, datetime.date]:
     return starts
 
 
+def _period_view(
+    case: Case, decided_on: datetime.date | None, manual: RecoveryPeriod | None
+) -> RecoveryPeriodView | None:
+    """A recorded decision wins over a start entered by hand: the hand-entered start is for decisions
+    taken outside Palermo."""
+    if decided_on is not None:
+        return RecoveryPeriodView(decided_on, recovery_period_end(decided_on), "decision")
+    if manual is not None:
+        return RecoveryPeriodView(manual.started_on, recovery_period_end(manual.started_on), "manual")
+    return None
+
+
 def recovery_periods_for(cases: list[Case]) -> dict[int, RecoveryPeriodView]:
-    """Recovery periods by case id. A recorded decision wins over a start entered by hand: the
-    hand-entered start is for decisions taken outside Palermo."""
+    """Recovery periods by case id."""
     by_decision = _grounds_decisions(cases)
     manual = {r.case_id: r for r in RecoveryPeriod.objects.filter(case__in=cases)}
-    periods: dict[int, RecoveryPeriodView] = {}
-    for case in cases:
-        if case.person_id in by_decision:
-            start = by_decision[case.person_id]
-            periods[case.pk] = RecoveryPeriodView(start, recovery_period_end(start), "decision")
-        elif case.pk in manual:
-            start = manual[case.pk].started_on
-            periods[case.pk] = RecoveryPeriodView(start, recovery_period_end(start), "manual")
-    return periods
+    periods = {case.pk: _period_view(case, by_decision.get(case.person_id), manual.get(case.pk)) for case in cases}
+    return {pk: period for pk, period in periods.items() if period is not None}
+
+
+# One case's period, for its pages: the same rules as `_grounds_decisions`, compiled once (palermo.prepared).
+_STANDING_GROUNDS = PreparedList(
+    lambda organisation_id, person_id: IdentificationDecision.objects.filter(
+        organisation_id=organisation_id,
+        screening__person_id=person_id,
+        stage=DecisionStage.REASONABLE_GROUNDS,
+        result=DecisionResult.POSITIVE,
+        superseded_by__isnull=True,
+    ).only("id", "decided_on")
+)
+_MANUAL_PERIOD = PreparedList(lambda case_id: RecoveryPeriod.objects.filter(case_id=case_id))
 
 
 def recovery_period_for(case: Case) -> RecoveryPeriodView | None:
-    return recovery_periods_for([case]).get(case.pk)
+    decided = [d.decided_on for d in _STANDING_GROUNDS(case.organisation_id, case.person_id)]
+    manual = _MANUAL_PERIOD(case.pk)
+    return _period_view(case, max(decided, default=None), manual[0] if manual else None)
 
 
 # --- Return --------------------------------------------------------------------------------------------
@@ -288,17 +308,27 @@ class _PanelRecords:
     return_preparation: ReturnPreparation | None
 
 
+# The panel's rows, compiled once per process (palermo.prepared).
+_CASE_STAGES = PreparedList(lambda case_id: PathwayStage.objects.filter(case_id=case_id))
+_CASE_RISK_HISTORY = PreparedList(lambda case_id: RiskAssessment.objects.filter(case_id=case_id))
+_CASE_OPEN_REVIEWS = PreparedList(lambda case_id: RiskReview.objects.filter(case_id=case_id, answered_by__isnull=True))
+_CASE_PLAN = PreparedList(lambda case_id: PlanItem.objects.filter(case_id=case_id))
+_CASE_RETURN = PreparedList(lambda case_id: ReturnPreparation.objects.filter(case_id=case_id).order_by("pk")[:1])
+
+
 def _panel_records(case: Case) -> _PanelRecords:
     """What the panel shows, read without joins; the users and organisations named are read once for all.
 
     The same rows as `pathway_rows`, `risk_summary_for`, `plan_items_for` and `return_preparation_for`,
     for the case page: their joined queries cost it more CPU to build than the database spent on them.
     """
-    stages = list(PathwayStage.objects.filter(case=case))
-    history = list(RiskAssessment.objects.filter(case=case).prefetch_related("factors"))
-    reviews = list(RiskReview.objects.filter(case=case, answered_by__isnull=True))
-    plan_items = list(PlanItem.objects.filter(case=case))
-    preparation = ReturnPreparation.objects.filter(case=case).first()
+    stages = _CASE_STAGES(case.pk)
+    history = _CASE_RISK_HISTORY(case.pk)
+    if history:
+        prefetch_related_objects(history, "factors")
+    reviews = _CASE_OPEN_REVIEWS(case.pk)
+    plan_items = _CASE_PLAN(case.pk)
+    preparation = next(iter(_CASE_RETURN(case.pk)), None)
     attach_related(
         User.objects.only("id", "email", "full_name"),
         (stages, ("responsible_user",)),
