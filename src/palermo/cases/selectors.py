@@ -19,13 +19,14 @@ from palermo.cases.models import (
     CaseAttachment,
     CaseEvent,
     CaseNote,
+    CaseScreening,
     Consent,
     ConsentStatus,
     LegalBasis,
     Referral,
     ReferralStatus,
 )
-from palermo.identification.models import DecisionResult, Screening
+from palermo.identification.models import CatalogueVersion, DecisionResult, Screening
 from palermo.organisations.models import Organisation
 from palermo.permissions import ROLE_CAPABILITIES, Actor, Capability, can, personal_record_scope
 from palermo.prepared import PreparedList
@@ -74,16 +75,21 @@ def case_list_audited(*, actor: Actor, cases: list[Case]) -> list[Case]:
 # --- Screenings, decisions and the derived trafficking status -----------------------------------------
 
 
+# Compiled once per process (palermo.prepared): every case page reads it.
+_CASE_SCREENINGS = PreparedList(
+    lambda case_id, person_id, organisation_id: Screening.objects.filter(
+        Q(pk__in=CaseScreening.objects.filter(case_id=case_id).values("screening_id"))
+        | Q(person_id=person_id, organisation_id=organisation_id)
+    ).order_by("created_at", "id")
+)
+
+
 def case_screenings(case: Case) -> list[Screening]:
     """Screenings of the case: linked explicitly, or recorded about the same person by the same organisation."""
-    return list(
-        Screening.objects.filter(
-            Q(pk__in=case.screening_links.values("screening_id"))
-            | Q(person_id=case.person_id, organisation_id=case.organisation_id)
-        )
-        .select_related("organisation", "catalogue")
-        .order_by("created_at", "id")
-    )
+    screenings = _CASE_SCREENINGS(case.pk, case.person_id, case.organisation_id)
+    attach_related(Organisation.objects.all(), (screenings, ("organisation",)))
+    attach_related(CatalogueVersion.objects.all(), (screenings, ("catalogue",)))
+    return screenings
 
 
 # Strongest first: one identified-victim decision stands whatever else was decided on other screenings.
