@@ -351,18 +351,8 @@ class Command(BaseCommand):
                 _insert_tokens(tokens)
             done += len(rows)
             self._progress("people", done, wanted)
-        _analyse_tokens()
+        bench_cases.analyse(Person, PersonSearchToken)
         return wanted
-
-
-def _analyse_tokens() -> None:
-    """Fresh statistics, and on PostgreSQL a visibility map, so searches are index-only scans at once
-    instead of after autovacuum gets round to a table written in bulk."""
-    table = PersonSearchToken._meta.db_table
-    with connection.cursor() as cursor:
-        # VACUUM cannot run inside a transaction (as under the tests); ANALYZE alone can.
-        vacuum = connection.vendor == "postgresql" and not connection.in_atomic_block
-        cursor.execute(f"VACUUM ANALYZE {table}" if vacuum else f"ANALYZE {table}")
 
 
 def _last_reference_number(organisation_id: int, year: int) -> int:
