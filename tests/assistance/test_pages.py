@@ -7,6 +7,7 @@ import datetime
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from palermo.assistance.models import PathwayStage, PlanItem, RiskAssessment
@@ -124,6 +125,24 @@ def test_moving_a_stage_shows_where_the_person_is(worker, case):
     assert 'data-testid="current-stage">Reaching a safe place<' in page
     assert 'aria-current="step" data-stage="safe_place"' in page
     assert "Responsible: Municipal police" in page
+
+
+def test_the_case_page_lists_the_activities_done_and_only_those(worker, case):
+    client = signed_in_client(worker)
+    client.post(
+        panel(case) + "stages/safe_place/",
+        {
+            "stage-safe_place-status": "in_progress",
+            "stage-safe_place-activities": ["catalogue:1"],
+            "stage-safe_place-other_activities": "Phone lent for the journey",
+            "return_to": panel(case),
+        },
+    )
+    page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    done = page.split('id="stage-safe_place"', 1)[1].split('<ul class="activities">', 1)[1].split("</ul>", 1)[0]
+    assert done == "<li>✓ Meeting the person on arrival (airport, station)</li><li>✓ Phone lent for the journey</li>"
+    untouched = page.split('id="stage-referral"', 1)[1].split('<ul class="activities">', 1)[1].split("</ul>", 1)[0]
+    assert untouched == ""
 
 
 def test_the_return_stage_refusal_is_shown_on_the_page_with_what_is_missing(worker, case):

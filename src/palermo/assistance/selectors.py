@@ -78,6 +78,11 @@ class StageView:
     def is_finished(self) -> bool:
         return self.status in (StageStatus.DONE, StageStatus.NOT_NEEDED)
 
+    @property
+    def done_activities(self) -> list[str]:
+        """What was done, the scheme's activities first: the panel lists these, not every activity."""
+        return [a.label for a in self.activities if a.done] + list(self.free_activities)
+
 
 def catalogue_activity_key(index: int) -> str:
     return f"catalogue:{index}"
