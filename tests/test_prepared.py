@@ -91,9 +91,11 @@ def test_bad_ids_and_bad_queries_are_refused_clearly(db: None) -> None:
         notes_of("1 OR 1=1")  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="not bool"):
         notes_of(True)
-    notes_of(1)
     with pytest.raises(TypeError, match="takes 1 ids, not 2"):
-        notes_of(1, 2)
+        notes_of(1, 2)  # said before anything is built
+    notes_of(1)
+    with pytest.raises(TypeError, match="takes 1 ids, not 0"):
+        notes_of()
     ignores_its_id = PreparedList(lambda case_id: CaseNote.objects.all())
     with pytest.raises(ValueError, match="does not use every id"):
         ignores_its_id(1)

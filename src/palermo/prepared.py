@@ -17,6 +17,7 @@ parameters, never put into the SQL text.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
@@ -38,7 +39,6 @@ class _Compiled:
     params: tuple[object, ...]
     slots: tuple[tuple[int, int], ...]  # (position among the parameters, which id goes there)
     model: type[Any]
-    arity: int
 
 
 class PreparedList(Generic[M]):
@@ -47,31 +47,32 @@ class PreparedList(Generic[M]):
     def __init__(self, build: Callable[..., QuerySet[M]], *, using: str = DEFAULT_DB_ALIAS) -> None:
         self.build = build
         self.using = using
+        self.arity = len(inspect.signature(build).parameters)  # one id per parameter of `build`
         self._compiled: dict[tuple[str, str], _Compiled] = {}
 
     def __call__(self, *ids: int) -> list[M]:
         for value in ids:
             if type(value) is not int:  # bool is an int subclass, and not an id
                 raise TypeError(f"A prepared list takes ids (int), not {type(value).__name__}.")
-        compiled = self.compiled(len(ids))
-        if len(ids) != compiled.arity:
-            raise TypeError(f"This prepared list takes {compiled.arity} ids, not {len(ids)}.")
+        if len(ids) != self.arity:
+            raise TypeError(f"This prepared list takes {self.arity} ids, not {len(ids)}.")
+        compiled = self._compiled_for_connection()
         params = list(compiled.params)
         for position, which in compiled.slots:
             params[position] = ids[which]
         return list(RawQuerySet(compiled.sql, model=compiled.model, params=tuple(params), using=self.using))
 
-    def compiled(self, arity: int) -> _Compiled:
+    def _compiled_for_connection(self) -> _Compiled:
         connection = connections[self.using]
         key = (connection.vendor, connection.settings_dict["NAME"])
         compiled = self._compiled.get(key)
         if compiled is None:
-            compiled = self._compile(arity)
+            compiled = self._compile()
             self._compiled[key] = compiled  # a race only compiles twice: both results are the same
         return compiled
 
-    def _compile(self, arity: int) -> _Compiled:
-        stand_ins = [_STAND_IN - n for n in range(arity)]
+    def _compile(self) -> _Compiled:
+        stand_ins = [_STAND_IN - n for n in range(self.arity)]
         queryset = self.build(*stand_ins)
         query = queryset.query
         prefetch: tuple[Any, ...] = getattr(queryset, "_prefetch_related_lookups", ())
@@ -79,7 +80,7 @@ class PreparedList(Generic[M]):
             raise ValueError("A prepared list cannot select or prefetch related rows: use attach_related.")
         sql, params = query.get_compiler(using=self.using).as_sql()
         slots = tuple((position, stand_ins.index(p)) for position, p in enumerate(params) if p in stand_ins)
-        missing = set(range(arity)) - {which for _, which in slots}
+        missing = set(range(self.arity)) - {which for _, which in slots}
         if missing:
             raise ValueError(f"The query does not use every id it is given (ids {sorted(missing)} unused).")
-        return _Compiled(sql=sql, params=tuple(params), slots=slots, model=queryset.model, arity=arity)
+        return _Compiled(sql=sql, params=tuple(params), slots=slots, model=queryset.model)

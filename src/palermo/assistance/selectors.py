@@ -177,6 +177,12 @@ class RecoveryPeriodView:
         return max(0, (self.ends_on - timezone.localdate()).days)
 
 
+# A decision that starts the recovery period: positive on reasonable grounds, and not superseded.
+_STANDING_POSITIVE_GROUNDS = Q(
+    stage=DecisionStage.REASONABLE_GROUNDS, result=DecisionResult.POSITIVE, superseded_by__isnull=True
+)
+
+
 def _grounds_decisions(cases: list[Case]) -> dict[int, datetime.date]:
     """Start of the recovery period by person: the latest positive reasonable-grounds decision still
     standing (not superseded) on a screening of that person in the case's organisation."""
@@ -187,7 +193,7 @@ def _grounds_decisions(cases: list[Case]) -> dict[int, datetime.date]:
         pairs |= Q(organisation_id=case.organisation_id, screening__person_id=case.person_id)
     decisions = (
         IdentificationDecision.objects.filter(pairs)
-        .filter(stage=DecisionStage.REASONABLE_GROUNDS, result=DecisionResult.POSITIVE, superseded_by__isnull=True)
+        .filter(_STANDING_POSITIVE_GROUNDS)
         .values_list("screening__person_id", "decided_on")
     )
     starts: dict[int, datetime.date] = {}
@@ -217,14 +223,10 @@ def recovery_periods_for(cases: list[Case]) -> dict[int, RecoveryPeriodView]:
     return {pk: period for pk, period in periods.items() if period is not None}
 
 
-# One case's period, for its pages: the same rules as `_grounds_decisions`, compiled once (palermo.prepared).
+# One case's period, for its pages: the decisions `_grounds_decisions` reads, compiled once (palermo.prepared).
 _STANDING_GROUNDS = PreparedList(
     lambda organisation_id, person_id: IdentificationDecision.objects.filter(
-        organisation_id=organisation_id,
-        screening__person_id=person_id,
-        stage=DecisionStage.REASONABLE_GROUNDS,
-        result=DecisionResult.POSITIVE,
-        superseded_by__isnull=True,
+        _STANDING_POSITIVE_GROUNDS, organisation_id=organisation_id, screening__person_id=person_id
     ).only("id", "decided_on")
 )
 _MANUAL_PERIOD = PreparedList(lambda case_id: RecoveryPeriod.objects.filter(case_id=case_id))
