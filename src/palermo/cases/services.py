@@ -520,6 +520,15 @@ def referral_send(
     return referral
 
 
+def _locked(referral: Referral) -> Referral:
+    """The referral as the database holds it now, locked until the transaction ends.
+
+    A status change decides on this row, never on the copy a page loaded earlier: two people
+    answering at once must not both see "pending".
+    """
+    return Referral.objects.select_for_update().get(pk=referral.pk)
+
+
 def _require_recipient(actor: Actor, referral: Referral) -> None:
     from palermo.cases.selectors import referral_access_holds
 
@@ -536,7 +545,7 @@ def _answer(actor: Actor, referral: Referral, status: str, kind: str, action: st
     referral.status = status
     referral.answered_by = actor.user
     referral.answered_at = timezone.now()
-    referral.save()
+    referral.save(update_fields=["status", "answered_by", "answered_at", "decline_reason"])
     # The history belongs to the sender's case; the entry names the answering organisation, not a person.
     _event(referral.case, actor, kind, referral=referral.pk, by_organisation=referral.to_organisation_id)
     audit_record(actor=actor, action=action, target=referral)
@@ -545,12 +554,14 @@ def _answer(actor: Actor, referral: Referral, status: str, kind: str, action: st
 
 @transaction.atomic
 def referral_accept(*, actor: Actor, referral: Referral) -> Referral:
+    referral = _locked(referral)
     _require_recipient(actor, referral)
     return _answer(actor, referral, ReferralStatus.ACCEPTED, CaseEventKind.REFERRAL_ACCEPTED, "referral.accept")
 
 
 @transaction.atomic
 def referral_decline(*, actor: Actor, referral: Referral, reason: str) -> Referral:
+    referral = _locked(referral)
     _require_recipient(actor, referral)
     if not reason.strip():
         raise ValidationError({"reason": [_("Say why you decline, so the sender can find another service.")]})
@@ -564,12 +575,13 @@ def referral_revoke(*, actor: Actor, referral: Referral) -> Referral:
     require(actor, Capability.REFERRAL_REVOKE)
     if actor.membership is None or actor.membership.organisation_id != referral.organisation_id:
         raise PermissionDenied("referral.not_sender")
+    referral = _locked(referral)
     if referral.status != ReferralStatus.PENDING:
         raise ValidationError({"status": [_("Only a referral still waiting for an answer can be revoked.")]})
     referral.status = ReferralStatus.REVOKED
     referral.revoked_by = actor.user
     referral.revoked_at = timezone.now()
-    referral.save()
+    referral.save(update_fields=["status", "revoked_by", "revoked_at"])
     _event(referral.case, actor, CaseEventKind.REFERRAL_REVOKED, referral=referral.pk)
     audit_record(actor=actor, action="referral.revoke", target=referral)
     return referral

@@ -321,7 +321,7 @@ class TipAssignApi(APIView):
         tip = selectors.tip_get_for(actor=actor, tip_id=tip_id)
         user_id = _int_field(_object(request), "assigned_to", nullable=True)
         try:
-            services.tip_assign(actor=actor, tip=tip, user_id=user_id)
+            tip = services.tip_assign(actor=actor, tip=tip, user_id=user_id)
         except ValidationError as error:
             raise _django_errors(error) from None
         return Response(tip_output(tip))

@@ -250,11 +250,22 @@ def tip_reply(*, actor: Actor, tip: Tip, body: str) -> TipMessage:
     return message
 
 
+def _locked_tip(actor: Actor, tip: Tip) -> Tip:
+    """The tip as the database holds it now, locked until the transaction ends, and still with the
+    actor's organisation: a forward that won a race takes the tip away from the other side."""
+    assert actor.membership is not None
+    fresh = Tip.objects.select_for_update().filter(pk=tip.pk, organisation_id=actor.membership.organisation_id).first()
+    if fresh is None:
+        raise ValidationError(_("This tip has just been forwarded to another organisation."))
+    return fresh
+
+
 @transaction.atomic
 def tip_triage(*, actor: Actor, tip: Tip, status: str, priority: str) -> Tip:
     require(actor, Capability.TIPS_TRIAGE)
     if status not in TipStatus.values or priority not in TipPriority.values:
         raise ValidationError(_("Unknown status or priority."))
+    tip = _locked_tip(actor, tip)
     if status == TipStatus.FORWARDED and tip.status != TipStatus.FORWARDED:
         raise ValidationError(_("To forward a tip, use Forward and choose the organisation."))
     tip.status, tip.priority = status, priority
@@ -281,6 +292,7 @@ def tip_assignees(*, actor: Actor) -> list[Membership]:
 def tip_assign(*, actor: Actor, tip: Tip, user_id: int | None) -> Tip:
     """Give the tip to a case worker of the receiving organisation (None: nobody)."""
     require(actor, Capability.TIPS_TRIAGE)
+    tip = _locked_tip(actor, tip)
     assignee = None
     if user_id is not None:
         membership = _triage_members(tip.organisation_id or 0).filter(user_id=user_id).first()
@@ -300,6 +312,7 @@ def tip_forward(*, actor: Actor, tip: Tip, organisation_id: int, note: str = "")
     the organisation that acts on it. Its links, assignment and any photos' access go with it."""
     require(actor, Capability.TIPS_TRIAGE)
     assert actor.membership is not None
+    tip = _locked_tip(actor, tip)
     problems: dict[str, list[str]] = {}
     text = _clean_text("note", note, problems)
     target = Organisation.objects.filter(pk=organisation_id, is_active=True).first()
