@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 
 from palermo.identification.catalogues import parse_catalogue
@@ -228,3 +230,21 @@ def test_every_problem_is_reported_at_once():
     with pytest.raises(EvaluationInputError) as raised:
         parse_input(ILO, {"age": -3, "answers": {"x": "y"}, "palermo": {"act": ["?"]}})
     assert set(raised.value.fields) == {"age", "answers", "palermo"}
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "child"),
+    [
+        ({"age": 17}, True),
+        ({"age": 18}, False),
+        ({"age": None}, False),  # unknown is not a child's age: the rules then ask for all three elements
+        ({"age": True}, False),  # a stray boolean from a form is not an age
+        ({"born": datetime.date(2008, 12, 4), "on": datetime.date(2026, 12, 3)}, True),  # eighteen tomorrow
+        ({"born": datetime.date(2008, 12, 3), "on": datetime.date(2026, 12, 3)}, False),  # eighteen today
+        ({"born": datetime.date(2008, 12, 4), "age": 30, "on": datetime.date(2026, 12, 3)}, True),  # birth date wins
+    ],
+)
+def test_one_rule_says_who_is_a_child(kwargs, child):
+    from palermo.identification.rules import is_child
+
+    assert is_child(**kwargs) is child

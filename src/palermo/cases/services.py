@@ -38,11 +38,10 @@ from palermo.cases.models import (
 from palermo.cases.sharing import SHAREABLE_FIELDS, shareable_label
 from palermo.identification.deadlines import add_working_days
 from palermo.identification.models import Screening
+from palermo.identification.rules import is_child
 from palermo.organisations.models import Organisation
 from palermo.people.models import Person
 from palermo.permissions import Actor, Capability, can, require
-
-ADULT_AGE = 18
 
 
 def _next_reference(organisation_id: int) -> str:
@@ -224,15 +223,6 @@ def case_reopen(*, actor: Actor, case: Case, reason: str) -> Case:
 # --- Consent -----------------------------------------------------------------------------------------
 
 
-def _is_child(person: Person) -> bool:
-    born = person.date_of_birth
-    if born:
-        today = timezone.localdate()
-        return (today.year - born.year - ((today.month, today.day) < (born.month, born.day))) < ADULT_AGE
-    age = getattr(person, "estimated_age", None)
-    return isinstance(age, int) and age < ADULT_AGE
-
-
 def _check_fields(fields: Sequence[str]) -> list[str]:
     unknown = [f for f in fields if f not in SHAREABLE_FIELDS]
     if unknown:
@@ -279,7 +269,8 @@ def consent_record(
         problems["organisation"] = [_("A consent to referral names the organisation the case goes to.")]
     if recipient is not None and recipient.pk == case.organisation_id:
         problems["organisation"] = [_("Name another organisation: this one holds the case already.")]
-    if _is_child(case.person) and not guardian.strip():
+    person = case.person
+    if is_child(born=person.date_of_birth, age=person.estimated_age, on=timezone.localdate()) and not guardian.strip():
         problems["guardian"] = [_("The person is a child: name the guardian or representative who decided.")]
     if problems:
         raise ValidationError(problems)

@@ -6,6 +6,7 @@ where, and what is still unknown, so that a person can decide and ask again.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,6 +26,19 @@ ADULT_AGE = 18
 MAX_AGE = 120
 
 INDICATED, POSSIBLE, NOT_INDICATED = "indicated", "possible", "not_indicated"
+
+
+def is_child(*, age: int | None = None, born: datetime.date | None = None, on: datetime.date | None = None) -> bool:
+    """Under ADULT_AGE: by the date of birth on the day `on` when it is known, else by the (estimated) age.
+
+    An unknown age is not a child's: the rules then ask for all three Palermo elements, and the page
+    asks for the age. Screenings, consent and every other rule that depends on age ask this one function.
+    """
+    if born is not None:
+        today = on or datetime.date.today()  # noqa: DTZ011 - callers pass the local date; tests may omit it
+        return today.year - born.year - ((today.month, today.day) < (born.month, born.day)) < ADULT_AGE
+    return isinstance(age, int) and not isinstance(age, bool) and age < ADULT_AGE
+
 
 # The three elements of the Palermo Protocol definition (Art. 3a), as recorded in a screening.
 PALERMO_ELEMENTS: dict[str, tuple[str, ...]] = {
@@ -182,7 +196,7 @@ def evaluate(catalogue: Catalogue, screening: ScreeningInput) -> Evaluation:
         positive = dimension_is_positive(**counts) if catalogue.has_strengths else bool(yes)
         dimensions[dimension.id] = DimensionResult(positive=positive, indicators=[i.id for i in yes], **counts)
 
-    child = screening.age is not None and screening.age < ADULT_AGE
+    child = is_child(age=screening.age)
     if catalogue.has_strengths:
         outcome = _outcome_with_strengths(dimensions, child=child)
     else:

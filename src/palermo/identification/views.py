@@ -22,6 +22,7 @@ from palermo.identification.forms import (
     ScreeningTopicForm,
 )
 from palermo.identification.models import DecisionResult, DecisionStage, Screening
+from palermo.identification.rules import is_child
 from palermo.people.selectors import person_get_for, person_list_audited, person_queryset_for
 from palermo.permissions import Actor, Capability, can
 from palermo.web.decorators import page
@@ -139,13 +140,9 @@ def screening_elements(request: HttpRequest, actor: Actor, screening_id: int) ->
         )
         return redirect("identification:detail", screening_id=screening.pk)
     total = len(catalogue.dimensions) + 1
-    context = {"screening": screening, "form": form, "step": total, "total": total, "child": _is_child(screening)}
+    child = is_child(age=screening.responses.get("age"))
+    context = {"screening": screening, "form": form, "step": total, "total": total, "child": child}
     return render(request, "identification/screening_elements.html", context)
-
-
-def _is_child(screening: Screening) -> bool:
-    age = screening.responses.get("age")
-    return age is not None and age < 18
 
 
 @page()
