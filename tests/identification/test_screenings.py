@@ -210,3 +210,24 @@ def test_attaching_someone_out_of_scope_is_refused(org_a, org_b, member, respond
     assert client.post(f"/screenings/{screening.pk}/person/", {"person": "abc"}).status_code == 302
     screening.refresh_from_db()
     assert screening.person is None
+
+
+NOBODY_DECIDES = "Nobody in Alpha Shelter takes identification decisions yet"
+
+
+@pytest.mark.django_db
+def test_a_referral_that_nobody_would_read_is_said_so(org_a, member, responder):
+    """A labour inspectorate with no decision maker: the referral would wait for nobody, and the page says so."""
+    client = signed_in_client(responder)
+    client.post("/screenings/new/", {"catalogue": "municipal-general"})
+    screening = Screening.objects.get()
+    client.post(f"/screenings/{screening.pk}/topic/1/", {"answer_0": "yes", "next": "1"})
+    client.post(f"/screenings/{screening.pk}/elements/", {"finish": "1"})
+    assert NOBODY_DECIDES in client.get(f"/screenings/{screening.pk}/").content.decode()
+
+    referred = client.post(f"/screenings/{screening.pk}/refer/", follow=True).content.decode()
+    assert NOBODY_DECIDES in referred
+    assert "Referred for an identification decision." not in referred
+
+    member(Role.DECISION_MAKER, org_a)
+    assert NOBODY_DECIDES not in client.get(f"/screenings/{screening.pk}/").content.decode()

@@ -20,7 +20,8 @@ from palermo.identification.models import (
     Screening,
 )
 from palermo.identification.rules import Evaluation, evaluate, parse_input
-from palermo.permissions import Actor, Capability, personal_record_scope, require
+from palermo.organisations.models import Membership
+from palermo.permissions import ROLE_CAPABILITIES, Actor, Capability, personal_record_scope, require
 
 # Parsed catalogues by (id, version, digest): a stored version never changes, so this never goes stale.
 _parsed: dict[tuple[str, int, str], Catalogue] = {}
@@ -163,3 +164,15 @@ def identification_queue_for(*, actor: Actor) -> list[IdentificationStatus]:
 
 def decision_history(*, screening: Screening) -> list[IdentificationDecision]:
     return list(screening.decisions.select_related("decided_by").order_by("created_at", "id"))
+
+
+def decision_makers_exist(*, organisation_id: int) -> bool:
+    """Whether anyone active in the organisation can take the identification decisions.
+
+    A referred screening waits for its own organisation's decision makers; without one it would
+    wait for nobody, and the first responder must be told so.
+    """
+    roles = [role for role, caps in ROLE_CAPABILITIES.items() if Capability.DECISION_RECORD in caps]
+    return Membership.objects.filter(
+        organisation_id=organisation_id, role__in=roles, is_active=True, user__is_active=True
+    ).exists()

@@ -186,6 +186,7 @@ def screening_detail(request: HttpRequest, actor: Actor, screening_id: int) -> H
         "age": screening.responses.get("age"),
         "can_act": can(actor, Capability.SCREENING_CONDUCT),
         "status": selectors.identification_status(screening) if screening.referred_at else None,
+        "nobody_decides": not selectors.decision_makers_exist(organisation_id=screening.organisation_id),
         "people": people,
     }
     return render(request, "identification/screening_detail.html", context)
@@ -200,7 +201,8 @@ def screening_refer(request: HttpRequest, actor: Actor, screening_id: int) -> Ht
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, _("Referred for an identification decision."))
+        if selectors.decision_makers_exist(organisation_id=screening.organisation_id):
+            messages.success(request, _("Referred for an identification decision."))
     return redirect("identification:detail", screening_id=screening.pk)
 
 
