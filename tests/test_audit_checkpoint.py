@@ -86,7 +86,8 @@ def _verify_since(path: Path) -> tuple[str, str, CommandError | None]:
 
 
 @pytest.mark.django_db
-def test_a_checkpoint_states_every_chain_signed_in_a_new_read_only_file(trail, worker, other, tmp_path):
+def test_a_checkpoint_states_every_chain_signed_in_a_new_read_only_file(trail, worker, other, tmp_path, settings):
+    settings.PALERMO_DEPLOYMENT_NAME = "palermo.example.org"
     made = _checkpoint(tmp_path)
     assert made.name.startswith("audit-checkpoint-")
     assert made.name.endswith(".json")
@@ -94,6 +95,7 @@ def test_a_checkpoint_states_every_chain_signed_in_a_new_read_only_file(trail, w
     statement = json.loads(made.read_text())
     assert set(statement) == {"format", "deployment", "made_at", "public_key", "chains", "signature"}
     assert statement["format"] == "palermo-audit-checkpoint/1"
+    assert statement["deployment"] == "palermo.example.org"
     chain_a, chain_b = f"org:{worker.organisation_id}", f"org:{other.organisation_id}"
     assert statement["chains"] == sorted(
         [
