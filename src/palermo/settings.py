@@ -158,6 +158,14 @@ if PALERMO_TASKS_BACKEND == "redis":
     RQ_QUEUES = {"default": {"URL": REDIS_URL}}
 TASKS = {"default": {"BACKEND": _TASK_BACKENDS[PALERMO_TASKS_BACKEND], "QUEUES": ["default"]}}
 
+# Signed audit checkpoints (docs/audit-checkpoints.md): the directory receiving them, which the
+# deployment copies off the database server; in production it must be named and must exist.
+PALERMO_AUDIT_CHECKPOINT_DIR = env.str(
+    "PALERMO_AUDIT_CHECKPOINT_DIR", default="" if PRODUCTION else str(DATA_DIR / "audit-checkpoints")
+)
+# Names the deployment in its checkpoints, so a store holding several deployments' files keeps them apart.
+PALERMO_DEPLOYMENT_NAME = env.str("PALERMO_DEPLOYMENT_NAME", default=ALLOWED_HOSTS[0] if ALLOWED_HOSTS else "palermo")
+
 SESSION_ENGINE = (
     "django.contrib.sessions.backends.cached_db"
     if CACHE_URL.startswith("redis")
