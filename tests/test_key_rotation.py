@@ -10,26 +10,29 @@ from django.apps import apps
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.db import connection
 from django.test import Client
 from django.utils import timezone
 from PIL import Image
 
-from palermo.assistance.models import RiskFactor
-from palermo.cases.models import Case, CaseAttachment, Referral
+from palermo.audit.models import AuditEntry
+from palermo.cases.models import Case, CaseAttachment, CaseNote, Referral
 from palermo.cases.services import case_attachment_add, case_note_add, case_open, legal_basis_record
 from palermo.config import new_encryption_key
-from palermo.encryption.fields import encrypted_fields
+from palermo.encryption.fields import EncryptedFieldMixin, encrypted_fields
+from palermo.encryption.rotation import encrypted_tables
 from palermo.identification.models import Screening
 from palermo.identification.services import decision_record
 from palermo.organisations.models import Membership, Organisation, Role
+from palermo.people.models import Person
 from palermo.people.services import person_create
 from palermo.permissions import Actor, Channel
-from palermo.reporting.models import Tip, TipPhoto
 from palermo.reporting.conversions import tip_convert
+from palermo.reporting.models import Tip, TipPhoto
 from palermo.reporting.services import tip_forward, tip_reply
 from palermo.worklist.models import Task
-from tests.conftest import api_client, signed_in_client
+from tests.conftest import actor_of, api_client, signed_in_client
 
 NOTE = "Met her at the bus station; she is afraid of the landlord."
 ATTACHMENT_TITLE = "Statement to the labour inspector"
@@ -112,7 +115,15 @@ def everything(db, settings):
     )
     missing = [model._meta.label for model in encrypted_models() if not model._default_manager.exists()]
     assert missing == [], "build one of each encrypted record here, so rotation is tested on it"
-    return {"worker": worker, "case": case, "tip": tip, "screening": screening, "decider": decider}
+    return {
+        "worker": worker,
+        "case": case,
+        "tip": tip,
+        "screening": screening,
+        "decider": decider,
+        "forwarded": forwarded,
+        "social_worker": social_worker,
+    }
 
 
 def _key_ids_in_use() -> set[str]:
@@ -142,19 +153,18 @@ def test_after_rotation_and_dropping_the_old_key_every_page_and_endpoint_reads_t
     referral = Referral.objects.get(case=case)
     photo = TipPhoto.objects.get(tip=tip)
     attachment = CaseAttachment.objects.get(case=case)
-    factor = RiskFactor.objects.filter(assessment__case=case).exclude(note="").first() or RiskFactor.objects.first()
-    task = Task.objects.filter(case=case).first() or Task.objects.first()
+    risk_note = "The recruiter has asked about her at the bus station (fictional)."
+    task = Task.objects.get()
 
     pages = signed_in_client(worker)
     for url, expected in [
         (f"/cases/{case.pk}/", [NOTE, ATTACHMENT_TITLE, "Valmora"]),
         (f"/people/{person.pk}/", [person.given_names, person.family_name]),
-        (f"/cases/{case.pk}/assistance/", [factor.label]),
+        (f"/cases/{case.pk}/assistance/", [risk_note]),
         ("/tips/", []),
         (f"/tips/{tip.pk}/", [TIP_TEXT, TIP_REPLY]),
         ("/work/", [task.title]),
         ("/tips/inspections/", [PLACE, SCOPE]),
-        ("/tips/forwarded/", [FORWARD_NOTE]),
     ]:
         response = pages.get(url)
         assert response.status_code == 200, url
@@ -170,7 +180,7 @@ def test_after_rotation_and_dropping_the_old_key_every_page_and_endpoint_reads_t
         (f"/api/v1/cases/{case.pk}/attachments", [ATTACHMENT_TITLE]),
         (f"/api/v1/cases/{case.pk}/consents", ["assistance"]),
         (f"/api/v1/cases/{case.pk}/plan", []),
-        (f"/api/v1/cases/{case.pk}/risk-assessments", [factor.label]),
+        (f"/api/v1/cases/{case.pk}/risk-assessments", [risk_note]),
         (f"/api/v1/cases/{case.pk}/pathway", ["Valmora municipal police"]),
         (f"/api/v1/referrals/{referral.pk}", ["Needs help with a residence permit"]),
         ("/api/v1/work", [task.title]),
@@ -182,6 +192,9 @@ def test_after_rotation_and_dropping_the_old_key_every_page_and_endpoint_reads_t
         for text in expected:
             assert text in response.content.decode(), (url, text)
 
+    forwarded = signed_in_client(everything["social_worker"]).get(f"/tips/{everything['forwarded'].pk}/")
+    assert forwarded.status_code == 200
+    assert FORWARD_NOTE in forwarded.content.decode()
     decider = everything["decider"]
     screening_api = api_client(decider).get(f"/api/v1/screenings/{everything['screening'].pk}")
     assert screening_api.status_code == 200
@@ -189,3 +202,148 @@ def test_after_rotation_and_dropping_the_old_key_every_page_and_endpoint_reads_t
     legal = api_client(decider).get(f"/api/v1/cases/{Case.objects.exclude(pk=case.pk).get().pk}/legal-bases")
     assert legal.status_code == 200
     assert LEGAL_NOTE in legal.content.decode()
+
+
+def test_every_encrypted_column_of_every_model_is_covered_by_rotation_and_check():
+    declared = {
+        (model._meta.db_table, field.column)
+        for model in apps.get_models(include_auto_created=True)
+        for field in model._meta.concrete_fields
+        if isinstance(field, EncryptedFieldMixin)
+    }
+    covered = {(table.model._meta.db_table, field.column) for table in encrypted_tables() for field in table.fields}
+    assert declared == covered
+    assert ("cases_casenote", "text") in covered
+    assert ("reporting_tipphoto", "content") in covered
+
+
+@pytest.fixture
+def worker(org_a, member):
+    return member(Role.CASE_WORKER, org_a)
+
+
+def _values_per_key() -> dict[str, int]:
+    """Counted the slow way, through the ORM and the raw columns, to check what --check reports."""
+    counts: dict[str, int] = {}
+    with connection.cursor() as cursor:
+        for model in encrypted_models():
+            for field in encrypted_fields(model):
+                column = connection.ops.quote_name(field.column)
+                table = connection.ops.quote_name(model._meta.db_table)
+                cursor.execute(f"SELECT {column} FROM {table} WHERE {column} IS NOT NULL")  # noqa: S608
+                for (value,) in cursor.fetchall():
+                    key_id = value.split(":")[1]
+                    counts[key_id] = counts.get(key_id, 0) + 1
+    return counts
+
+
+@pytest.mark.django_db
+def test_an_interrupted_rotation_resumes_and_a_finished_one_does_nothing(worker, settings, capsys):
+    actor = actor_of(worker)
+    people = [person_create(actor=actor, given_names=f"Name{i}", family_name="Rot") for i in range(5)]
+    old = settings.PALERMO_ENCRYPTION_KEYS.split(":")[0]
+    values = _values_per_key()[old]
+    per_person = values // 5
+    settings.PALERMO_ENCRYPTION_KEYS = new_encryption_key("k9") + "," + settings.PALERMO_ENCRYPTION_KEYS
+
+    call_command("rotate_keys", "--batch-size", "2", "--limit", "3")
+
+    out = capsys.readouterr().out
+    assert "people.Person: 2/5 rows re-encrypted\npeople.Person: 3/5 rows re-encrypted\n" in out
+    assert "Stopped after 3 rows (--limit): run `palermo rotate-keys` again to finish." in out
+    assert _values_per_key() == {"k9": 3 * per_person, old: 2 * per_person}
+    with pytest.raises(CommandError) as refused:
+        call_command("rotate_keys", "--check")
+    assert refused.value.returncode == 1
+    assert str(refused.value) == f"{2 * per_person} values still use a key other than 'k9': run `palermo rotate-keys`."
+    out = capsys.readouterr().out
+    assert f"key 'k9' (primary): {3 * per_person} values\nkey '{old}' (old): {2 * per_person} values\n" in out
+    assert f"  people.Person: {2 * per_person} values to re-encrypt" in out
+
+    call_command("rotate_keys", "--batch-size", "2")
+
+    out = capsys.readouterr().out
+    assert "people.Person: 2/2 rows re-encrypted\n" in out
+    assert "Done: 2 rows now use key 'k9'." in out
+    assert _values_per_key() == {"k9": 5 * per_person}
+    call_command("rotate_keys", "--check")
+    out = capsys.readouterr().out
+    assert f"key 'k9' (primary): {5 * per_person} values\nkey '{old}' (old): 0 values\n" in out
+    assert "Every value uses key 'k9': the other keys can be removed." in out
+
+    call_command("rotate_keys")
+
+    out = capsys.readouterr().out
+    assert out == "Done: 0 rows now use key 'k9'; every value already used it, nothing changed.\n"
+    settings.PALERMO_ENCRYPTION_KEYS = settings.PALERMO_ENCRYPTION_KEYS.split(",")[0]
+    assert sorted(p.given_names for p in Person.objects.all()) == [p.given_names for p in people]
+    rotated = AuditEntry.objects.filter(action="encryption.rotate").order_by("sequence")
+    assert [e.detail for e in rotated] == [
+        {"model": "people.person", "rows": 2, "key": "k9"},
+        {"model": "people.person", "rows": 1, "key": "k9"},
+        {"model": "people.person", "rows": 2, "key": "k9"},
+    ]
+    runs = AuditEntry.objects.filter(action="encryption.rotate_run").order_by("sequence")
+    assert [e.detail for e in runs] == [
+        {"key": "k9", "rows": 3, "complete": False},
+        {"key": "k9", "rows": 2, "complete": True},
+        {"key": "k9", "rows": 0, "complete": True},
+    ]
+
+
+@pytest.mark.django_db
+def test_case_notes_stay_append_only_but_are_re_encrypted(worker, settings, capsys):
+    actor = actor_of(worker)
+    case = case_open(actor=actor, person=person_create(actor=actor, given_names="Ana"))
+    note = case_note_add(actor=actor, case=case, text=NOTE)
+    stored = _raw("cases_casenote", "text", note.pk)
+
+    note.text = "A rewritten note"
+    with pytest.raises(ValueError, match=r"cases\.CaseNote is append-only"):
+        note.save()
+    with pytest.raises(ValueError, match=r"cases\.CaseNote is append-only"):
+        CaseNote.objects.filter(pk=note.pk).update(text="A rewritten note")
+    with pytest.raises(ValueError, match=r"cases\.CaseNote is append-only"):
+        CaseNote.objects.filter(pk=note.pk).delete()
+    assert _raw("cases_casenote", "text", note.pk) == stored
+
+    settings.PALERMO_ENCRYPTION_KEYS = new_encryption_key("k9") + "," + settings.PALERMO_ENCRYPTION_KEYS
+    call_command("rotate_keys")
+
+    assert "cases.CaseNote: 1/1 rows re-encrypted" in capsys.readouterr().out
+    assert _raw("cases_casenote", "text", note.pk).startswith("pe1:k9:")
+    settings.PALERMO_ENCRYPTION_KEYS = settings.PALERMO_ENCRYPTION_KEYS.split(",")[0]
+    again = CaseNote.objects.get(pk=note.pk)
+    assert (again.text, again.created_at, again.author_id) == (NOTE, note.created_at, note.author_id)
+
+
+def _raw(table: str, column: str, pk: int) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {column} FROM {table} WHERE id = %s", [pk])  # noqa: S608
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.django_db
+def test_a_value_under_a_key_no_longer_configured_is_reported_and_nothing_is_lost(worker, settings, capsys):
+    actor = actor_of(worker)
+    person = person_create(actor=actor, given_names="Ana", family_name="Lost")
+    old_keys = settings.PALERMO_ENCRYPTION_KEYS
+    stored = _raw("people_person", "family_name", person.pk)
+    # The operator dropped the old key too early.
+    settings.PALERMO_ENCRYPTION_KEYS = new_encryption_key("k9")
+
+    with pytest.raises(CommandError) as refused:
+        call_command("rotate_keys", "--check")
+    assert refused.value.returncode == 1
+    out = capsys.readouterr().out
+    old = old_keys.split(":")[0]
+    assert f"key {old!r} (not configured, cannot be read): " in out
+    with pytest.raises(CommandError, match=rf"people.Person #{person.pk}, field 'given_names': no key '{old}'"):
+        call_command("rotate_keys")
+    assert "Ana" not in capsys.readouterr().out
+    assert _raw("people_person", "family_name", person.pk) == stored
+
+    settings.PALERMO_ENCRYPTION_KEYS = new_encryption_key("k9") + "," + old_keys
+    call_command("rotate_keys")
+    settings.PALERMO_ENCRYPTION_KEYS = settings.PALERMO_ENCRYPTION_KEYS.split(",")[0]
+    assert Person.objects.get(pk=person.pk).family_name == "Lost"
