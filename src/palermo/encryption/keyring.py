@@ -69,11 +69,11 @@ def parse_keys(value: str) -> Keyring:
         try:
             key = base64.b64decode(encoded + "=" * (-len(encoded) % 4), altchars=b"-_", validate=True)
         except ValueError:
-            raise ImproperlyConfigured(f"Encryption key {key_id!r} is not valid base64.") from None
+            raise ImproperlyConfigured(f"PALERMO_ENCRYPTION_KEYS: key {key_id!r} is not valid base64.") from None
         if len(key) != 32:
-            raise ImproperlyConfigured(f"Encryption key {key_id!r} must be 32 bytes, not {len(key)}.")
+            raise ImproperlyConfigured(f"PALERMO_ENCRYPTION_KEYS: key {key_id!r} must be 32 bytes, not {len(key)}.")
         if key_id in keys:
-            raise ImproperlyConfigured(f"Encryption key id {key_id!r} appears twice.")
+            raise ImproperlyConfigured(f"PALERMO_ENCRYPTION_KEYS: key id {key_id!r} appears twice.")
         keys[key_id] = key
         order.append(key_id)
     if not order:
