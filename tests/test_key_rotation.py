@@ -14,9 +14,12 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django.test import Client
 from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticDevice
 from PIL import Image
 
+from palermo.accounts.services import recovery_code_digest, recovery_codes_generate
 from palermo.audit.models import AuditEntry
+from palermo.audit.services import audit_verify
 from palermo.cases.models import Case, CaseAttachment, CaseNote, Referral
 from palermo.cases.services import case_attachment_add, case_note_add, case_open, legal_basis_record
 from palermo.config import new_encryption_key
@@ -26,11 +29,13 @@ from palermo.identification.models import Screening
 from palermo.identification.services import decision_record
 from palermo.organisations.models import Membership, Organisation, Role
 from palermo.people.models import Person
+from palermo.people.selectors import person_find_by_name, person_search
 from palermo.people.services import person_create
 from palermo.permissions import Actor, Channel
 from palermo.reporting.conversions import tip_convert
-from palermo.reporting.models import Tip, TipPhoto
-from palermo.reporting.services import tip_forward, tip_reply
+from palermo.reporting.models import Tip, TipPhoto, TipRoute
+from palermo.reporting.selectors import tip_link_suggestions_for
+from palermo.reporting.services import place_index, tip_for_receipt, tip_forward, tip_reply, tip_submit
 from palermo.worklist.models import Task
 from tests.conftest import actor_of, api_client, signed_in_client
 
@@ -347,3 +352,40 @@ def test_a_value_under_a_key_no_longer_configured_is_reported_and_nothing_is_los
     call_command("rotate_keys")
     settings.PALERMO_ENCRYPTION_KEYS = settings.PALERMO_ENCRYPTION_KEYS.split(",")[0]
     assert Person.objects.get(pk=person.pk).family_name == "Lost"
+
+
+@pytest.mark.django_db
+def test_a_new_hmac_key_rebuilds_search_and_keeps_the_audit_chain_receipts_and_recovery_codes(worker, settings, capsys):
+    cache.clear()
+    actor = actor_of(worker)
+    person = person_create(actor=actor, given_names="Olena", family_name="Petrenko")
+    TipRoute.objects.create(exploitation=TipRoute.ANY, organisation=worker.organisation)
+    first = tip_submit(data={"description": "Vans at night", "location": "Old Mill Road 4"}, language="en")
+    second = tip_submit(data={"description": "Again the vans", "location": "old mill road 4"}, language="en")
+    codes = recovery_codes_generate(user=worker.user)
+    # The operator's procedure (docs/key-rotation.md): pin the record key to the current value, then
+    # put the new search key in place and rebuild the search indexes.
+    settings.PALERMO_RECORD_HMAC_KEY = settings.PALERMO_HMAC_KEY
+    settings.PALERMO_HMAC_KEY = "a-new-key-after-a-suspected-leak-0123456789"
+    assert person_search(actor=actor, query="Olena Petrenko") == []
+
+    call_command("people", "reindex")
+    call_command("tips", "index-places", "--all")
+
+    assert "2 tips indexed by place." in capsys.readouterr().out
+    assert person_search(actor=actor, query="Olena Petrenko")[0] == person
+    assert list(person_find_by_name(actor=actor, full_name="olena petrenko")) == [person]
+    first.tip.refresh_from_db()
+    assert first.tip.place_index == place_index("Old Mill Road 4")
+    assert tip_link_suggestions_for(actor=actor, tip=first.tip) == [second.tip]
+    assert list(audit_verify()) == []
+    assert tip_for_receipt(first.receipt) == first.tip
+    assert StaticDevice.objects.get(user=worker.user).verify_token(recovery_code_digest(codes[0]))
+
+
+@pytest.mark.django_db
+def test_without_the_record_key_pinned_a_new_hmac_key_breaks_the_audit_chain(worker, settings):
+    """Why the procedure pins PALERMO_RECORD_HMAC_KEY first: the chain cannot be re-keyed afterwards."""
+    person_create(actor=actor_of(worker), given_names="Olena")
+    settings.PALERMO_HMAC_KEY = "a-new-key-after-a-suspected-leak-0123456789"
+    assert {problem.message for problem in audit_verify()} == {"content does not match its hash (edited)"}
