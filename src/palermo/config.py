@@ -83,8 +83,21 @@ def load_secrets(env: str, data_dir: Path) -> dict[str, str]:
 def check_secrets(values: dict[str, str]) -> None:
     """Refuse malformed keys at start, naming the variable and what is wrong, never the key itself."""
     parse_keys(values.get("PALERMO_ENCRYPTION_KEYS", ""))
-    if len(values.get("PALERMO_HMAC_KEY", "").strip()) < HMAC_KEY_MIN_LENGTH:
+    _check_hmac_key("PALERMO_HMAC_KEY", values.get("PALERMO_HMAC_KEY", ""))
+
+
+def _check_hmac_key(name: str, value: str) -> None:
+    if len(value.strip()) < HMAC_KEY_MIN_LENGTH:
         raise ImproperlyConfigured(
-            f"PALERMO_HMAC_KEY is too short: it needs at least {HMAC_KEY_MIN_LENGTH} characters of random data, "
+            f"{name} is too short: it needs at least {HMAC_KEY_MIN_LENGTH} characters of random data, "
             "such as 32 random bytes in base64."
         )
+
+
+def record_hmac_key() -> str:
+    """PALERMO_RECORD_HMAC_KEY, optional. Empty: the audit chain, tip receipts and recovery codes derive
+    from PALERMO_HMAC_KEY like everything else (see palermo.encryption.keyring.RECORD_PURPOSES)."""
+    value = os.environ.get("PALERMO_RECORD_HMAC_KEY", "")
+    if value:
+        _check_hmac_key("PALERMO_RECORD_HMAC_KEY", value)
+    return value
