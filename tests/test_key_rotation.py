@@ -18,10 +18,17 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from PIL import Image
 
 from palermo.accounts.services import recovery_code_digest, recovery_codes_generate
+from palermo.assistance.services import plan_item_add
 from palermo.audit.models import AuditEntry
 from palermo.audit.services import audit_verify
 from palermo.cases.models import Case, CaseAttachment, CaseNote, Referral
-from palermo.cases.services import case_attachment_add, case_note_add, case_open, legal_basis_record
+from palermo.cases.services import (
+    case_attachment_add,
+    case_note_add,
+    case_open,
+    consent_record,
+    legal_basis_record,
+)
 from palermo.config import new_encryption_key
 from palermo.encryption.fields import EncryptedFieldMixin, encrypted_fields
 from palermo.encryption.rotation import encrypted_tables
@@ -45,6 +52,8 @@ LEGAL_NOTE = "Child protection duty under the youth welfare act."
 REASONING = "Deceived about the job, documents withheld, debt imposed."
 TIP_TEXT = "Six men sleep in a van behind the greenhouse on the east road."
 TIP_REPLY = "Thank you: can you tell us which days the van is there?"
+PLAN_NOTE = "Dental appointment needs an interpreter."
+GUARDIAN = "Her aunt, Mira (fictional)"
 PLACE = "Greenhouse 4, east road"
 SCOPE = "Working hours and housing of the seasonal workers."
 FORWARD_NOTE = "Their outreach team knows the area."
@@ -74,6 +83,16 @@ def everything(db, settings):
     decider = _membership("decisions@valmora.test", "Valmora Social Services", Role.DECISION_MAKER)
     case = Case.objects.get(organisation=worker.organisation)
     case_note_add(actor=actor, case=case, text=NOTE)
+    plan_item_add(actor=actor, case=case, service="medical", notes=PLAN_NOTE)
+    consent_record(
+        actor=actor,
+        case=case,
+        purpose="statistics",
+        status="given",
+        informed_language="en",
+        informed_how="written",
+        guardian=GUARDIAN,
+    )
     case_attachment_add(
         actor=actor,
         case=case,
@@ -183,8 +202,8 @@ def test_after_rotation_and_dropping_the_old_key_every_page_and_endpoint_reads_t
         (f"/api/v1/cases/{case.pk}", ["Valmora"]),
         (f"/api/v1/cases/{case.pk}/notes", [NOTE]),
         (f"/api/v1/cases/{case.pk}/attachments", [ATTACHMENT_TITLE]),
-        (f"/api/v1/cases/{case.pk}/consents", ["assistance"]),
-        (f"/api/v1/cases/{case.pk}/plan", []),
+        (f"/api/v1/cases/{case.pk}/consents", [GUARDIAN]),
+        (f"/api/v1/cases/{case.pk}/plan", [PLAN_NOTE]),
         (f"/api/v1/cases/{case.pk}/risk-assessments", [risk_note]),
         (f"/api/v1/cases/{case.pk}/pathway", ["Valmora municipal police"]),
         (f"/api/v1/referrals/{referral.pk}", ["Needs help with a residence permit"]),
