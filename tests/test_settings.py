@@ -100,3 +100,32 @@ def test_production_sends_hsts(tmp_path):
     _palermo("collectstatic", "--no-input", "-v0", env=env, tmp_path=tmp_path)
     done = _palermo("shell", "-v0", "-c", code, env=env, tmp_path=tmp_path)
     assert done.stdout.split() == ["200", "max-age=63072000;", "includeSubDomains;", "preload"], done.stderr
+
+
+KEY_MATERIAL = "Zm9vYmFyYmF6cXV4"  # base64 of 12 bytes: a key too short to be safe
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            {"PALERMO_ENCRYPTION_KEYS": f"k1:{KEY_MATERIAL}"},
+            "PALERMO_ENCRYPTION_KEYS: key 'k1' must be 32 bytes, not 12",
+        ),
+        (
+            {"PALERMO_ENCRYPTION_KEYS": KEY_MATERIAL},
+            "PALERMO_ENCRYPTION_KEYS entries look like `k2:<base64 of 32 bytes>`",
+        ),
+        ({"PALERMO_ENCRYPTION_KEYS": f"k1:{KEY_MATERIAL}!"}, "PALERMO_ENCRYPTION_KEYS: key 'k1' is not valid base64"),
+        ({"PALERMO_HMAC_KEY": KEY_MATERIAL}, "PALERMO_HMAC_KEY is too short: it needs at least 32 characters"),
+        (
+            {"PALERMO_ENV": "development", "PALERMO_HMAC_KEY": KEY_MATERIAL},
+            "PALERMO_HMAC_KEY is too short: it needs at least 32 characters",
+        ),
+    ],
+)
+def test_malformed_keys_are_refused_at_start_naming_the_variable_never_the_key(tmp_path, change, message):
+    done = _palermo("check", "--deploy", env={**PRODUCTION, **change}, tmp_path=tmp_path)
+    assert done.returncode != 0
+    assert message in done.stderr
+    assert KEY_MATERIAL not in done.stderr + done.stdout

@@ -14,7 +14,10 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
+from palermo.encryption.keyring import parse_keys
+
 ENVIRONMENTS = ("production", "development", "demo")
+HMAC_KEY_MIN_LENGTH = 32
 SECRET_NAMES = ("SECRET_KEY", "PALERMO_ENCRYPTION_KEYS", "PALERMO_HMAC_KEY")
 
 
@@ -50,6 +53,7 @@ def load_secrets(env: str, data_dir: Path) -> dict[str, str]:
     """Secrets from the environment; outside production, fill gaps from a local file."""
     found = {name: os.environ[name] for name in SECRET_NAMES if os.environ.get(name)}
     if len(found) == len(SECRET_NAMES):
+        check_secrets(found)
         return found
     if env == "production":
         missing = ", ".join(name for name in SECRET_NAMES if name not in found)
@@ -71,4 +75,29 @@ def load_secrets(env: str, data_dir: Path) -> dict[str, str]:
         finally:
             draft.unlink()
     stored = _read_secrets_file(path)
-    return {**stored, **found}
+    values = {**stored, **found}
+    check_secrets(values)
+    return values
+
+
+def check_secrets(values: dict[str, str]) -> None:
+    """Refuse malformed keys at start, naming the variable and what is wrong, never the key itself."""
+    parse_keys(values.get("PALERMO_ENCRYPTION_KEYS", ""))
+    _check_hmac_key("PALERMO_HMAC_KEY", values.get("PALERMO_HMAC_KEY", ""))
+
+
+def _check_hmac_key(name: str, value: str) -> None:
+    if len(value.strip()) < HMAC_KEY_MIN_LENGTH:
+        raise ImproperlyConfigured(
+            f"{name} is too short: it needs at least {HMAC_KEY_MIN_LENGTH} characters of random data, "
+            "such as 32 random bytes in base64."
+        )
+
+
+def record_hmac_key() -> str:
+    """PALERMO_RECORD_HMAC_KEY, optional. Empty: the audit chain, tip receipts and recovery codes derive
+    from PALERMO_HMAC_KEY like everything else (see palermo.encryption.keyring.RECORD_PURPOSES)."""
+    value = os.environ.get("PALERMO_RECORD_HMAC_KEY", "")
+    if value:
+        _check_hmac_key("PALERMO_RECORD_HMAC_KEY", value)
+    return value

@@ -14,7 +14,7 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from palermo.config import load_secrets, palermo_env
+from palermo.config import load_secrets, palermo_env, record_hmac_key
 
 env = environ.Env()
 
@@ -31,6 +31,8 @@ _secrets = load_secrets(PALERMO_ENV, DATA_DIR)
 SECRET_KEY = _secrets["SECRET_KEY"]
 PALERMO_ENCRYPTION_KEYS = _secrets["PALERMO_ENCRYPTION_KEYS"]
 PALERMO_HMAC_KEY = _secrets["PALERMO_HMAC_KEY"]
+# Pinned before PALERMO_HMAC_KEY is replaced: keeps the audit chain, tip receipts and recovery codes valid.
+PALERMO_RECORD_HMAC_KEY = record_hmac_key()
 
 DEBUG = env.bool("DEBUG", default=False) if PRODUCTION else env.bool("DEBUG", default=True)
 if PRODUCTION and DEBUG:

@@ -64,6 +64,7 @@ ACTION_LABELS = {
     "recovery_codes.generate": _("Made new recovery codes"),
     "audit.export": _("Exported the audit trail"),
     "encryption.rotate": _("Re-encrypted records with a new key"),
+    "encryption.rotate_run": _("Ran a key rotation"),
     "bench.seed": _("Created benchmark data"),
     "screening.start": _("Started a screening"),
     "screening.answer": _("Answered screening questions"),

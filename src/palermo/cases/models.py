@@ -65,8 +65,21 @@ class Case(models.Model):
         return self.status == CaseStatus.OPEN
 
 
+class AppendOnlyQuerySet(models.QuerySet[Any]):
+    """Bulk changes are refused like `save()` on an existing row. Key rotation re-seals the ciphertext of
+    the same plaintext with its own SQL (palermo.encryption.rotation), not through the ORM."""
+
+    def update(self, **kwargs: Any) -> NoReturn:
+        raise ValueError(f"{self.model._meta.label} is append-only")
+
+    def delete(self) -> NoReturn:
+        raise ValueError(f"{self.model._meta.label} is append-only")
+
+
 class AppendOnly(models.Model):
     """Rows that are written once and never changed or removed (history, notes)."""
+
+    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         abstract = True

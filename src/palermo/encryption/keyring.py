@@ -69,11 +69,11 @@ def parse_keys(value: str) -> Keyring:
         try:
             key = base64.b64decode(encoded + "=" * (-len(encoded) % 4), altchars=b"-_", validate=True)
         except ValueError:
-            raise ImproperlyConfigured(f"Encryption key {key_id!r} is not valid base64.") from None
+            raise ImproperlyConfigured(f"PALERMO_ENCRYPTION_KEYS: key {key_id!r} is not valid base64.") from None
         if len(key) != 32:
-            raise ImproperlyConfigured(f"Encryption key {key_id!r} must be 32 bytes, not {len(key)}.")
+            raise ImproperlyConfigured(f"PALERMO_ENCRYPTION_KEYS: key {key_id!r} must be 32 bytes, not {len(key)}.")
         if key_id in keys:
-            raise ImproperlyConfigured(f"Encryption key id {key_id!r} appears twice.")
+            raise ImproperlyConfigured(f"PALERMO_ENCRYPTION_KEYS: key id {key_id!r} appears twice.")
         keys[key_id] = key
         order.append(key_id)
     if not order:
@@ -95,9 +95,19 @@ def _subkey(master: str, purpose: str) -> bytes:
     return hmac.new(master.encode(), f"palermo/{purpose}".encode(), hashlib.sha256).digest()
 
 
+# Digests that cannot be computed again later: the audit chain (its entries are sealed once), tip receipts
+# (only the reporter holds the receipt) and recovery codes (only the user holds them). They derive from
+# PALERMO_RECORD_HMAC_KEY when it is set, so that PALERMO_HMAC_KEY can be replaced and the search
+# indexes rebuilt (`palermo people reindex`, `palermo tips index-places --all`) without breaking them.
+RECORD_PURPOSES = frozenset({"audit-chain", "tip-receipt", "recovery-code"})
+
+
 def hmac_key(purpose: str) -> bytes:
-    """A key for one purpose (blind index, audit chain), derived from PALERMO_HMAC_KEY."""
-    return _subkey(settings.PALERMO_HMAC_KEY, purpose)
+    """A key for one purpose, derived from PALERMO_HMAC_KEY (or PALERMO_RECORD_HMAC_KEY, see above)."""
+    master = settings.PALERMO_HMAC_KEY
+    if purpose in RECORD_PURPOSES:
+        master = settings.PALERMO_RECORD_HMAC_KEY or master
+    return _subkey(master, purpose)
 
 
 def normalise(text: str) -> str:

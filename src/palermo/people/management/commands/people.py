@@ -6,6 +6,8 @@ Tokens are keyed digests (see palermo.people.search): under a new key the old on
 nothing, so every person's tokens and exact-name index are computed again from the
 decrypted fields, batch by batch, each batch in its own transaction. Searches made while
 it runs find only the people already done. One audit entry per batch, with counts only.
+Pin PALERMO_RECORD_HMAC_KEY before replacing the key, or the audit chain breaks: see
+docs/key-rotation.md.
 """
 
 from __future__ import annotations

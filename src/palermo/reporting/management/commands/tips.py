@@ -12,7 +12,7 @@ from palermo.reporting.services import LIMITS, area_normalise, place_index
 class Command(BaseCommand):
     help = (
         "Tip routing: palermo tips route ORGANISATION --exploitation FORM|any [--area AREA] ; palermo tips routes ; "
-        "palermo tips index-places"
+        "palermo tips index-places [--all]"
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -22,7 +22,10 @@ class Command(BaseCommand):
         route.add_argument("--exploitation", required=True, choices=[*Exploitation.values, TipRoute.ANY])
         route.add_argument("--area", default="", help="a municipality or region (default: anywhere)")
         sub.add_parser("routes", help="list the routes")
-        sub.add_parser("index-places", help="compute the place index of tips that have none (older tips)")
+        places = sub.add_parser("index-places", help="compute the place index of tips that have none (older tips)")
+        places.add_argument(
+            "--all", action="store_true", help="recompute every tip's place index (after a new PALERMO_HMAC_KEY)"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "routes":
@@ -33,9 +36,10 @@ class Command(BaseCommand):
             return
         if options["action"] == "index-places":
             indexed = 0
-            for tip in Tip.objects.filter(place_index="").only("pk", "content").iterator(chunk_size=500):
+            tips = Tip.objects.all() if options["all"] else Tip.objects.filter(place_index="")
+            for tip in tips.only("pk", "content", "place_index").iterator(chunk_size=500):
                 index = place_index(str(tip.content.get("location", "")))
-                if index:
+                if index != tip.place_index:
                     Tip.objects.filter(pk=tip.pk).update(place_index=index)
                     indexed += 1
             self.stdout.write(f"{indexed} tips indexed by place.")
