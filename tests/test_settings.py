@@ -52,6 +52,7 @@ def test_production_settings_pass_the_deployment_check_with_no_warnings(tmp_path
         ({"PALERMO_ENV": "staging"}, "PALERMO_ENV must be one of production, development, demo"),
         ({"PALERMO_TASKS_BACKEND": "celery"}, "PALERMO_TASKS_BACKEND must be one of"),
         ({"PALERMO_TASKS_BACKEND": "redis", "REDIS_URL": ""}, "needs REDIS_URL"),
+        ({"PALERMO_PROXY_COUNT": "-1"}, "PALERMO_PROXY_COUNT is the number of reverse proxies in front"),
     ],
 )
 def test_unsafe_or_incomplete_production_configuration_is_refused(tmp_path, change, message):
