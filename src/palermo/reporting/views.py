@@ -61,7 +61,7 @@ def public_languages() -> list[tuple[str, str]]:
 
 def _address(request: HttpRequest) -> str:
     # Used only as input to a keyed, expiring digest for rate limits; never stored or logged.
-    return client_address(request)
+    return client_address(request) or "unknown"
 
 
 @csrf_exempt  # No session and no cookie on the public form: a CSRF token would be a cookie to find.

@@ -16,8 +16,6 @@ import ipaddress
 from django.conf import settings
 from django.http import HttpRequest
 
-UNKNOWN = "unknown"
-
 
 def _address(value: str) -> str | None:
     try:
@@ -26,8 +24,9 @@ def _address(value: str) -> str | None:
         return None
 
 
-def client_address(request: HttpRequest) -> str:
-    peer = _address(request.META.get("REMOTE_ADDR", "")) or UNKNOWN
+def client_address(request: HttpRequest) -> str | None:
+    """None when not even the peer is known (a test client): django-axes stores None, not a made-up value."""
+    peer = _address(request.META.get("REMOTE_ADDR", ""))
     hops: int = settings.PALERMO_PROXY_COUNT
     if hops <= 0:
         return peer
