@@ -1,5 +1,6 @@
 """The proxy test: production Palermo under gunicorn (3 workers) behind Debian's nginx, Redis as cache.
 
+The deployment has its own database: PostgreSQL when the suite runs on it, else SQLite in tmp.
 nginx runs from a copy of the shipped deploy/nginx.conf with only its ports, certificate, static
 root and server name changed; TLS is terminated with a certificate made here. Each client connects
 from its own loopback address (127.0.0.2, 127.0.0.3, ... are all local on Linux), so the addresses
@@ -27,9 +28,10 @@ import sys
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import pytest
 from cryptography import x509
@@ -85,6 +87,26 @@ def _redis_answers() -> bool:
         return bool(redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping())
     except redis.RedisError:
         return False
+
+
+@contextmanager
+def _database(directory: Path) -> Iterator[str]:
+    """A database of its own: PostgreSQL when the suite runs on it (DATABASE_URL), else SQLite in tmp."""
+    suite = os.environ.get("DATABASE_URL", "")
+    if not suite.startswith(("postgres://", "postgresql://")):
+        yield f"sqlite:///{directory}/palermo.sqlite3"
+        return
+    import psycopg
+
+    name = f"palermo_proxy_{secrets.token_hex(6)}"
+    server = urlsplit(suite)._replace(path="/postgres").geturl()
+    with psycopg.connect(server, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield urlsplit(suite)._replace(path=f"/{name}").geturl()
+    finally:
+        with psycopg.connect(server, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def _free_port() -> int:
@@ -229,6 +251,8 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]
     prefix = f"palermo-proxy-test-{secrets.token_hex(6)}"
     (directory / "proxy_test_settings.py").write_text(SETTINGS_MODULE.format(prefix=prefix))
     app_port, http_port, https_port = _free_port(), _free_port(), _free_port()
+    cleanup = ExitStack()
+    database = cleanup.enter_context(_database(directory))
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith(("PALERMO_", "DJANGO_", "DATABASE_URL"))},
         **PRODUCTION_SECRETS,
@@ -236,7 +260,7 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]
         "DJANGO_SETTINGS_MODULE": "proxy_test_settings",
         "PYTHONPATH": str(directory),
         "PALERMO_DATA_DIR": str(directory),
-        "DATABASE_URL": f"sqlite:///{directory}/palermo.sqlite3",
+        "DATABASE_URL": database,
         "REDIS_URL": REDIS_URL,
         "CACHE_URL": REDIS_URL,
         "PALERMO_TASKS_BACKEND": "database",
@@ -246,9 +270,16 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]
         "PALERMO_TIP_RATE_LIMIT": str(TIP_LIMIT),
         "PALERMO_RECEIPT_RATE_LIMIT": str(RECEIPT_LIMIT),
     }
-    for step in (["migrate", "--no-input", "-v0"], ["shell", "-v0", "-c", ACCOUNTS]):
-        done = subprocess.run([str(BIN / "palermo"), *step], env=env, capture_output=True, text=True, timeout=600)
-        assert done.returncode == 0, done.stderr
+    with cleanup:
+        for step in (["migrate", "--no-input", "-v0"], ["shell", "-v0", "-c", ACCOUNTS]):
+            done = subprocess.run([str(BIN / "palermo"), *step], env=env, capture_output=True, text=True, timeout=600)
+            assert done.returncode == 0, done.stderr
+        yield from _serve(directory, env, app_port=app_port, http_port=http_port, https_port=https_port, prefix=prefix)
+
+
+def _serve(
+    directory: Path, env: dict[str, str], *, app_port: int, http_port: int, https_port: int, prefix: str
+) -> Iterator[Deployment]:
     cert, key = _certificate(directory)
     site = directory / "palermo-site.conf"
     site.write_text(_site(directory, app_port=app_port, http_port=http_port, https_port=https_port, cert=cert, key=key))
