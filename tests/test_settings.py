@@ -52,6 +52,7 @@ def test_production_settings_pass_the_deployment_check_with_no_warnings(tmp_path
         ({"PALERMO_ENV": "staging"}, "PALERMO_ENV must be one of production, development, demo"),
         ({"PALERMO_TASKS_BACKEND": "celery"}, "PALERMO_TASKS_BACKEND must be one of"),
         ({"PALERMO_TASKS_BACKEND": "redis", "REDIS_URL": ""}, "needs REDIS_URL"),
+        ({"PALERMO_PROXY_COUNT": "-1"}, "PALERMO_PROXY_COUNT is the number of reverse proxies in front"),
     ],
 )
 def test_unsafe_or_incomplete_production_configuration_is_refused(tmp_path, change, message):
@@ -59,6 +60,26 @@ def test_unsafe_or_incomplete_production_configuration_is_refused(tmp_path, chan
     assert done.returncode != 0
     assert message in done.stderr
     assert not (tmp_path / "secrets.env").exists()
+
+
+@pytest.mark.parametrize("cache", [{"REDIS_URL": ""}, {"REDIS_URL": "", "CACHE_URL": "locmem://"}])
+def test_the_deployment_check_refuses_a_cache_each_worker_keeps_to_itself(tmp_path, cache):
+    # With one cache per gunicorn worker, every worker would count its own tips and receipts.
+    env = {**PRODUCTION, **cache, "PALERMO_TASKS_BACKEND": "database"}
+    done = _palermo("check", "--deploy", env=env, tmp_path=tmp_path)
+    assert done.returncode == 1
+    assert "palermo.E001" in done.stderr
+    assert "REDIS_URL" in done.stderr
+    # Outside --deploy (migrate, a management command) it does not stand in the way.
+    assert _palermo("check", env=env, tmp_path=tmp_path).returncode == 0
+
+
+def test_the_deployment_check_warns_of_a_shared_cache_that_cannot_count_atomically(tmp_path):
+    env = {**PRODUCTION, "REDIS_URL": "", "CACHE_URL": "dbcache://palermo_cache", "PALERMO_TASKS_BACKEND": "database"}
+    done = _palermo("check", "--deploy", "--fail-level", "WARNING", env=env, tmp_path=tmp_path)
+    assert done.returncode == 1
+    assert "palermo.W001" in done.stderr
+    assert "palermo.E001" not in done.stderr
 
 
 def test_production_never_writes_local_secrets(tmp_path):

@@ -200,7 +200,12 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "email"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "palermo.accounts.views.login_locked_out"
-AXES_IPWARE_PROXY_COUNT = env.int("PALERMO_PROXY_COUNT", default=1 if PRODUCTION else 0)
+# Reverse proxies in front of the application (the shipped nginx site is one): the client address
+# for lockouts and rate limits is the one the outermost of them saw (palermo.web.client_address).
+PALERMO_PROXY_COUNT = env.int("PALERMO_PROXY_COUNT", default=1 if PRODUCTION else 0)
+if PALERMO_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("PALERMO_PROXY_COUNT is the number of reverse proxies in front: 0 or more.")
+AXES_CLIENT_IP_CALLABLE = "palermo.web.client_address.client_address"
 AXES_VERBOSE = False
 OTP_TOTP_ISSUER = "Palermo"
 OTP_TOTP_THROTTLE_FACTOR = 1

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -32,6 +31,7 @@ from palermo.reporting.forms import (
     add_public_extras,
 )
 from palermo.reporting.models import Exploitation, TipRoute, TipStatus
+from palermo.web.client_address import client_address
 from palermo.web.decorators import page
 
 WINDOW = 600
@@ -61,7 +61,7 @@ def public_languages() -> list[tuple[str, str]]:
 
 def _address(request: HttpRequest) -> str:
     # Used only as input to a keyed, expiring digest for rate limits; never stored or logged.
-    return get_client_ip_address(request) or "unknown"
+    return client_address(request) or "unknown"
 
 
 @csrf_exempt  # No session and no cookie on the public form: a CSRF token would be a cookie to find.
