@@ -8,7 +8,7 @@ the oversized tips are refused with a message the reporter understands, the othe
 
 from __future__ import annotations
 
-import io
+import http.client
 import os
 import re
 import signal
@@ -16,17 +16,15 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from PIL import Image
 
 from palermo.attachments.images import MAX_BYTES_DECODED_JPEG, MAX_PIXELS, MAX_PIXELS_DECODED_WHOLE
+from tests.reporting.photos import blank
 
 BIN = Path(sys.executable).parent
 MEMORY_LIMIT_MB = 300
@@ -37,12 +35,6 @@ def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
-
-
-def _blank(format: str, mode: str, size: tuple[int, int]) -> bytes:
-    out = io.BytesIO()
-    Image.new(mode, size).save(out, format, **({"lossless": True} if format == "WEBP" else {}))
-    return out.getvalue()
 
 
 def _largest_accepted(limit: int, ratio: float = 4 / 3) -> tuple[int, int]:
@@ -66,13 +58,14 @@ def _multipart(fields: dict[str, str], files: list[tuple[str, str, bytes]]) -> t
     return b"".join(parts), f"multipart/form-data; boundary={boundary}"
 
 
-def _post(url: str, body: bytes, content_type: str) -> tuple[int, str]:
-    request = urllib.request.Request(url, data=body, headers={"Content-Type": content_type}, method="POST")
+def _request(port: int, method: str, path: str, body: bytes | None = None, content_type: str = "") -> tuple[int, str]:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=240)
     try:
-        with urllib.request.urlopen(request, timeout=240) as response:
-            return response.status, response.read().decode()
-    except urllib.error.HTTPError as error:
-        return error.code, error.read().decode()
+        connection.request(method, path, body=body, headers={"Content-Type": content_type} if content_type else {})
+        response = connection.getresponse()
+        return response.status, response.read().decode()
+    finally:
+        connection.close()
 
 
 def _memory_mb(pid: int, field: str) -> int:
@@ -88,7 +81,7 @@ def _children(pid: int) -> list[int]:
 
 
 @pytest.fixture
-def server(tmp_path: Path) -> Iterator[tuple[str, int]]:
+def server(tmp_path: Path) -> Iterator[tuple[int, int]]:
     """gunicorn with sync workers, as deployed, on a free port, over its own SQLite database."""
     env = {
         **os.environ,
@@ -118,14 +111,13 @@ def server(tmp_path: Path) -> Iterator[tuple[str, int]]:
         while True:
             assert process.poll() is None, (tmp_path / "gunicorn.log").read_text()
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/report/en/", timeout=30) as answer:
-                    if answer.status == 200 and len(_children(process.pid)) == WORKERS:
-                        break
+                if _request(port, "GET", "/report/en/")[0] == 200 and len(_children(process.pid)) == WORKERS:
+                    break
             except OSError:
                 pass
             assert time.monotonic() < deadline, "gunicorn did not start"
             time.sleep(0.3)
-        yield f"http://127.0.0.1:{port}", process.pid
+        yield port, process.pid
     finally:
         process.send_signal(signal.SIGTERM)
         try:
@@ -137,38 +129,41 @@ def server(tmp_path: Path) -> Iterator[tuple[str, int]]:
 
 
 def test_four_concurrent_tips_with_the_worst_photos_stay_under_300_mb_per_worker(server):
-    url, master = server
+    port, master = server
     workers = _children(master)
     before = {pid: _memory_mb(pid, "VmRSS") for pid in workers}
     # Over the limit: what the review sent, and the same frame with an alpha channel (4 bytes a pixel).
     bombs = [
-        ("blank.png", "image/png", _blank("PNG", "L", (7000, 7000))),
-        ("blank-alpha.png", "image/png", _blank("PNG", "RGBA", (7000, 7000))),
-        ("huge.jpg", "image/jpeg", _blank("JPEG", "L", (10000, 8000))),
+        ("blank.png", "image/png", blank("PNG", "L", (7000, 7000))),
+        ("blank-alpha.png", "image/png", blank("PNG", "RGBA", (7000, 7000))),
+        ("huge.jpg", "image/jpeg", blank("JPEG", "L", (10000, 8000))),
     ]
     # At the limits, in the modes that cost the most memory a pixel, and wider than what is stored, so that
     # they are also shrunk: PNG and WebP are decoded whole, a JPEG whole up to its decoding budget, a larger
     # one at a smaller scale.
     panorama = _largest_accepted(MAX_PIXELS_DECODED_WHOLE, ratio=6)
     largest = [
-        ("screenshot.png", "image/png", _blank("PNG", "RGBA", panorama)),
-        ("sticker.webp", "image/webp", _blank("WEBP", "RGBA", panorama)),
-        ("camera.jpg", "image/jpeg", _blank("JPEG", "RGB", _largest_accepted(MAX_BYTES_DECODED_JPEG // 3))),
+        ("screenshot.png", "image/png", blank("PNG", "RGBA", panorama)),
+        ("sticker.webp", "image/webp", blank("WEBP", "RGBA", panorama)),
+        ("camera.jpg", "image/jpeg", blank("JPEG", "RGB", _largest_accepted(MAX_BYTES_DECODED_JPEG // 3))),
     ]
     largest_camera = [
-        ("camera.jpg", "image/jpeg", _blank("JPEG", "CMYK", _largest_accepted(MAX_PIXELS))),
+        ("camera.jpg", "image/jpeg", blank("JPEG", "CMYK", _largest_accepted(MAX_PIXELS))),
         *largest[:2],
     ]
     written = "Workers sleep in the container behind the car wash"
     tips = [bombs, largest, bombs, largest_camera]
 
     def send(photos: list[tuple[str, str, bytes]]) -> tuple[int, str]:
-        return _post(f"{url}/report/en/", *_multipart({"description": written, "location": "Quay 4"}, photos))
+        return _request(
+            port, "POST", "/report/en/", *_multipart({"description": written, "location": "Quay 4"}, photos)
+        )
 
     with ThreadPoolExecutor(len(tips)) as pool:
         answers = list(pool.map(send, tips))
 
     peaks = {pid: _memory_mb(pid, "VmHWM") for pid in workers}
+    print(f"resident memory per worker, MB: at start {before}, peak {peaks}")
     assert all(peak < MEMORY_LIMIT_MB for peak in peaks.values()), (before, peaks)
     for (status, page), photos in zip(answers, tips, strict=True):
         if photos is bombs:
