@@ -132,10 +132,10 @@ def test_four_concurrent_tips_with_the_worst_photos_stay_under_300_mb_per_worker
     port, master = server
     workers = _children(master)
     before = {pid: _memory_mb(pid, "VmRSS") for pid in workers}
-    # Over the limit: what the review sent, and the same frame with an alpha channel (4 bytes a pixel).
+    # Over the limit: what the review sent, the same frame as WebP with an alpha channel, and a huge JPEG.
     bombs = [
         ("blank.png", "image/png", blank("PNG", "L", (7000, 7000))),
-        ("blank-alpha.png", "image/png", blank("PNG", "RGBA", (7000, 7000))),
+        ("blank.webp", "image/webp", blank("WEBP", "RGBA", (7000, 7000))),
         ("huge.jpg", "image/jpeg", blank("JPEG", "L", (10000, 8000))),
     ]
     # At the limits, in the modes that cost the most memory a pixel, and wider than what is stored, so that
@@ -172,7 +172,7 @@ def test_four_concurrent_tips_with_the_worst_photos_stay_under_300_mb_per_worker
             assert written in page
             assert 'value="Quay 4"' in page
             assert "blank.png: This photo is too large: at most 8 megapixels." in page
-            assert "blank-alpha.png: This photo is too large: at most 8 megapixels." in page
+            assert "blank.webp: This photo is too large: at most 8 megapixels." in page
             assert "huge.jpg: This photo is too large: at most 50 megapixels." in page
         else:
             assert status == 200, page

@@ -194,11 +194,23 @@ def test_photos_up_to_the_limits_are_accepted_and_kept_at_most_4096_wide(format,
         ("JPEG", (12000, 10000), "This photo is too large: at most 50 megapixels. Please send a smaller copy of it."),
         ("PNG", (3841, 2160), "This photo is too large: at most 8 megapixels. Please send a smaller copy of it."),
         ("WEBP", (7000, 7000), "This photo is too large: at most 8 megapixels. Please send a smaller copy of it."),
+        ("WEBP", (3841, 2160), "This photo is too large: at most 8 megapixels. Please send a smaller copy of it."),
     ],
-    ids=["jpeg-just-over", "jpeg-over-pillow-guard", "png-just-over", "webp-7000"],
+    ids=["jpeg-just-over", "jpeg-over-pillow-guard", "png-just-over", "webp-7000", "webp-just-over"],
 )
 def test_photos_over_the_pixel_limit_are_refused_from_their_header(format, size, says):
     with pytest.raises(ImageRejected) as refused:
         sanitise_image(blank(format, "L" if format != "WEBP" else "RGB", size))
     assert refused.value.code == "too_many_pixels"
     assert refused.value.message == says
+
+
+@pytest.mark.parametrize(
+    ("mode", "lossless"), [("RGB", False), ("RGB", True), ("RGBA", False)], ids=["vp8", "vp8l", "vp8x"]
+)
+def test_a_webp_over_the_limit_is_refused_from_its_header_in_every_kind(mode, lossless):
+    out = io.BytesIO()
+    Image.new(mode, (3841, 2160)).save(out, "WEBP", lossless=lossless)
+    with pytest.raises(ImageRejected) as refused:
+        sanitise_image(out.getvalue())
+    assert refused.value.code == "too_many_pixels"

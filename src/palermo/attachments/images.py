@@ -104,6 +104,13 @@ def _check_header(data: bytes) -> None:
 
     Its own function, so that what the probe holds (a WebP decoder holds its whole canvas) is
     released before the pixels are decoded."""
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        # Pillow's WebP reader allocates the whole canvas when it opens the file: check the size first.
+        size = _webp_size(data)
+        if size is None:
+            raise ImageRejected("damaged", _("This photo seems damaged or incomplete. Please try another copy of it."))
+        if size[0] * size[1] > MAX_PIXELS_DECODED_WHOLE:
+            raise too_many_pixels(MAX_PIXELS_DECODED_WHOLE)
     with Image.open(io.BytesIO(data)) as probe:  # reads the header only
         kind = probe.format or ""
         if kind not in FORMATS:
@@ -111,6 +118,19 @@ def _check_header(data: bytes) -> None:
         if probe.width * probe.height > pixel_limit(kind):
             raise too_many_pixels(pixel_limit(kind))
         probe.verify()
+
+
+def _webp_size(data: bytes) -> tuple[int, int] | None:
+    """Width and height from a WebP header (simple lossy, lossless or extended), or None."""
+    chunk = data[12:16]
+    if chunk == b"VP8 " and len(data) >= 30 and data[23:26] == b"\x9d\x01\x2a":
+        return int.from_bytes(data[26:28], "little") & 0x3FFF, int.from_bytes(data[28:30], "little") & 0x3FFF
+    if chunk == b"VP8L" and len(data) >= 25 and data[20] == 0x2F:
+        bits = int.from_bytes(data[21:25], "little")
+        return (bits & 0x3FFF) + 1, ((bits >> 14) & 0x3FFF) + 1
+    if chunk == b"VP8X" and len(data) >= 30:
+        return int.from_bytes(data[24:27], "little") + 1, int.from_bytes(data[27:30], "little") + 1
+    return None
 
 
 def _decode_small(image: ImageFile.ImageFile) -> None:
