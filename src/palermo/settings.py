@@ -218,6 +218,8 @@ PALERMO_RECOVERY_PERIOD_DAYS = env.int("PALERMO_RECOVERY_PERIOD_DAYS", default=3
 # Case attachments (photos and PDFs): the largest file, in MB, and how many files one case may hold.
 PALERMO_CASE_ATTACHMENT_MAX_MB = env.int("PALERMO_CASE_ATTACHMENT_MAX_MB", default=10)
 PALERMO_CASE_ATTACHMENT_MAX_COUNT = env.int("PALERMO_CASE_ATTACHMENT_MAX_COUNT", default=50)
+# About ten printed pages: a visit report fits, a pasted document belongs in the attachments.
+PALERMO_CASE_NOTE_MAX_CHARS = env.int("PALERMO_CASE_NOTE_MAX_CHARS", default=20_000)
 if PALERMO_RECOVERY_PERIOD_DAYS < 30:
     raise ImproperlyConfigured(
         "PALERMO_RECOVERY_PERIOD_DAYS cannot be under 30 (Council of Europe Convention, Art. 13)."

@@ -27,7 +27,7 @@ from palermo.cases.sharing import SHAREABLE_FIELDS
 from palermo.organisations.models import Role
 from tests.cases.conftest import World, give_referral_consent
 from tests.conftest import actor_of, api_client, signed_in_client
-from tests.reporting.photos import FORGED_HTML, SECRETS, jpeg_with_gps, noisy
+from tests.reporting.photos import FORGED_HTML, SECRETS, blank, jpeg_with_gps, noisy
 
 TITLE = "Contract signed in Vellmoor"  # the title says something about the person: never in audit or URLs
 PDF_SECRETS = (b"SecretAuthorName", b"SecretXmpCreator")
@@ -221,8 +221,10 @@ def test_stored_files_are_encrypted_at_rest(world: World):
         ("photo.jpg", noisy("JPEG")[:2000], "seems damaged or incomplete"),
         ("invoice.pdf", pdf(javascript=True), "contains JavaScript"),
         ("page.html", FORGED_HTML, "is not a PDF document or a JPEG, PNG or WebP image"),
+        ("scan.png", blank("PNG", "L", (7000, 7000)), "This photo is too large: at most 8 megapixels."),
+        ("camera.jpg", blank("JPEG", "L", (10000, 8000)), "This photo is too large: at most 50 megapixels."),
     ],
-    ids=["html-renamed-pdf", "truncated-jpeg", "pdf-with-javascript", "html"],
+    ids=["html-renamed-pdf", "truncated-jpeg", "pdf-with-javascript", "html", "png-over-8-mp", "jpeg-over-50-mp"],
 )
 def test_a_forged_file_is_refused_by_name_and_the_typed_title_is_kept(world: World, name, data, says):
     client = signed_in_client(world.worker_a)
@@ -332,6 +334,7 @@ def test_api_refuses_forged_files_with_a_stable_code(world: World):
         ("contract.pdf", FORGED_HTML, "not_a_pdf"),
         ("invoice.pdf", pdf(javascript=True), "javascript"),
         ("photo.jpg", noisy("JPEG")[:2000], "damaged"),
+        ("scan.png", blank("PNG", "L", (7000, 7000)), "too_many_pixels"),
     ):
         response = api.post(base, {"file": SimpleUploadedFile(name, data)}, format="multipart")
         assert response.status_code == 400

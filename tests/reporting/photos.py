@@ -43,6 +43,13 @@ def png_bomb() -> bytes:
     return out.getvalue()
 
 
+def blank(format: str, mode: str, size: tuple[int, int]) -> bytes:
+    """A frame of zero pixels: a few kilobytes that claim any number of pixels."""
+    out = io.BytesIO()
+    Image.new(mode, size).save(out, format, **({"lossless": True} if format == "WEBP" else {}))
+    return out.getvalue()
+
+
 def gif() -> bytes:
     out = io.BytesIO()
     Image.new("P", (10, 10)).save(out, "GIF")

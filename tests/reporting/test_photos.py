@@ -14,11 +14,12 @@ from django.test import Client
 from PIL import Image
 from rest_framework.test import APIClient
 
+from palermo.attachments.images import ImageRejected, sanitise_image
 from palermo.audit.models import AuditEntry
 from palermo.organisations.models import Role
 from palermo.reporting.models import Tip, TipPhoto, TipRoute
 from tests.conftest import api_client, signed_in_client
-from tests.reporting.photos import FORGED_HTML, SECRETS, jpeg_with_gps, noisy, png_bomb
+from tests.reporting.photos import FORGED_HTML, SECRETS, blank, jpeg_with_gps, noisy, png_bomb
 
 
 @pytest.fixture(autouse=True)
@@ -89,7 +90,7 @@ def test_recipients_download_the_photo_as_an_attachment_and_the_download_is_audi
     [
         (_photo(FORGED_HTML, "holiday.jpg"), "is not a JPEG, PNG or WebP photo"),
         (_photo(noisy("JPEG")[:2000], "cut.jpg"), "seems damaged or incomplete"),
-        (_photo(png_bomb(), "bomb.png", "image/png"), "too large in pixels"),
+        (_photo(png_bomb(), "bomb.png", "image/png"), "This photo is too large: at most 8 megapixels."),
         (_photo(b"\xff\xd8" + b"x" * (5 * 2**20 + 10), "huge.jpg"), "larger than 5 MB"),
     ],
     ids=["html-renamed-jpg", "truncated-jpeg", "decompression-bomb", "over-5-mb"],
@@ -167,3 +168,49 @@ def test_public_api_errors_speak_the_tips_language(worker):
     assert follow_up.json()["error"]["fields"]["message"] == ["Будь ласка, розкажіть нам, що Ви бачили."]
     french = api.post("/api/v1/public/tips", {"description": "", "language": "fr"}, format="json").json()["error"]
     assert french["fields"]["description"] == ["Merci de nous dire ce que vous avez vu."]
+
+
+@pytest.mark.parametrize(
+    ("format", "mode", "size", "stored"),
+    [
+        ("JPEG", "RGB", (4032, 3024), (4032, 3024)),  # a 12 MP phone photo: decoded and kept whole
+        ("JPEG", "RGB", (8160, 6120), (4080, 3060)),  # 50 MP: decoded at half size
+        ("JPEG", "RGB", (5712, 4284), (2856, 2142)),  # 24 MP: decoded at half size too, within 40 MB
+        ("PNG", "RGBA", (3840, 2160), (3840, 2160)),  # a 4K screenshot, the largest PNG
+        ("WEBP", "RGB", (7054, 1175), (4096, 682)),  # a panorama, shrunk to 4096 on its long side
+    ],
+    ids=["jpeg-12-mp", "jpeg-50-mp", "jpeg-24-mp", "png-4k", "webp-panorama"],
+)
+def test_photos_up_to_the_limits_are_accepted_and_kept_at_most_4096_wide(format, mode, size, stored):
+    clean = sanitise_image(blank(format, mode, size))
+    assert (clean.width, clean.height) == stored
+    assert Image.open(io.BytesIO(clean.content)).size == stored
+
+
+@pytest.mark.parametrize(
+    ("format", "size", "says"),
+    [
+        ("JPEG", (8200, 6150), "This photo is too large: at most 50 megapixels. Please send a smaller copy of it."),
+        ("JPEG", (12000, 10000), "This photo is too large: at most 50 megapixels. Please send a smaller copy of it."),
+        ("PNG", (3841, 2160), "This photo is too large: at most 8 megapixels. Please send a smaller copy of it."),
+        ("WEBP", (7000, 7000), "This photo is too large: at most 8 megapixels. Please send a smaller copy of it."),
+        ("WEBP", (3841, 2160), "This photo is too large: at most 8 megapixels. Please send a smaller copy of it."),
+    ],
+    ids=["jpeg-just-over", "jpeg-over-pillow-guard", "png-just-over", "webp-7000", "webp-just-over"],
+)
+def test_photos_over_the_pixel_limit_are_refused_from_their_header(format, size, says):
+    with pytest.raises(ImageRejected) as refused:
+        sanitise_image(blank(format, "L" if format != "WEBP" else "RGB", size))
+    assert refused.value.code == "too_many_pixels"
+    assert refused.value.message == says
+
+
+@pytest.mark.parametrize(
+    ("mode", "lossless"), [("RGB", False), ("RGB", True), ("RGBA", False)], ids=["vp8", "vp8l", "vp8x"]
+)
+def test_a_webp_over_the_limit_is_refused_from_its_header_in_every_kind(mode, lossless):
+    out = io.BytesIO()
+    Image.new(mode, (3841, 2160)).save(out, "WEBP", lossless=lossless)
+    with pytest.raises(ImageRejected) as refused:
+        sanitise_image(out.getvalue())
+    assert refused.value.code == "too_many_pixels"

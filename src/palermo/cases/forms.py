@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from palermo.assistance.catalogue import service_choices, service_label
@@ -119,6 +120,11 @@ class ReferralForm(forms.Form):
 
 class NoteForm(forms.Form):
     text = forms.CharField(label=_("New note"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The browser stops at the limit; the service is what enforces it, with its own message.
+        self.fields["text"].widget.attrs["maxlength"] = settings.PALERMO_CASE_NOTE_MAX_CHARS
 
 
 class CloseForm(forms.Form):

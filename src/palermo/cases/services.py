@@ -167,9 +167,17 @@ def case_note_add(*, actor: Actor, case: Case, text: str) -> CaseNote:
     require(actor, Capability.CASE_MANAGE)
     assert actor.user is not None
     _own(actor, case)
-    if not text.strip():
+    # A browser sends each line end of a textarea as CR LF but counts it, for maxlength, as one character.
+    text = text.replace("\r\n", "\n").strip()
+    if not text:
         raise ValidationError({"text": [_("Write the note first.")]})
-    note = CaseNote.objects.create(case=case, author=actor.user, text=text.strip())
+    limit = int(settings.PALERMO_CASE_NOTE_MAX_CHARS)
+    if len(text) > limit:
+        too_long = _(
+            "A note can have at most %(limit)s characters; this one has %(length)s. Split it into several notes."
+        )
+        raise ValidationError({"text": [too_long % {"limit": limit, "length": len(text)}]})
+    note = CaseNote.objects.create(case=case, author=actor.user, text=text)
     audit_record(actor=actor, action="case.note", target=case, detail={"note": note.pk})
     return note
 

@@ -201,11 +201,15 @@ def case_assign(request: HttpRequest, actor: Actor, case_id: int) -> HttpRespons
 def case_note(request: HttpRequest, actor: Actor, case_id: int) -> HttpResponse:
     case = selectors.case_get_for(actor=actor, case_id=case_id)
     form = forms.NoteForm(request.POST)
-    if form.is_valid():
-        services.case_note_add(actor=actor, case=case, text=form.cleaned_data["text"])
-        messages.success(request, _("The note is added."))
-    else:
+    if not form.is_valid():
         messages.error(request, _("Write the note first."))
+        return redirect("cases:detail", case_id=case.pk)
+    try:
+        services.case_note_add(actor=actor, case=case, text=form.cleaned_data["text"])
+    except ValidationError as error:
+        _errors_into(form, error)  # the case page again, with the note as it was written
+        return render(request, "cases/case_detail.html", _case_context(actor, case, note_form=form), status=400)
+    messages.success(request, _("The note is added."))
     return redirect("cases:detail", case_id=case.pk)
 
 

@@ -16,6 +16,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from palermo.directory.models import Stage
+from palermo.exports import xlsx_text
 from palermo.matrix.grid import Grid, LevelGrid, action_line
 from palermo.matrix.models import LEVELS, STAGES, MatrixLevel, ResponseArea
 
@@ -71,14 +72,14 @@ def matrix_xlsx(grid: Grid | None, *, blank_title: str = "") -> bytes:
     ]
     for offset, (label, value) in enumerate(rows, start=3):
         about.cell(row=offset, column=1, value=label).font = Font(bold=True)
-        about.cell(row=offset, column=2, value=value).alignment = wrap
+        xlsx_text(about, offset, 2, value).alignment = wrap
     about.column_dimensions["A"].width = 22
     about.column_dimensions["B"].width = 90
     for level in LEVELS:
         sheet = workbook.create_sheet(SHEET_NAMES[MatrixLevel(level)])
         sheet["A1"] = worksheet_title()
         sheet["A1"].font = Font(bold=True, size=14)
-        sheet["A2"] = matrix.title if matrix else blank_title
+        xlsx_text(sheet, 2, 1, matrix.title if matrix else blank_title)
         sheet["A3"] = formats.date_format(matrix.held_on, "j F Y") if matrix else ""
         sheet["A4"] = str(MatrixLevel(level).label)
         sheet["A4"].font = Font(bold=True)
@@ -94,7 +95,7 @@ def matrix_xlsx(grid: Grid | None, *, blank_title: str = "") -> bytes:
             label.font, label.fill, label.border, label.alignment = Font(bold=True), heading, border, wrap
             for column_index in range(len(STAGES)):
                 text = _cell_text(level_grid, row_index, column_index) if level_grid else ""
-                cell = sheet.cell(row=row, column=FIRST_STAGE_COLUMN + column_index, value=text or None)
+                cell = xlsx_text(sheet, row, FIRST_STAGE_COLUMN + column_index, text or None)
                 cell.alignment, cell.border = wrap, border
             sheet.row_dimensions[row].height = 120
         sheet.column_dimensions["A"].width = 26
