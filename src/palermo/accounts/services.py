@@ -199,6 +199,9 @@ def api_token_create(*, actor: Actor, membership: Membership, name: str, days: i
     is_operator = actor.channel == Channel.CLI and actor.membership is None
     if not is_operator and (actor.user is None or actor.user.pk != membership.user_id):
         raise PermissionDenied("token.create")
+    if not is_operator and not actor.second_factor:
+        # A token outlives the session that makes it: never from a session a device has not verified.
+        raise PermissionDenied("token.create.second_factor")
     if not membership.is_active:
         raise ValidationError({"membership": _("This membership is not active.")})
     if not 1 <= days <= TOKEN_MAX_DAYS:
