@@ -49,7 +49,7 @@ def granted_later(coordinator, org_b, member):
 
     def grant() -> Membership:
         worker = member(Role.CASE_WORKER, org_b, user=coordinator.user)
-        person_create(actor=actor_of(worker), given_names="Hidden", family_name="Beta")
+        person_create(actor=actor_of(worker), given_names="Hidden", family_name="Quillfeather")
         return worker
 
     return grant
@@ -65,7 +65,7 @@ def test_switching_to_a_role_that_sees_people_needs_the_second_factor_first(coor
     assert people.status_code == 302
     assert people.headers["Location"] == f"{STEP_UP}?next=/people/"
     assert client.get("/").headers["Location"] == f"{STEP_UP}?next=/"
-    assert "Beta" not in client.get("/people/", follow=True).content.decode()
+    assert "Quillfeather" not in client.get("/people/", follow=True).content.decode()
 
 
 @pytest.mark.django_db
@@ -97,7 +97,7 @@ def test_pairing_an_authenticator_in_session_then_opens_the_role(coordinator, gr
     assert done.context["next"] == "/people/"
     people = client.get("/people/")
     assert people.status_code == 200
-    assert "Beta" in people.content.decode()
+    assert "Quillfeather" in people.content.decode()
     assert AuditEntry.objects.filter(action="second_factor.verify", actor=coordinator.user).count() == 1
 
 
@@ -182,7 +182,9 @@ def test_the_token_service_refuses_an_unverified_web_actor(coordinator, granted_
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(("demo", "held_back"), [(True, False), (False, True)])
-def test_seeded_demo_users_in_demo_mode_still_skip_the_second_factor(coordinator, granted_later, settings, demo, held_back):
+def test_seeded_demo_users_in_demo_mode_still_skip_the_second_factor(
+    coordinator, granted_later, settings, demo, held_back
+):
     settings.DEMO = True
     coordinator.user.is_demo = True
     coordinator.user.save()
