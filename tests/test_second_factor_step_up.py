@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.utils import timezone
 from django_otp.oath import TOTP
@@ -167,13 +168,11 @@ def test_an_unverified_session_cannot_mint_any_token(coordinator):
 def test_the_token_service_refuses_an_unverified_web_actor(coordinator, granted_later):
     worker = granted_later()
     unverified = Actor(user=worker.user, membership=worker, channel=Channel.WEB)
-    from django.core.exceptions import PermissionDenied
-
     with pytest.raises(PermissionDenied):
         api_token_create(actor=unverified, membership=worker, name="script")
     assert ApiToken.objects.count() == 0
     verified = Actor(user=worker.user, membership=worker, channel=Channel.WEB, second_factor=True)
-    token, clear = api_token_create(actor=verified, membership=worker, name="script")
+    _token, clear = api_token_create(actor=verified, membership=worker, name="script")
     assert clear.startswith("plm_")
     # The operator's command line may always.
     api_token_create(actor=Actor.system(), membership=worker, name="cli")
