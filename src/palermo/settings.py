@@ -192,6 +192,11 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "palermo.accounts.views.login_locked_out"
 AXES_IPWARE_PROXY_COUNT = env.int("PALERMO_PROXY_COUNT", default=1 if PRODUCTION else 0)
 AXES_VERBOSE = False
+# Days the sign-in access log (e-mail, address, browser of each sign-in) is kept to investigate a
+# suspicious sign-in; housekeeping deletes older rows. The audit trail keeps the sign-in itself.
+PALERMO_ACCESS_LOG_DAYS = env.int("PALERMO_ACCESS_LOG_DAYS", default=90)
+if PALERMO_ACCESS_LOG_DAYS < 1:
+    raise ImproperlyConfigured("PALERMO_ACCESS_LOG_DAYS must be at least 1.")
 OTP_TOTP_ISSUER = "Palermo"
 OTP_TOTP_THROTTLE_FACTOR = 1
 
