@@ -107,15 +107,15 @@ def invitation_answer(request: HttpRequest, secret: str) -> HttpResponse:
     invitation = invitation_get_by_secret(secret)
     user = request.user
     if invitation is None:
-        if user.is_authenticated and invitation_answered_by(secret=secret, user=user):  # type: ignore[arg-type]
+        if user.is_authenticated and invitation_answered_by(secret=secret, user=user):
             return redirect("web:home")
         return render(request, "organisations/invitation_gone.html", status=404)
     here = request.get_full_path()
     if user.is_authenticated:
-        if user.email != invitation.email:  # type: ignore[union-attr]
+        if user.email != invitation.email:
             return render(request, "organisations/invitation_gone.html", status=404)
         if request.method == "POST":
-            membership = invitation_accept(user=user, invitation=invitation)  # type: ignore[arg-type]
+            membership = invitation_accept(user=user, invitation=invitation)
             request.session[SESSION_KEY] = membership.pk
             messages.success(request, _("You now act for %(membership)s.") % {"membership": membership})
             return redirect("web:home")
