@@ -137,6 +137,18 @@ def test_too_many_wrong_codes_in_session_sign_the_user_out(coordinator, granted_
 
 
 @pytest.mark.django_db
+def test_a_held_back_session_may_switch_back_to_a_role_that_needs_no_second_factor(coordinator, granted_later):
+    client = _password_only_session(coordinator)
+    worker = granted_later()
+    client.post("/acting-for/", {"membership": worker.pk})
+    assert client.get("/organisations/").status_code == 302
+    back = client.post("/acting-for/", {"membership": coordinator.pk})
+    assert back.headers["Location"] == "/"
+    assert client.get("/organisations/").status_code == 200
+    assert client.get("/people/").status_code == 403
+
+
+@pytest.mark.django_db
 def test_a_role_without_personal_data_keeps_working_on_a_password(coordinator):
     client = _password_only_session(coordinator)
     assert client.get("/").status_code == 200

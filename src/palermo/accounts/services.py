@@ -294,10 +294,13 @@ def invitation_account_create(*, invitation: Invitation, full_name: str, passwor
     When the address already has an account, nothing changes (its password is never set from a
     link) and the caller answers exactly as for a new one: the holder of the link learns nothing.
     """
+    from django.contrib.auth.hashers import make_password
     from django.contrib.auth.password_validation import validate_password
 
     validate_password(password, User(email=invitation.email, full_name=full_name))
     if User.objects.filter(email=invitation.email).exists():
+        # Hash all the same, so that the answer takes as long as for a new account.
+        make_password(password)
         return
     actor = Actor(user=None, membership=None, channel=Channel.WEB)
     user = User.objects.create_user(email=invitation.email, password=password, full_name=full_name.strip()[:200])
