@@ -99,7 +99,8 @@ def test_pairing_an_authenticator_in_session_then_opens_the_role(coordinator, gr
     people = client.get("/people/")
     assert people.status_code == 200
     assert "Quillfeather" in people.content.decode()
-    assert AuditEntry.objects.filter(action="second_factor.verify", actor=coordinator.user).count() == 1
+    entry = AuditEntry.objects.get(action="second_factor.verify", actor=coordinator.user)
+    assert (entry.organisation_id, entry.membership_id) == (worker.organisation_id, worker.pk)
 
 
 @pytest.mark.django_db

@@ -315,8 +315,11 @@ def _second_factor_done(request: HttpRequest, user: User, device: Any) -> None:
     otp_login(request, device)
     request.session.pop(STEP_UP_FAILURES, None)
     request.session.pop(STEP_UP_DEVICE, None)
+    # Into the chain of the organisation whose role this opens, so its admins see it.
+    chosen = request.session.get(MEMBERSHIP_KEY)
+    acting = next((m for m in request.memberships if m.pk == chosen), None)  # type: ignore[attr-defined]
     audit_record(
-        actor=Actor(user=user, membership=None, channel=Channel.WEB),
+        actor=Actor(user=user, membership=acting, channel=Channel.WEB, second_factor=True),
         action="second_factor.verify",
         target=user,
     )
