@@ -6,6 +6,8 @@ from collections.abc import Callable, Iterator
 import pytest
 from django.test import Client
 from django.utils import translation
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.test import APIClient
 
 from palermo.accounts.middleware import LOGIN_AT, SEEN_AT
@@ -50,14 +52,20 @@ def member() -> Callable[..., Membership]:
 
 
 def actor_of(membership: Membership, channel: Channel = Channel.WEB) -> Actor:
-    return Actor(user=membership.user, membership=membership, channel=channel)
+    """The actor of a web session past both login steps (or of the API, with a token)."""
+    return Actor(user=membership.user, membership=membership, channel=channel, second_factor=channel == Channel.WEB)
 
 
 def signed_in_client(membership: Membership) -> Client:
     """A browser session past both login steps, acting for `membership`."""
     client = Client()
     client.force_login(membership.user, backend="django.contrib.auth.backends.ModelBackend")
+    # The second step: this session is verified with the user's authenticator, as django-otp records it.
+    device, _ = TOTPDevice.objects.get_or_create(
+        user=membership.user, confirmed=True, defaults={"name": "Authenticator app"}
+    )
     session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session[LOGIN_AT] = session[SEEN_AT] = time.time()
     session[SESSION_KEY] = membership.pk
     session.save()

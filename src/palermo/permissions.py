@@ -103,6 +103,8 @@ class Actor:
     user: User | None
     membership: Membership | None
     channel: Channel
+    # A web session verified with a device (or a seeded demo user in demo mode); never set for API or CLI.
+    second_factor: bool = False
 
     @property
     def organisation(self) -> Organisation | None:
@@ -151,6 +153,10 @@ def personal_record_scope(actor: Actor) -> dict[str, Any] | None:
     if can(actor, Capability.PERSON_VIEW_OWN):
         return {"organisation_id": actor.membership.organisation_id, "created_by_id": actor.user.pk}
     return None
+
+
+def role_needs_second_factor(role: str) -> bool:
+    return role in SECOND_FACTOR_ROLES
 
 
 def requires_second_factor(user: User) -> bool:

@@ -207,6 +207,11 @@ if PALERMO_PROXY_COUNT < 0:
     raise ImproperlyConfigured("PALERMO_PROXY_COUNT is the number of reverse proxies in front: 0 or more.")
 AXES_CLIENT_IP_CALLABLE = "palermo.web.client_address.client_address"
 AXES_VERBOSE = False
+# Days the sign-in access log (e-mail, address, browser of each sign-in) is kept to investigate a
+# suspicious sign-in; housekeeping deletes older rows. The audit trail keeps the sign-in itself.
+PALERMO_ACCESS_LOG_DAYS = env.int("PALERMO_ACCESS_LOG_DAYS", default=90)
+if PALERMO_ACCESS_LOG_DAYS < 1:
+    raise ImproperlyConfigured("PALERMO_ACCESS_LOG_DAYS must be at least 1.")
 OTP_TOTP_ISSUER = "Palermo"
 OTP_TOTP_THROTTLE_FACTOR = 1
 

@@ -18,12 +18,14 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from palermo.accounts.models import ApiToken, LoginSession, User, token_digest
 from palermo.audit.services import audit_record
 from palermo.encryption.keyring import hmac_key
-from palermo.organisations.models import Membership, Organisation, Role
+from palermo.organisations.middleware import SESSION_KEY as ACTING_MEMBERSHIP_KEY
+from palermo.organisations.models import Invitation, Membership, Organisation, Role
 from palermo.permissions import Actor, Capability, Channel, can
 
 RECOVERY_CODE_COUNT = 10
 TOKEN_PREFIX = "plm_"  # noqa: S105 - a marker that makes leaked tokens greppable, not a secret
 TOKEN_MAX_DAYS = 365
+INVITATION_DAYS = 7
 
 
 def _require_admin_of(actor: Actor, organisation: Organisation) -> None:
@@ -56,25 +58,26 @@ def user_set_password(*, user: User, password: str) -> None:
 
 @transaction.atomic
 def membership_add(*, actor: Actor, user: User, organisation: Organisation, role: str) -> Membership:
-    _require_admin_of(actor, organisation)
-    if role not in Role.values:
-        raise ValidationError({"role": _("Unknown role %(role)s.") % {"role": role}})
-    membership, created = Membership.objects.get_or_create(user=user, organisation=organisation, role=role)
-    if not created and not membership.is_active:
-        membership.is_active, membership.deactivated_at = True, None
-        membership.save(update_fields=["is_active", "deactivated_at"])
+    """Attach an account directly: the server operator's tool only (`palermo add-user`, the demo).
+
+    Organisation admins invite instead; the invitee's answer makes the membership.
+    """
+    if not (actor.channel == Channel.CLI and actor.membership is None):
+        raise PermissionDenied("membership.add")
+    membership = _membership_attach(user=user, organisation=organisation, role=role)
     audit_record(actor=actor, action="membership.add", target=membership, organisation_id=organisation.pk)
     return membership
 
 
 @transaction.atomic
 def membership_deactivate(*, actor: Actor, membership: Membership) -> None:
-    """Take a role away: its tokens stop working and the user's sessions end now."""
+    """Take a role away: its tokens stop working and the user's sessions acting for this
+    organisation end now; sessions acting for their other organisations keep working."""
     _require_admin_of(actor, membership.organisation)
     membership.is_active, membership.deactivated_at = False, timezone.now()
     membership.save(update_fields=["is_active", "deactivated_at"])
     ApiToken.objects.filter(membership=membership, revoked_at=None).update(revoked_at=timezone.now())
-    login_sessions_end(user=membership.user)
+    login_sessions_end(user=membership.user, organisation=membership.organisation)
     audit_record(
         actor=actor, action="membership.deactivate", target=membership, organisation_id=membership.organisation_id
     )
@@ -89,29 +92,6 @@ def user_deactivate(*, actor: Actor, user: User) -> None:
     ApiToken.objects.filter(membership__user=user, revoked_at=None).update(revoked_at=timezone.now())
     login_sessions_end(user=user)
     audit_record(actor=actor, action="user.deactivate", target=user)
-
-
-@transaction.atomic
-def member_invite(
-    *, actor: Actor, organisation: Organisation, email: str, full_name: str, role: str
-) -> tuple[Membership, str | None]:
-    """Give someone a role here. A new user gets a one-time password to change at first sign-in.
-
-    Returns the membership and, for a new user only, that password (shown once, never stored in clear).
-    """
-    _require_admin_of(actor, organisation)
-    email = User.objects.normalize_email(email.strip()).lower()
-    user = User.objects.filter(email=email).first()
-    temporary = None
-    if user is None:
-        temporary = secrets.token_urlsafe(12)
-        user = user_create(actor=actor, email=email, full_name=full_name.strip(), password=temporary)
-        user.must_change_password = True
-        user.save(update_fields=["must_change_password"])
-    elif not user.is_active:
-        raise ValidationError({"email": _("This account is deactivated. Ask the server operator.")})
-    membership = membership_add(actor=actor, user=user, organisation=organisation, role=role)
-    return membership, temporary
 
 
 def user_password_change(*, actor: Actor, user: User, password: str) -> None:
@@ -130,18 +110,24 @@ def login_session_register(*, user: User, session: SessionBase) -> None:
         LoginSession.objects.get_or_create(session_key=session.session_key, defaults={"user": user})
 
 
-def login_sessions_end(*, user: User) -> int:
-    """End every session of the user, whatever backend stores them."""
+def login_sessions_end(*, user: User, organisation: Organisation | None = None) -> int:
+    """End the user's sessions, whatever backend stores them: every one, or those acting for `organisation`.
+
+    A session that has not chosen a membership yet counts as acting for it: better ended than left open.
+    """
     from importlib import import_module
 
     from django.conf import settings
 
     store = import_module(settings.SESSION_ENGINE).SessionStore
-    keys = list(LoginSession.objects.filter(user=user).values_list("session_key", flat=True))
-    for key in keys:
-        store(session_key=key).delete()
-    LoginSession.objects.filter(user=user).delete()
-    return len(keys)
+    rows = list(LoginSession.objects.filter(user=user))
+    if organisation is not None:
+        there = set(Membership.objects.filter(user=user, organisation=organisation).values_list("pk", flat=True))
+        rows = [row for row in rows if store(session_key=row.session_key).get(ACTING_MEMBERSHIP_KEY) in there | {None}]
+    for row in rows:
+        store(session_key=row.session_key).delete()
+    LoginSession.objects.filter(pk__in=[row.pk for row in rows]).delete()
+    return len(rows)
 
 
 # --- Second factor ----------------------------------------------------------------------------------
@@ -199,6 +185,9 @@ def api_token_create(*, actor: Actor, membership: Membership, name: str, days: i
     is_operator = actor.channel == Channel.CLI and actor.membership is None
     if not is_operator and (actor.user is None or actor.user.pk != membership.user_id):
         raise PermissionDenied("token.create")
+    if not is_operator and not actor.second_factor:
+        # A token outlives the session that makes it: never from a session a device has not verified.
+        raise PermissionDenied("token.create.second_factor")
     if not membership.is_active:
         raise ValidationError({"membership": _("This membership is not active.")})
     if not 1 <= days <= TOKEN_MAX_DAYS:
@@ -221,9 +210,110 @@ def api_token_create(*, actor: Actor, membership: Membership, name: str, days: i
 
 @transaction.atomic
 def api_token_revoke(*, actor: Actor, token: ApiToken) -> None:
-    if actor.user is None or token.membership.user_id != actor.user.pk:
+    """The token's owner, or the server operator (the command line), ends a token at once."""
+    is_operator = actor.channel == Channel.CLI and actor.membership is None and actor.user is None
+    if not is_operator and (actor.user is None or token.membership.user_id != actor.user.pk):
         raise PermissionDenied("token.revoke")
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
         audit_record(actor=actor, action="token.revoke", target=token, organisation_id=token.membership.organisation_id)
+
+
+# --- Invitations -------------------------------------------------------------------------------------
+
+
+def _normalise_email(email: str) -> str:
+    return User.objects.normalize_email(email.strip()).lower()
+
+
+def _membership_attach(*, user: User, organisation: Organisation, role: str) -> Membership:
+    if role not in Role.values:
+        raise ValidationError({"role": _("Unknown role %(role)s.") % {"role": role}})
+    membership, created = Membership.objects.get_or_create(user=user, organisation=organisation, role=role)
+    if not created and not membership.is_active:
+        membership.is_active, membership.deactivated_at = True, None
+        membership.save(update_fields=["is_active", "deactivated_at"])
+    return membership
+
+
+@transaction.atomic
+def invitation_create(*, actor: Actor, organisation: Organisation, email: str, role: str) -> tuple[Invitation, str]:
+    """Offer a role here to an address. Returns the invitation and its link's secret (shown once).
+
+    Says nothing about whether the address has an account: nothing is looked up here.
+    """
+    _require_admin_of(actor, organisation)
+    if role not in Role.values:
+        raise ValidationError({"role": _("Unknown role %(role)s.") % {"role": role}})
+    secret = secrets.token_urlsafe(32)
+    invitation = Invitation(
+        organisation=organisation,
+        email=_normalise_email(email),
+        role=role,
+        digest=token_digest(secret),
+        invited_by=actor.user,
+        expires_at=timezone.now() + datetime.timedelta(days=INVITATION_DAYS),
+    )
+    invitation.full_clean(exclude=["invited_by", "membership"])
+    invitation.save()
+    audit_record(
+        actor=actor,
+        action="invitation.create",
+        target=invitation,
+        organisation_id=organisation.pk,
+        detail={"role": role},
+    )
+    return invitation, secret
+
+
+@transaction.atomic
+def invitation_accept(*, user: User, invitation: Invitation) -> Membership:
+    """The invitee, signed in as the invited address, takes the role."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted_at or invitation.revoked_at or invitation.expires_at <= timezone.now():
+        raise PermissionDenied("invitation.accept")
+    if not user.is_active or user.email != invitation.email:
+        raise PermissionDenied("invitation.accept")
+    membership = _membership_attach(user=user, organisation=invitation.organisation, role=invitation.role)
+    invitation.accepted_at, invitation.membership = timezone.now(), membership
+    invitation.save(update_fields=["accepted_at", "membership"])
+    audit_record(
+        actor=Actor(user=user, membership=membership, channel=Channel.WEB),
+        action="invitation.accept",
+        target=invitation,
+        organisation_id=invitation.organisation_id,
+    )
+    return membership
+
+
+@transaction.atomic
+def invitation_account_create(*, invitation: Invitation, full_name: str, password: str) -> None:
+    """Whoever holds the link chooses a password: a new account for the invited address takes the role.
+
+    When the address already has an account, nothing changes (its password is never set from a
+    link) and the caller answers exactly as for a new one: the holder of the link learns nothing.
+    """
+    from django.contrib.auth.hashers import make_password
+    from django.contrib.auth.password_validation import validate_password
+
+    validate_password(password, User(email=invitation.email, full_name=full_name))
+    if User.objects.filter(email=invitation.email).exists():
+        # Hash all the same, so that the answer takes as long as for a new account.
+        make_password(password)
+        return
+    actor = Actor(user=None, membership=None, channel=Channel.WEB)
+    user = User.objects.create_user(email=invitation.email, password=password, full_name=full_name.strip()[:200])
+    audit_record(actor=actor, action="user.create", target=user, organisation_id=invitation.organisation_id)
+    invitation_accept(user=user, invitation=invitation)
+
+
+@transaction.atomic
+def invitation_revoke(*, actor: Actor, invitation: Invitation) -> None:
+    _require_admin_of(actor, invitation.organisation)
+    if invitation.accepted_at is None and invitation.revoked_at is None:
+        invitation.revoked_at = timezone.now()
+        invitation.save(update_fields=["revoked_at"])
+        audit_record(
+            actor=actor, action="invitation.revoke", target=invitation, organisation_id=invitation.organisation_id
+        )

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 from importlib import import_module
 
-from axes.models import AccessAttempt
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.conf import settings
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -20,7 +20,8 @@ from palermo.accounts.models import LoginSession
 
 @task()
 def housekeeping() -> dict[str, int]:
-    """Drop expired sessions, stale lockout records and abandoned authenticator set-ups."""
+    """Drop expired sessions, stale lockout records, abandoned authenticator set-ups, and sign-in
+    records (address, browser, e-mail) older than PALERMO_ACCESS_LOG_DAYS."""
     store = import_module(settings.SESSION_ENGINE).SessionStore
     store.clear_expired()
     ended = [s.pk for s in LoginSession.objects.all() if not store().exists(s.session_key)]
@@ -30,4 +31,12 @@ def housekeeping() -> dict[str, int]:
     setups, _ = TOTPDevice.objects.filter(
         confirmed=False, created_at__lt=timezone.now() - datetime.timedelta(days=1)
     ).delete()
-    return {"sessions": len(ended), "lockouts": attempts, "setups": setups}
+    kept_since = timezone.now() - datetime.timedelta(days=settings.PALERMO_ACCESS_LOG_DAYS)
+    access_log, _ = AccessLog.objects.filter(attempt_time__lt=kept_since).delete()
+    failures, _ = AccessFailureLog.objects.filter(attempt_time__lt=kept_since).delete()
+    return {
+        "sessions": len(ended),
+        "lockouts": attempts,
+        "setups": setups,
+        "access_log": access_log + failures,
+    }

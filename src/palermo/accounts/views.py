@@ -36,13 +36,16 @@ from palermo.accounts.models import User
 from palermo.accounts.selectors import api_token_get_for_user, api_token_list_for_user, membership_list_for_user
 from palermo.audit.services import audit_record
 from palermo.organisations.middleware import SESSION_KEY as MEMBERSHIP_KEY
-from palermo.permissions import Actor, Channel, requires_second_factor
+from palermo.organisations.middleware import second_factor_step, session_second_factor
+from palermo.permissions import Actor, Channel, requires_second_factor, role_needs_second_factor
 
 PENDING_USER = "palermo_pending_user"
 PENDING_AT = "palermo_pending_at"
 PENDING_FAILURES = "palermo_pending_failures"
 PENDING_DEVICE = "palermo_pending_device"
 PENDING_NEXT = "palermo_pending_next"
+STEP_UP_FAILURES = "palermo_step_up_failures"
+STEP_UP_DEVICE = "palermo_step_up_device"
 PENDING_SECONDS = 300
 MAX_CODE_FAILURES = 5
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -237,7 +240,89 @@ def membership_switch(request: HttpRequest) -> HttpResponse:
     else:
         request.session[MEMBERSHIP_KEY] = chosen.pk
         messages.success(request, _("You now act for %(membership)s.") % {"membership": chosen})
+        if role_needs_second_factor(chosen.role) and not session_second_factor(request):
+            return second_factor_step(reverse("web:home"))
     return redirect("web:home")
+
+
+@login_required
+@sensitive_post_parameters("code")
+def second_factor(request: HttpRequest) -> HttpResponse:
+    """Verify this session with a device, after sign-in: pair an app, or type a code from one.
+
+    Reached when the session acts for a role that needs a second factor (switched to, or granted,
+    after a password-only sign-in) or before making an API token; anyone may pair voluntarily.
+    """
+    user: User = request.user  # type: ignore[assignment]
+    target = _safe_next(request, request.GET.get("next"))
+    if user.is_verified():  # type: ignore[attr-defined]
+        return redirect(target)
+    if services.has_confirmed_totp(user):
+        return _second_factor_code(request, user, target)
+    device = TOTPDevice.objects.filter(pk=request.session.get(STEP_UP_DEVICE), user=user, confirmed=False).first()
+    if device is None:
+        device = services.totp_device_start(user=user)
+        request.session[STEP_UP_DEVICE] = device.pk
+    form = SetupCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            codes = services.totp_device_confirm(user=user, device=device, code=form.cleaned_data["code"])
+        except ValidationError as error:
+            form.add_error("code", error.message_dict["code"][0])
+        else:
+            device.refresh_from_db()
+            _second_factor_done(request, user, device)
+            context = {"codes": codes, "first_time": True, "next": target}
+            return render(request, "accounts/recovery_codes.html", context)
+    secret = base64.b32encode(device.bin_key).decode()
+    context = {
+        "form": form,
+        "qr": _qr_data_uri(device),
+        "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
+        "step_up": True,
+    }
+    return render(request, "accounts/login_setup.html", context, status=400 if form.errors else 200)
+
+
+def _second_factor_code(request: HttpRequest, user: User, target: str) -> HttpResponse:
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device, wait = _verify_code(user, form.cleaned_data["code"].strip().replace(" ", ""))
+        if device is not None:
+            _second_factor_done(request, user, device)
+            return redirect(target)
+        failures = request.session.get(STEP_UP_FAILURES, 0) + 1
+        request.session[STEP_UP_FAILURES] = failures
+        if failures >= MAX_CODE_FAILURES:
+            # As at sign-in: guessing codes in a signed-in session costs the session.
+            logout(request)
+            messages.error(request, _("Too many wrong codes. Sign in again with your password."))
+            return redirect("accounts:login")
+        if wait:
+            message = ngettext(
+                "Wait %(seconds)s second, then type the newest code.",
+                "Wait %(seconds)s seconds, then type the newest code.",
+                wait,
+            )
+            form.add_error("code", message % {"seconds": wait})
+            return render(request, "accounts/login_verify.html", {"form": form, "step_up": True}, status=429)
+        form.add_error("code", _("That code is not right, or it was already used. Try the newest code."))
+    context = {"form": form, "step_up": True}
+    return render(request, "accounts/login_verify.html", context, status=400 if form.errors else 200)
+
+
+def _second_factor_done(request: HttpRequest, user: User, device: Any) -> None:
+    otp_login(request, device)
+    request.session.pop(STEP_UP_FAILURES, None)
+    request.session.pop(STEP_UP_DEVICE, None)
+    # Into the chain of the organisation whose role this opens, so its admins see it.
+    chosen = request.session.get(MEMBERSHIP_KEY)
+    acting = next((m for m in request.memberships if m.pk == chosen), None)  # type: ignore[attr-defined]
+    audit_record(
+        actor=Actor(user=user, membership=acting, channel=Channel.WEB, second_factor=True),
+        action="second_factor.verify",
+        target=user,
+    )
 
 
 @login_required
@@ -279,6 +364,9 @@ def security(request: HttpRequest) -> HttpResponse:
             services.api_token_revoke(actor=actor, token=token)
             messages.success(request, _("The token %(name)s no longer works.") % {"name": token.name})
             return redirect("accounts:security")
+        if not actor.second_factor:
+            # A token outlives the session: only a session verified with a device may make one.
+            return second_factor_step(request.get_full_path())
         form = TokenForm(request.POST)
         if form.is_valid() and actor.membership is not None:
             _token, created_token = services.api_token_create(
@@ -290,5 +378,6 @@ def security(request: HttpRequest) -> HttpResponse:
         "created_token": created_token,
         "tokens": api_token_list_for_user(user=user),
         "has_totp": services.has_confirmed_totp(user),
+        "second_factor": actor.second_factor,
     }
     return render(request, "accounts/security.html", context)
