@@ -10,6 +10,9 @@ from pathlib import Path
 import pytest
 
 PALERMO = Path(sys.executable).with_name("palermo")
+# Every test here shares one migrated data directory (the module fixture): under pytest-xdist,
+# keep them on one worker so it is migrated once.
+pytestmark = pytest.mark.xdist_group("cli")
 
 
 @pytest.fixture(scope="module")
