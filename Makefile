@@ -20,8 +20,11 @@ run: install
 	PALERMO_ENV=$${PALERMO_ENV:-demo} $(BIN)/palermo demo
 	PALERMO_ENV=$${PALERMO_ENV:-demo} $(BIN)/palermo runserver 127.0.0.1:8000
 
+# One pytest-xdist worker per core, each with its own test database; tests that share an expensive
+# module fixture carry an xdist_group mark and stay on one worker. PYTEST_WORKERS=0 runs in one process.
+PYTEST_WORKERS ?= auto
 test: install
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check src tests bench

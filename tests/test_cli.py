@@ -9,12 +9,16 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import copy_of_migrated
+
 PALERMO = Path(sys.executable).with_name("palermo")
+# Under pytest-xdist, the modules that copy the migrated data directory run on one worker, which builds it once.
+pytestmark = pytest.mark.xdist_group("migrated_data_dir")
 
 
 @pytest.fixture(scope="module")
-def palermo(tmp_path_factory):  # type: ignore[no-untyped-def]
-    data = tmp_path_factory.mktemp("cli")
+def palermo(tmp_path_factory, migrated_data_dir):  # type: ignore[no-untyped-def]
+    data = copy_of_migrated(migrated_data_dir, tmp_path_factory.mktemp("cli"))
     env = {**os.environ, "PALERMO_DATA_DIR": str(data), "PALERMO_ENV": "development"}
     env.pop("DATABASE_URL", None)
 
@@ -29,7 +33,6 @@ def palermo(tmp_path_factory):  # type: ignore[no-untyped-def]
             stdin=subprocess.DEVNULL,
         )
 
-    assert run("migrate", "-v0").returncode == 0
     assert run("create-organisation", "Harbour Shelter", "--type", "ngo", "--country", "AT").returncode == 0
     return run
 

@@ -79,14 +79,16 @@ def test_blind_index_finds_exact_names_ignoring_case_and_accents(worker):
     assert found == [person]
 
 
+# Named cases: a test id holding a random key would differ between pytest-xdist workers,
+# which then refuse to run at all ("Different tests were collected").
 @pytest.mark.parametrize(
     ("value", "message"),
     [
-        ("", "no key"),
-        ("k1", "look like"),
-        ("k1:" + base64.urlsafe_b64encode(b"short").decode(), "32 bytes"),
-        ("k1:!!!", "base64"),
-        (new_encryption_key("k1") + "," + new_encryption_key("k1"), "twice"),
+        pytest.param("", "no key", id="empty"),
+        pytest.param("k1", "look like", id="no-colon"),
+        pytest.param("k1:" + base64.urlsafe_b64encode(b"short").decode(), "32 bytes", id="short-key"),
+        pytest.param("k1:!!!", "base64", id="not-base64"),
+        pytest.param(new_encryption_key("k1") + "," + new_encryption_key("k1"), "twice", id="same-id-twice"),
     ],
 )
 def test_bad_key_configuration_is_refused_with_a_clear_message(value, message):

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import importlib.util
+import itertools
 import os
 import subprocess
 import sys
 from pathlib import Path
+from types import ModuleType
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.test import Client, override_settings
 
+import palermo.settings
 from tests.test_cli import PRODUCTION_SECRETS
 
 PALERMO = Path(sys.executable).with_name("palermo")
@@ -19,6 +25,29 @@ PRODUCTION = {
     "REDIS_URL": "redis://127.0.0.1:6379/13",
     **PRODUCTION_SECRETS,
 }
+
+
+_CONFIG_PREFIXES = ("PALERMO_", "DATABASE_URL", "SECRET_KEY", "REDIS_URL", "CACHE_URL")
+_loads = itertools.count()
+
+
+def _settings_from(env: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> ModuleType:
+    """Run palermo/settings.py afresh, in this process, under exactly this environment.
+
+    What `palermo check` would load, without the cost of a new interpreter: the module is
+    executed under a name of its own, so the settings of the running test suite are untouched.
+    """
+    for name in os.environ:
+        if name.startswith(_CONFIG_PREFIXES):
+            monkeypatch.delenv(name)
+    for name, value in {"PALERMO_DATA_DIR": str(tmp_path), **env}.items():
+        monkeypatch.setenv(name, value)
+    spec = importlib.util.spec_from_file_location(f"_palermo_settings_{next(_loads)}", palermo.settings.__file__)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def _palermo(*args: str, env: dict[str, str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
@@ -55,10 +84,24 @@ def test_production_settings_pass_the_deployment_check_with_no_warnings(tmp_path
         ({"PALERMO_PROXY_COUNT": "-1"}, "PALERMO_PROXY_COUNT is the number of reverse proxies in front"),
     ],
 )
-def test_unsafe_or_incomplete_production_configuration_is_refused(tmp_path, change, message):
-    done = _palermo("check", env={**PRODUCTION, **change}, tmp_path=tmp_path)
-    assert done.returncode != 0
-    assert message in done.stderr
+def test_unsafe_or_incomplete_production_configuration_is_refused(tmp_path, monkeypatch, change, message):
+    with pytest.raises(ImproperlyConfigured) as refused:
+        _settings_from({**PRODUCTION, **change}, tmp_path, monkeypatch)
+    assert message in str(refused.value)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_refused_configuration_stops_the_command_with_its_message(tmp_path):
+    # The operator's view of the refusals above, once, through a real process.
+    done = _palermo("check", env={**PRODUCTION, "SECRET_KEY": ""}, tmp_path=tmp_path)
+    assert done.returncode == 1
+    assert "Production needs these environment variables: SECRET_KEY" in done.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_production_never_writes_local_secrets(tmp_path, monkeypatch):
+    loaded = _settings_from(PRODUCTION, tmp_path, monkeypatch)
+    assert PRODUCTION_SECRETS["SECRET_KEY"] == loaded.SECRET_KEY
     assert not (tmp_path / "secrets.env").exists()
 
 
@@ -82,19 +125,19 @@ def test_the_deployment_check_warns_of_a_shared_cache_that_cannot_count_atomical
     assert "palermo.E001" not in done.stderr
 
 
-def test_production_never_writes_local_secrets(tmp_path):
-    _palermo("check", env=PRODUCTION, tmp_path=tmp_path)
-    assert not (tmp_path / "secrets.env").exists()
-
-
-def test_development_creates_private_local_secrets_once(tmp_path):
-    assert _palermo("check", env={}, tmp_path=tmp_path).returncode == 0
+def test_development_creates_private_local_secrets_once(tmp_path, monkeypatch):
+    first_load = _settings_from({}, tmp_path, monkeypatch)
     secrets_file = tmp_path / "secrets.env"
     first = secrets_file.read_text()
     assert oct(secrets_file.stat().st_mode & 0o777) == "0o600"
     assert "PALERMO_ENCRYPTION_KEYS=k1:" in first
-    _palermo("check", env={}, tmp_path=tmp_path)
+    assert f"PALERMO_ENCRYPTION_KEYS={first_load.PALERMO_ENCRYPTION_KEYS}\n" in first
+    second_load = _settings_from({}, tmp_path, monkeypatch)
     assert secrets_file.read_text() == first
+    assert (second_load.SECRET_KEY, second_load.PALERMO_HMAC_KEY) == (
+        first_load.SECRET_KEY,
+        first_load.PALERMO_HMAC_KEY,
+    )
 
 
 @pytest.mark.django_db
@@ -110,17 +153,29 @@ def test_pages_carry_the_security_headers(client):
     assert "no-store" in response.headers["Cache-Control"]
 
 
-def test_production_sends_hsts(tmp_path):
-    code = (
-        "from django.test import Client; "
-        "r = Client().get('/login/', secure=True, HTTP_HOST='palermo.example.org'); "
-        "print(r.status_code, r.headers.get('Strict-Transport-Security'))"
-    )
-    env = {**PRODUCTION, "DATABASE_URL": f"sqlite:///{tmp_path}/db.sqlite3", "REDIS_URL": ""}
-    _palermo("migrate", "-v0", env=env, tmp_path=tmp_path)
-    _palermo("collectstatic", "--no-input", "-v0", env=env, tmp_path=tmp_path)
-    done = _palermo("shell", "-v0", "-c", code, env=env, tmp_path=tmp_path)
-    assert done.stdout.split() == ["200", "max-age=63072000;", "includeSubDomains;", "preload"], done.stderr
+# What production changes about a response: transport, cookies, headers. The database, cache,
+# tasks and static storage stay the test suite's own; they do not decide any header.
+_TRANSPORT = ("DEBUG", "ALLOWED_HOSTS", "MIDDLEWARE", "X_FRAME_OPTIONS", "CONTENT_SECURITY_POLICY")
+_TRANSPORT_PREFIXES = ("SECURE_", "SESSION_COOKIE_", "CSRF_COOKIE_", "LANGUAGE_COOKIE_")
+
+
+@pytest.mark.django_db
+def test_production_sends_hsts(tmp_path, monkeypatch):
+    production = _settings_from(PRODUCTION, tmp_path, monkeypatch)
+    applied = {
+        name: getattr(production, name)
+        for name in dir(production)
+        if name in _TRANSPORT or name.startswith(_TRANSPORT_PREFIXES)
+    }
+    assert applied["SECURE_HSTS_SECONDS"] == 63072000
+    with override_settings(**applied):
+        response = Client().get("/login/", secure=True, HTTP_HOST="palermo.example.org")
+        plain = Client().get("/login/", HTTP_HOST="palermo.example.org")
+    assert response.status_code == 200
+    assert response.headers["Strict-Transport-Security"] == "max-age=63072000; includeSubDomains; preload"
+    # Plain HTTP is sent to HTTPS, never served.
+    assert plain.status_code == 301
+    assert plain.headers["Location"] == "https://palermo.example.org/login/"
 
 
 KEY_MATERIAL = "Zm9vYmFyYmF6cXV4"  # base64 of 12 bytes: a key too short to be safe
@@ -145,8 +200,8 @@ KEY_MATERIAL = "Zm9vYmFyYmF6cXV4"  # base64 of 12 bytes: a key too short to be s
         ),
     ],
 )
-def test_malformed_keys_are_refused_at_start_naming_the_variable_never_the_key(tmp_path, change, message):
-    done = _palermo("check", "--deploy", env={**PRODUCTION, **change}, tmp_path=tmp_path)
-    assert done.returncode != 0
-    assert message in done.stderr
-    assert KEY_MATERIAL not in done.stderr + done.stdout
+def test_malformed_keys_are_refused_at_start_naming_the_variable_never_the_key(tmp_path, monkeypatch, change, message):
+    with pytest.raises(ImproperlyConfigured) as refused:
+        _settings_from({**PRODUCTION, **change}, tmp_path, monkeypatch)
+    assert message in str(refused.value)
+    assert KEY_MATERIAL not in str(refused.value)
