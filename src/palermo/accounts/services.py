@@ -19,7 +19,7 @@ from palermo.accounts.models import ApiToken, LoginSession, User, token_digest
 from palermo.audit.services import audit_record
 from palermo.encryption.keyring import hmac_key
 from palermo.organisations.models import Membership, Organisation, Role
-from palermo.permissions import Actor, Capability, Channel, can
+from palermo.permissions import OPERATOR_GRANTED_ROLES, Actor, Capability, Channel, can, is_operator
 
 RECOVERY_CODE_COUNT = 10
 TOKEN_PREFIX = "plm_"  # noqa: S105 - a marker that makes leaked tokens greppable, not a secret
@@ -59,6 +59,8 @@ def membership_add(*, actor: Actor, user: User, organisation: Organisation, role
     _require_admin_of(actor, organisation)
     if role not in Role.values:
         raise ValidationError({"role": _("Unknown role %(role)s.") % {"role": role}})
+    if role in OPERATOR_GRANTED_ROLES and not is_operator(actor):
+        raise PermissionDenied(Capability.DEPLOYMENT_GOVERN.value)
     membership, created = Membership.objects.get_or_create(user=user, organisation=organisation, role=role)
     if not created and not membership.is_active:
         membership.is_active, membership.deactivated_at = True, None
