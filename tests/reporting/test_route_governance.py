@@ -174,3 +174,9 @@ def test_the_command_line_routes_as_the_operator_and_audits_for_the_recipient(or
         (f"org:{org_b.pk}", "Beta Police", "cli"),
         ("system", None, "cli"),
     ]
+
+
+def test_the_deployment_coordinator_has_a_home_page_with_the_routes(member, national):
+    home = signed_in_client(member(Role.DEPLOYMENT_COORDINATOR, national)).get("/")
+    assert home.status_code == 200
+    assert 'href="/tips/routes/"' in home.content.decode()
