@@ -224,3 +224,24 @@ def test_roles_that_never_see_people_are_refused_the_list(org_a, member, role):
     response = api_client(membership).get("/api/v1/people")
     assert response.status_code == 403
     assert response.json()["error"]["code"] == "permission_denied"
+
+
+@pytest.mark.django_db
+def test_an_admin_cannot_invite_anyone_to_govern_the_deployment(admin):
+    """The deployment coordinator's role reaches every organisation: only the operator grants it."""
+    from palermo.accounts.services import invitation_create
+
+    page = signed_in_client(admin).post(
+        "/organisations/members/", {"email": admin.user.email, "role": Role.DEPLOYMENT_COORDINATOR}
+    )
+    assert page.status_code == 400
+    assert set(page.context["form"].errors) == {"role"}
+    with pytest.raises(PermissionDenied):
+        invitation_create(
+            actor=actor_of(admin),
+            organisation=admin.organisation,
+            email="ally@example.test",
+            role="deployment_coordinator",
+        )
+    assert Invitation.objects.count() == 0
+    assert not Membership.objects.filter(role=Role.DEPLOYMENT_COORDINATOR).exists()

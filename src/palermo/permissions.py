@@ -45,6 +45,9 @@ class Capability(StrEnum):
     REFERRAL_REVOKE = "referral.revoke"
     # "My work": due items and personal tasks, for the roles that work on cases and decisions.
     WORK_VIEW = "work.view"
+    # Deployment-wide data: routes for tips from anywhere (the fallback among them) and directory
+    # entries of organisations other than one's own. See docs/deployment-governance.md.
+    DEPLOYMENT_GOVERN = "deployment.govern"
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
@@ -85,7 +88,19 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     ),
     Role.ANALYST: frozenset({Capability.DIRECTORY_VIEW, Capability.STATISTICS_VIEW}),
     Role.ORG_ADMIN: frozenset({Capability.DIRECTORY_VIEW, Capability.MEMBERS_MANAGE, Capability.AUDIT_VIEW}),
+    Role.DEPLOYMENT_COORDINATOR: frozenset(
+        {
+            Capability.DIRECTORY_VIEW,
+            Capability.PLANNING_MANAGE,
+            Capability.STATISTICS_VIEW,
+            Capability.REFERRAL_REVOKE,
+            Capability.DEPLOYMENT_GOVERN,
+        }
+    ),
 }
+# Roles only the server operator grants (`palermo add-user ... --role deployment_coordinator`): an
+# organisation's admin must not be able to make one of their own members govern every organisation.
+OPERATOR_GRANTED_ROLES = frozenset({Role.DEPLOYMENT_COORDINATOR})
 
 PERSONAL_DATA_CAPABILITIES = frozenset(
     {Capability.PERSON_VIEW_OWN, Capability.PERSON_VIEW_ORGANISATION, Capability.PERSON_CHANGE}
@@ -93,7 +108,7 @@ PERSONAL_DATA_CAPABILITIES = frozenset(
 # Roles that see people, or that control who can: they never log in on a password alone.
 SECOND_FACTOR_ROLES = frozenset(
     role for role, caps in ROLE_CAPABILITIES.items() if caps & PERSONAL_DATA_CAPABILITIES
-) | {Role.ORG_ADMIN}
+) | {Role.ORG_ADMIN, Role.DEPLOYMENT_COORDINATOR}
 
 
 @dataclass(frozen=True)
@@ -133,6 +148,58 @@ def require(actor: Actor, capability: Capability) -> None:
     """Raise PermissionDenied unless the actor holds the capability."""
     if not can(actor, capability):
         raise PermissionDenied(capability.value)
+
+
+def is_operator(actor: Actor) -> bool:
+    """The server operator: the command line, acting for no membership."""
+    return actor.channel == Channel.CLI and actor.membership is None
+
+
+def governs_deployment(actor: Actor) -> bool:
+    """Whether the actor may change data the whole deployment shares: the operator or a deployment coordinator."""
+    return is_operator(actor) or can(actor, Capability.DEPLOYMENT_GOVERN)
+
+
+def _own_organisation(actor: Actor) -> int | None:
+    if not can(actor, Capability.PLANNING_MANAGE) or actor.membership is None:
+        return None
+    return actor.membership.organisation_id
+
+
+def may_set_tip_route(
+    actor: Actor, *, area: str, organisation_id: int | None, replaced_organisation_id: int | None
+) -> bool:
+    """Who may route tips, or remove a route (then `organisation_id` is the route's and nothing is replaced).
+
+    A route for anywhere (the fallback and every route without an area) takes tips from the whole
+    deployment: only its governors set or remove one. A coordinator routes tips of a named area to
+    their own organisation only, and never replaces or removes another organisation's route: that
+    would let any organisation read tips meant for another.
+    """
+    if governs_deployment(actor):
+        return True
+    own = _own_organisation(actor)
+    if own is None or not area:
+        return False
+    return organisation_id == own and replaced_organisation_id in (None, own)
+
+
+def may_link_directory_entry(actor: Actor, organisation_id: int | None) -> bool:
+    """Whether the actor may say a directory entry describes the Palermo organisation `organisation_id`:
+    only that organisation's coordinators, or the deployment's governors. Anyone else could publish a
+    false "official" entry with its own safe contact and lock the real organisation out of its entry."""
+    if organisation_id is None or governs_deployment(actor):
+        return True
+    return _own_organisation(actor) == organisation_id
+
+
+def may_change_directory_entry(actor: Actor, *, linked_organisation_id: int | None, maintained_by_id: int) -> bool:
+    """An entry belongs to the organisation it describes (when on Palermo), else to the one that maintains it;
+    that organisation's coordinators change it, and the deployment's governors change any."""
+    if governs_deployment(actor):
+        return True
+    owner = linked_organisation_id or maintained_by_id
+    return _own_organisation(actor) == owner
 
 
 def sees_personal_data(role: str) -> bool:

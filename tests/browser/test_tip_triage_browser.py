@@ -115,8 +115,8 @@ def test_a_recipient_links_assigns_and_forwards_a_tip(new_page: Callable[..., Pa
     assert response.status == 404
 
 
-def test_a_coordinator_routes_tips_by_area(new_page: Callable[..., Page], artifacts: Path) -> None:
-    membership, device = paired_member(Role.COORDINATOR, "National Coordination")
+def test_the_deployment_coordinator_routes_tips_by_area(new_page: Callable[..., Page], artifacts: Path) -> None:
+    membership, device = paired_member(Role.DEPLOYMENT_COORDINATOR, "National Coordination")
     OrganisationFactory(name="Valmora Labour Inspectorate")
     page = new_page()
     sign_in(page, membership, device)

@@ -74,10 +74,11 @@ def test_only_the_maintaining_organisations_coordinators_change_an_entry(
     assert update.detail == {"fields": ["always_open"]}
 
 
-def test_a_palermo_organisation_has_at_most_one_entry(coordinator: Membership, org_b: Organisation) -> None:
-    entry(coordinator, "Beta Police", linked_organisation=org_b)
+def test_a_palermo_organisation_has_at_most_one_entry(coordinator: Membership, org_a: Organisation) -> None:
+    # Linked to the coordinator's own organisation: only its own coordinators may link an entry to it.
+    entry(coordinator, "Alpha Shelter", linked_organisation=org_a)
     with pytest.raises(ValidationError) as error:
-        entry(coordinator, "Beta Police again", linked_organisation=org_b)
+        entry(coordinator, "Alpha Shelter again", linked_organisation=org_a)
     assert list(error.value.message_dict) == ["linked_organisation"]
 
 

@@ -109,7 +109,7 @@ def test_the_public_api_round_trip(routed):
         == 201
     )
     conversation = api.post("/api/v1/public/tips/messages", {"receipt": receipt}, format="json").json()
-    assert conversation == {"status": "new", "messages": [{"from": "you", "body": "More"}]}
+    assert conversation == {"status": "new", "held": False, "messages": [{"from": "you", "body": "More"}]}
     wrong = api.post("/api/v1/public/tips/messages", {"receipt": "AAAA-BBBB"}, format="json")
     assert wrong.status_code == 404
     assert wrong.json()["error"]["code"] == "not_found"

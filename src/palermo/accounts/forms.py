@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from palermo.accounts.services import TOKEN_MAX_DAYS
 from palermo.organisations.models import Role
+from palermo.permissions import OPERATOR_GRANTED_ROLES
 
 
 class LoginForm(forms.Form):
@@ -36,7 +37,11 @@ class SetupCodeForm(forms.Form):
 
 class InviteForm(forms.Form):
     email = forms.EmailField(label=_("Email address"))
-    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    # A deployment coordinator governs every organisation: only the server operator grants that role.
+    role = forms.ChoiceField(
+        label=_("Role"),
+        choices=[(value, label) for value, label in Role.choices if value not in OPERATOR_GRANTED_ROLES],
+    )
 
 
 class InvitationAccountForm(forms.Form):

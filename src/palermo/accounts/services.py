@@ -20,7 +20,7 @@ from palermo.audit.services import audit_record
 from palermo.encryption.keyring import hmac_key
 from palermo.organisations.middleware import SESSION_KEY as ACTING_MEMBERSHIP_KEY
 from palermo.organisations.models import Invitation, Membership, Organisation, Role
-from palermo.permissions import Actor, Capability, Channel, can
+from palermo.permissions import OPERATOR_GRANTED_ROLES, Actor, Capability, Channel, can, is_operator
 
 RECOVERY_CODE_COUNT = 10
 TOKEN_PREFIX = "plm_"  # noqa: S105 - a marker that makes leaked tokens greppable, not a secret
@@ -60,9 +60,10 @@ def user_set_password(*, user: User, password: str) -> None:
 def membership_add(*, actor: Actor, user: User, organisation: Organisation, role: str) -> Membership:
     """Attach an account directly: the server operator's tool only (`palermo add-user`, the demo).
 
-    Organisation admins invite instead; the invitee's answer makes the membership.
+    Organisation admins invite instead; the invitee's answer makes the membership. Only the
+    operator grants the roles that govern the whole deployment, and this is the operator's path.
     """
-    if not (actor.channel == Channel.CLI and actor.membership is None):
+    if not is_operator(actor):
         raise PermissionDenied("membership.add")
     membership = _membership_attach(user=user, organisation=organisation, role=role)
     audit_record(actor=actor, action="membership.add", target=membership, organisation_id=organisation.pk)
@@ -246,6 +247,9 @@ def invitation_create(*, actor: Actor, organisation: Organisation, email: str, r
     _require_admin_of(actor, organisation)
     if role not in Role.values:
         raise ValidationError({"role": _("Unknown role %(role)s.") % {"role": role}})
+    if role in OPERATOR_GRANTED_ROLES:
+        # An organisation admin must not hand anyone, themselves included, power over every organisation.
+        raise PermissionDenied(Capability.DEPLOYMENT_GOVERN.value)
     secret = secrets.token_urlsafe(32)
     invitation = Invitation(
         organisation=organisation,

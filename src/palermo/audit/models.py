@@ -90,6 +90,7 @@ ACTION_LABELS = {
     "tip.photo_download": _("Downloaded a photo sent with a tip"),
     "tip_route.set": _("Routed tips to an organisation"),
     "tip_route.remove": _("Removed a tip route"),
+    "tip.deliver_held": _("Received a tip that was held until a route took it"),
     "inspection_request.record": _("Recorded an inspection request"),
     "inspection_request.status": _("Changed the status of an inspection request"),
     "inspection_request.list": _("Listed inspection requests"),

@@ -124,11 +124,14 @@ def create_demo_directory_and_matrix() -> None:
     if membership is None:
         return
     actor = Actor(user=membership.user, membership=membership, channel=Channel.CLI)
+    # Entries describe several organisations: deployment-wide data, so the operator writes them.
+    operator = Actor.system()
     for name, linked, kind, level, stages, services, languages, hours, always, contact in ENTRIES:
         if DirectoryEntry.objects.filter(name=name).exists():
             continue
         directory_entry_create(
-            actor=actor,
+            actor=operator,
+            maintained_by=membership.organisation,
             name=name,
             linked_organisation=Organisation.objects.filter(name=linked).first() if linked else None,
             actor_type=kind,

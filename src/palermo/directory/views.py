@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from palermo.directory import selectors, services
 from palermo.directory.forms import DirectoryEntryForm, DirectoryFilterForm
+from palermo.directory.models import DirectoryEntry
 from palermo.permissions import Actor, Capability, can
 from palermo.web.decorators import page
 
@@ -38,7 +39,9 @@ def directory_detail(request: HttpRequest, actor: Actor, entry_id: int) -> HttpR
     return render(request, "directory/directory_detail.html", context)
 
 
-def _save(request: HttpRequest, actor: Actor, form: DirectoryEntryForm, entry_id: int | None) -> HttpResponse | None:
+def _save(request: HttpRequest, actor: Actor, form: DirectoryEntryForm, entry_id: int | None) -> HttpResponse | int:
+    """The redirect after saving, or the status to show the form again with: 400, or 403 when the
+    entry would be linked to an organisation the actor may not speak for (nothing is saved)."""
     try:
         if entry_id is None:
             entry = services.directory_entry_create(actor=actor, **form.values())
@@ -47,18 +50,29 @@ def _save(request: HttpRequest, actor: Actor, form: DirectoryEntryForm, entry_id
     except ValidationError as error:
         for field, errors in error.message_dict.items():
             form.add_error(field if field in form.fields else None, errors)
-        return None
+        return 400
+    except PermissionDenied as refused:
+        form.add_error("linked_organisation", str(refused))
+        return 403
     messages.success(request, _("The directory entry is saved."))
     return redirect("directory:detail", entry_id=entry.pk)
 
 
+def _form_page(
+    request: HttpRequest, actor: Actor, form: DirectoryEntryForm, entry: DirectoryEntry | None
+) -> HttpResponse:
+    status = 400 if form.errors else 200
+    if request.method == "POST" and form.is_valid():
+        done = _save(request, actor, form, entry.pk if entry else None)
+        if isinstance(done, HttpResponse):
+            return done
+        status = done
+    return render(request, "directory/directory_form.html", {"form": form, "entry": entry}, status=status)
+
+
 @page(Capability.PLANNING_MANAGE)
 def directory_create(request: HttpRequest, actor: Actor) -> HttpResponse:
-    form = DirectoryEntryForm(request.POST or None)
-    if request.method == "POST" and form.is_valid() and (done := _save(request, actor, form, None)):
-        return done
-    status = 400 if form.errors else 200
-    return render(request, "directory/directory_form.html", {"form": form, "entry": None}, status=status)
+    return _form_page(request, actor, DirectoryEntryForm(request.POST or None), None)
 
 
 @page(Capability.PLANNING_MANAGE)
@@ -66,8 +80,4 @@ def directory_update(request: HttpRequest, actor: Actor, entry_id: int) -> HttpR
     entry = selectors.directory_entry_get(actor=actor, entry_id=entry_id)
     if not services.directory_entry_may_change(actor, entry):
         raise PermissionDenied("directory.maintain")
-    form = DirectoryEntryForm(request.POST or None, instance=entry)
-    if request.method == "POST" and form.is_valid() and (done := _save(request, actor, form, entry.pk)):
-        return done
-    status = 400 if form.errors else 200
-    return render(request, "directory/directory_form.html", {"form": form, "entry": entry}, status=status)
+    return _form_page(request, actor, DirectoryEntryForm(request.POST or None, instance=entry), entry)

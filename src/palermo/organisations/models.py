@@ -29,6 +29,9 @@ class Role(models.TextChoices):
     COORDINATOR = "coordinator", _("Coordinator")
     ANALYST = "analyst", _("Analyst")
     ORG_ADMIN = "org_admin", _("Organisation admin")
+    # Governs what the whole deployment shares (the fallback tip route, directory entries of other
+    # organisations). Granted only by the server operator on the command line, never by an org admin.
+    DEPLOYMENT_COORDINATOR = "deployment_coordinator", _("Deployment coordinator")
 
 
 class Organisation(models.Model):

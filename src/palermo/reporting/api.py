@@ -122,7 +122,11 @@ class PublicTipApi(PublicApi):
                 "photos": serializers.ListField(child=serializers.CharField(), required=False),
             },
         ),
-        responses={201: inline_serializer("PublicTipReceipt", {"receipt": serializers.CharField()})},
+        responses={
+            201: inline_serializer(
+                "PublicTipReceipt", {"receipt": serializers.CharField(), "held": serializers.BooleanField()}
+            )
+        },
     )
     @sensitive_variables()
     def post(self, request: Request) -> Response:
@@ -150,7 +154,8 @@ class PublicTipApi(PublicApi):
                 submitted = services.tip_submit(data=fields, language=language, photos=_photos(request, data))
             except services.TipInputError as error:
                 raise exceptions.ValidationError(error.fields) from None
-        return Response({"receipt": submitted.receipt}, status=status.HTTP_201_CREATED)
+        # `held`: no organisation receives tips like this one yet; it is delivered when one does.
+        return Response({"receipt": submitted.receipt, "held": submitted.held}, status=status.HTTP_201_CREATED)
 
 
 class PublicFollowUpApi(PublicApi):
@@ -184,6 +189,7 @@ class PublicMessagesApi(PublicApi):
         return Response(
             {
                 "status": tip.status,
+                "held": tip.organisation_id is None,
                 "messages": [
                     {"from": "you" if m.from_reporter else "organisation", "body": m.body} for m in tip.messages.all()
                 ],

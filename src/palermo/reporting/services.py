@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,7 +21,15 @@ from palermo.attachments.images import MAX_BYTES, CleanImage, ImageRejected, san
 from palermo.audit.services import audit_record
 from palermo.encryption.keyring import blind_index, hmac_key
 from palermo.organisations.models import Membership, Organisation
-from palermo.permissions import ROLE_CAPABILITIES, Actor, Capability, require
+from palermo.permissions import (
+    ROLE_CAPABILITIES,
+    Actor,
+    Capability,
+    can,
+    governs_deployment,
+    may_set_tip_route,
+    require,
+)
 from palermo.reporting.models import (
     Exploitation,
     Tip,
@@ -153,6 +161,11 @@ class Submitted:
     tip: Tip
     receipt: str
 
+    @property
+    def held(self) -> bool:
+        """No route took the tip: nobody can read it until one does (the reporter must be told)."""
+        return self.tip.organisation_id is None
+
 
 @transaction.atomic
 def tip_submit(*, data: dict[str, object], language: str, photos: Sequence[object] = ()) -> Submitted:
@@ -160,6 +173,7 @@ def tip_submit(*, data: dict[str, object], language: str, photos: Sequence[objec
 
     Photos are checked before anything is stored: a refused photo refuses the whole submission,
     with a message per photo, so the reporter can send again without losing what they wrote.
+    A tip no route takes is held (no organisation) until a route takes it: see `tips_held_deliver`.
     """
     problems: dict[str, list[str]] = {}
     content = {
@@ -380,14 +394,36 @@ def tip_unlink(*, actor: Actor, tip: Tip, other_id: int) -> None:
         audit_record(actor=actor, action="tip.unlink", target=tip, detail={"other": int(other_id)})
 
 
-# --- Routing, set by coordinators -----------------------------------------------------------------------
+# --- Routing: coordinators for their own area, the deployment coordinator for the rest -----------------
+
+
+def _route_refused() -> PermissionDenied:
+    return PermissionDenied(
+        _(
+            "You can route the tips of a named area to your own organisation only. Routes for anywhere, "
+            "and routes of other organisations, are set by the deployment coordinator."
+        )
+    )
+
+
+def _audit_route_change(*, actor: Actor, action: str, route: TipRoute, concerned: set[int], detail: dict) -> None:
+    """The actor's trail, and the trail of every other organisation whose tips the change moves: an
+    organisation that gains or loses tips learns it from its own audit trail, not from the actor's."""
+    audit_record(actor=actor, action=action, target=route, detail=detail)
+    own = actor.membership.organisation_id if actor.membership else None
+    for organisation_id in sorted(concerned - {own}):
+        audit_record(actor=actor, action=action, target=route, organisation_id=organisation_id, detail=detail)
 
 
 @transaction.atomic
 def tip_route_set(*, actor: Actor, organisation_id: int | None, exploitation: str, area: str = "") -> TipRoute:
     """Route tips about a form of exploitation ("any") in an area ("" anywhere) to an organisation.
-    A route for the same form and area is replaced: there is one recipient per form and area."""
-    require(actor, Capability.PLANNING_MANAGE)
+    A route for the same form and area is replaced: there is one recipient per form and area.
+
+    Who may is `permissions.may_set_tip_route`. Tips held because no route took them are delivered
+    by the new route when it takes them (`tips_held_deliver`), in the same transaction."""
+    if not (can(actor, Capability.PLANNING_MANAGE) or governs_deployment(actor)):
+        raise PermissionDenied(Capability.PLANNING_MANAGE.value)
     problems: dict[str, list[str]] = {}
     if exploitation not in (*Exploitation.values, TipRoute.ANY):
         problems["exploitation"] = [_("Choose a form of exploitation, or all of them.")]
@@ -401,24 +437,47 @@ def tip_route_set(*, actor: Actor, organisation_id: int | None, exploitation: st
         problems["organisation"] = [_("Choose an active organisation.")]
     if problems:
         raise ValidationError(problems)
-    route, created = TipRoute.objects.update_or_create(
-        exploitation=exploitation, area=area, defaults={"organisation": organisation}
-    )
-    audit_record(
+    assert organisation is not None
+    current = TipRoute.objects.select_for_update().filter(exploitation=exploitation, area=area).first()
+    replaced = current.organisation_id if current else None
+    if not may_set_tip_route(actor, area=area, organisation_id=organisation.pk, replaced_organisation_id=replaced):
+        raise _route_refused()
+    if current is None:
+        route = TipRoute.objects.create(exploitation=exploitation, area=area, organisation=organisation)
+    else:
+        route = current
+        route.organisation = organisation
+        route.save(update_fields=["organisation"])
+    detail: dict[str, object] = {
+        "exploitation": exploitation,
+        "area": area,
+        "organisation": organisation.pk,
+        "replaced": current is not None,
+    }
+    if replaced is not None and replaced != organisation.pk:
+        detail["replaced_organisation"] = replaced
+    _audit_route_change(
         actor=actor,
         action="tip_route.set",
-        target=route,
-        detail={"exploitation": exploitation, "area": area, "organisation": organisation_id, "replaced": not created},
+        route=route,
+        concerned={organisation.pk, replaced or organisation.pk},
+        detail=detail,
     )
+    tips_held_deliver(actor=actor)
     return route
 
 
 @transaction.atomic
 def tip_route_remove(*, actor: Actor, route_id: int) -> None:
-    require(actor, Capability.PLANNING_MANAGE)
+    if not (can(actor, Capability.PLANNING_MANAGE) or governs_deployment(actor)):
+        raise PermissionDenied(Capability.PLANNING_MANAGE.value)
     route = TipRoute.objects.select_for_update().filter(pk=route_id).first()
     if route is None:
         raise ValidationError(_("This route was already removed."))
+    if not may_set_tip_route(
+        actor, area=route.area, organisation_id=route.organisation_id, replaced_organisation_id=route.organisation_id
+    ):
+        raise _route_refused()
     if route.is_fallback:
         raise ValidationError(
             _(
@@ -426,13 +485,30 @@ def tip_route_remove(*, actor: Actor, route_id: int) -> None:
                 "To send them elsewhere, route all forms, anywhere, to another organisation."
             )
         )
-    audit_record(
+    _audit_route_change(
         actor=actor,
         action="tip_route.remove",
-        target=route,
+        route=route,
+        concerned={route.organisation_id},
         detail={"exploitation": route.exploitation, "area": route.area, "organisation": route.organisation_id},
     )
     route.delete()
+
+
+def tips_held_deliver(*, actor: Actor) -> int:
+    """Give every held tip (received while no route took it) to the organisation a route now sends it to.
+
+    Called by whoever changes the routes, inside their transaction. Each delivery is audited in the
+    receiving organisation's trail, as a forward is. Returns how many tips were delivered."""
+    delivered = 0
+    for tip in Tip.objects.select_for_update().filter(organisation=None).only("pk", "exploitation", "area"):
+        recipient = tip_recipient(tip.exploitation, tip.area)
+        if recipient is None:
+            continue
+        Tip.objects.filter(pk=tip.pk).update(organisation=recipient)
+        audit_record(actor=actor, action="tip.deliver_held", target=tip, organisation_id=recipient.pk)
+        delivered += 1
+    return delivered
 
 
 # --- Abuse limits without addresses ---------------------------------------------------------------------

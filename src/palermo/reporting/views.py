@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
@@ -15,7 +15,7 @@ from django.views.decorators.debug import sensitive_post_parameters, sensitive_v
 
 from palermo.attachments.downloads import attachment_response
 from palermo.attachments.uploads import limit_uploads
-from palermo.permissions import Actor, Capability, can
+from palermo.permissions import Actor, Capability, can, governs_deployment, may_set_tip_route
 from palermo.reporting import conversions, selectors, services
 from palermo.reporting.forms import (
     AssignForm,
@@ -89,6 +89,7 @@ def tip_report(request: HttpRequest, language: str = "en") -> HttpResponse:
                     context["kept"] = True
                 else:
                     context["receipt"] = submitted.receipt
+                    context["held"] = submitted.held
                     return render(request, "reporting/sent.html", context)
             return render(request, "reporting/report.html", context, status=400)
         return render(request, "reporting/report.html", context)
@@ -119,6 +120,7 @@ def tip_follow_up(request: HttpRequest, language: str = "en") -> HttpResponse:
                     form = FollowUpForm(initial={"receipt": form.cleaned_data["receipt"]})
                     context["form"] = form
             context["conversation"] = list(tip.messages.all())
+            context["held"] = tip.organisation_id is None
             context["receipt"] = form["receipt"].value()
         return render(request, "reporting/follow_up.html", context, status=400 if form.errors else 200)
 
@@ -295,6 +297,7 @@ def inspection_requests(request: HttpRequest, actor: Actor) -> HttpResponse:
 @page(Capability.PLANNING_MANAGE)
 def tip_routes(request: HttpRequest, actor: Actor) -> HttpResponse:
     form = RouteForm(request.POST if request.method == "POST" else None)
+    status = 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -306,6 +309,10 @@ def tip_routes(request: HttpRequest, actor: Actor) -> HttpResponse:
             )
         except ValidationError as error:
             _add_errors(form, error)
+        except PermissionDenied as refused:
+            # Say who decides, on the form, and answer 403: nothing changed.
+            form.add_error("organisation", str(refused))
+            status = 403
         else:
             messages.success(request, _("Tips now go to %(name)s by this route.") % {"name": route.organisation})
             return redirect("reporting:routes")
@@ -313,10 +320,25 @@ def tip_routes(request: HttpRequest, actor: Actor) -> HttpResponse:
     labels = {TipRoute.ANY: _("Any form"), **dict(Exploitation.choices)}
     context = {
         "form": form,
-        "routes": [(route, labels.get(route.exploitation, route.exploitation)) for route in routes],
+        "routes": [
+            (
+                route,
+                labels.get(route.exploitation, route.exploitation),
+                may_set_tip_route(
+                    actor,
+                    area=route.area,
+                    organisation_id=route.organisation_id,
+                    replaced_organisation_id=route.organisation_id,
+                ),
+            )
+            for route in routes
+        ],
         "has_fallback": any(r.is_fallback for r in routes),
+        "governs": governs_deployment(actor),
     }
-    return render(request, "reporting/routes.html", context, status=400 if form.errors else 200)
+    if form.errors and status == 200:
+        status = 400
+    return render(request, "reporting/routes.html", context, status=status)
 
 
 @page(Capability.PLANNING_MANAGE)

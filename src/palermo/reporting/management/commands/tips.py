@@ -2,11 +2,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from palermo.organisations.models import Organisation
+from palermo.permissions import Actor
 from palermo.reporting.models import Exploitation, Tip, TipRoute
-from palermo.reporting.services import LIMITS, area_normalise, place_index
+from palermo.reporting.services import LIMITS, area_normalise, place_index, tip_route_set
 
 
 class Command(BaseCommand):
@@ -50,9 +52,20 @@ class Command(BaseCommand):
         area = area_normalise(options["area"])
         if len(area) > LIMITS["area"]:
             raise CommandError(f"Keep the area under {LIMITS['area']} characters.", returncode=2)
-        TipRoute.objects.update_or_create(
-            exploitation=options["exploitation"], area=area, defaults={"organisation": organisation}
-        )
+        held = Tip.objects.filter(organisation=None).count()
+        # The operator governs the deployment: the same service as the pages, audited and delivering held tips.
+        try:
+            tip_route_set(
+                actor=Actor.system(),
+                organisation_id=organisation.pk,
+                exploitation=options["exploitation"],
+                area=area,
+            )
+        except ValidationError as error:
+            raise CommandError(" ".join(error.messages), returncode=2) from None
         self.stdout.write(
             f"Tips about {options['exploitation']} in {area or 'any area'} now go to {organisation.name}."
         )
+        delivered = held - Tip.objects.filter(organisation=None).count()
+        if delivered:
+            self.stdout.write(f"{delivered} held tips delivered.")
