@@ -160,9 +160,17 @@ def test_a_body_over_the_size_limit_without_a_token_answers_413_json(settings): 
     assert Tip.objects.count() == 0
 
 
-@pytest.mark.parametrize("url", ["/api/v1/nothing-here", "/api/v1/cases/1/nothing", "/api/v1/"])
+@pytest.mark.parametrize("url", ["/api/v1/nothing-here", "/api/v1/cases/1/nothing", "/api/v1/", "/api/v1/tasks/-1"])
 def test_an_unknown_api_url_is_json_404(api, url):  # type: ignore[no-untyped-def]
     assert_error_shape(api.get(url), 404, "not_found")
+
+
+@pytest.mark.parametrize("method", ["post", "patch", "delete"])
+def test_a_write_to_an_unknown_api_url_is_json_404_not_a_csrf_page(worker, method):  # type: ignore[no-untyped-def]
+    # A bearer-token client has no CSRF cookie; found by the schemathesis pass (`/matrices/0/actions/-1`).
+    client = APIClient(enforce_csrf_checks=True)
+    client.credentials(HTTP_AUTHORIZATION=api_client(worker)._credentials["HTTP_AUTHORIZATION"])
+    assert_error_shape(getattr(client, method)("/api/v1/matrices/0/actions/-1"), 404, "not_found")
 
 
 class _Crashes(APIView):
