@@ -35,7 +35,7 @@ from tests.assistance.helpers import open_case, referred_screening
 from tests.conftest import actor_of
 from tests.factories import MembershipFactory, OrganisationFactory
 
-EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "15"))
+EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "5"))
 
 application = WSGIHandler()
 # The app's own schema, read through its WSGI interface (no server; the schema view needs no database).
