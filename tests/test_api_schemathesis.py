@@ -146,7 +146,7 @@ def test_no_request_makes_the_api_answer_5xx(case, world: World) -> None:  # typ
     for name, value in list(case.path_parameters.items()):
         if isinstance(value, int) and value % 2 == 0 and name in world.ids and world.ids[name]:
             case.path_parameters[name] = world.ids[name]
-    label = f"{case.method} {case.operation.path}"
+    label = case.operation.label
     REQUESTS[label] = REQUESTS.get(label, 0) + 1
     response = case.call(headers={"Authorization": f"Bearer {world.tokens[_role_for(case.path)]}"})
     case.validate_response(response, checks=[not_a_server_error])
