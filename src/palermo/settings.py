@@ -78,6 +78,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "palermo.api.middleware.api_input_middleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -310,7 +311,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["palermo.api.authentication.HasActingMembership"],
     "DEFAULT_PAGINATION_CLASS": "palermo.api.pagination.PagePagination",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["palermo.api.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "palermo.api.errors.exception_handler",
     "UNAUTHENTICATED_USER": None,
@@ -323,6 +324,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # `<id:...>` in API paths (palermo.api.fields.IdConverter): what a signed 64-bit column holds.
+    "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "minimum": 0, "maximum": 2**63 - 1}},
     # Choice sets that share a field name with another app's get their own schema names.
     "ENUM_NAME_OVERRIDES": {
         "StageStatusEnum": "palermo.assistance.models.StageStatus.choices",

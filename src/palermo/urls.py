@@ -19,5 +19,7 @@ urlpatterns = [
     path("api/v1/", include("palermo.api.urls")),
 ]
 
+handler400 = "palermo.web.views.error_400"
 handler403 = "palermo.web.views.error_403"
 handler404 = "palermo.web.views.error_404"
+handler500 = "palermo.web.views.error_500"

@@ -7,6 +7,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -17,9 +18,13 @@ CODES = {
     status.HTTP_403_FORBIDDEN: "permission_denied",
     status.HTTP_404_NOT_FOUND: "not_found",
     status.HTTP_405_METHOD_NOT_ALLOWED: "method_not_allowed",
+    status.HTTP_413_REQUEST_ENTITY_TOO_LARGE: "too_large",
     status.HTTP_415_UNSUPPORTED_MEDIA_TYPE: "unsupported_media_type",
     status.HTTP_429_TOO_MANY_REQUESTS: "throttled",
 }
+
+
+INVALID_FIELDS = "Some fields are not valid."
 
 
 def error_body(code: str, message: str, fields: dict[str, list[str]] | None = None) -> dict[str, Any]:
@@ -45,12 +50,27 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     code = CODES.get(response.status_code, "error")
     if isinstance(exc, exceptions.ValidationError):
         fields = _flatten(exc.detail)
-        response.data = error_body(code, "Some fields are not valid.", fields)
+        response.data = error_body(code, INVALID_FIELDS, fields)
     else:
         detail = getattr(exc, "detail", "")
         response.data = error_body(code, str(detail) if detail else "Error.")
     return response
 
 
+def is_api(request: HttpRequest) -> bool:
+    return request.path_info.startswith("/api/")
+
+
+@csrf_exempt  # like every API view: a bearer-token client has no CSRF cookie, and gets a JSON 404
 def not_found(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
     return JsonResponse(error_body("not_found", "No such endpoint."), status=404)
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
+    # Django's own refusals (a malformed request it will not parse); the detail stays in the log.
+    return JsonResponse(error_body("invalid", "The request could not be read."), status=400)
+
+
+def server_error(request: HttpRequest) -> JsonResponse:
+    # Never the exception's text: it may quote a record. Django has logged the error (path only) already.
+    return JsonResponse(error_body("server_error", "Something went wrong on our side."), status=500)

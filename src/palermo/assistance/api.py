@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from palermo.api.authentication import api_actor
+from palermo.api.fields import IntegerField, PrimaryKeyRelatedField
 from palermo.assistance import catalogue, selectors, services
 from palermo.assistance.models import (
     FactorRating,
@@ -43,7 +44,7 @@ class ActivityOutput(serializers.Serializer):
 class StageOutput(serializers.Serializer):
     stage = serializers.CharField(source="code")
     label = serializers.CharField()  # type: ignore[assignment]  # a field named like a Field attribute
-    position = serializers.IntegerField()
+    position = IntegerField()
     status = serializers.ChoiceField(choices=StageStatus.choices)
     is_current = serializers.BooleanField()
     is_late = serializers.BooleanField()
@@ -52,9 +53,9 @@ class StageOutput(serializers.Serializer):
     completed_on = serializers.DateField(allow_null=True)
     activities = ActivityOutput(many=True)
     other_activities = serializers.ListField(child=serializers.CharField(), source="free_activities")
-    responsible_organisation = serializers.IntegerField(allow_null=True, source="responsible_organisation_id")
+    responsible_organisation = IntegerField(allow_null=True, source="responsible_organisation_id")
     responsible_name = serializers.CharField()
-    responsible_user = serializers.IntegerField(allow_null=True, source="responsible_user_id")
+    responsible_user = IntegerField(allow_null=True, source="responsible_user_id")
 
 
 class RecoveryPeriodOutput(serializers.Serializer):
@@ -73,7 +74,7 @@ class ReturnOutput(serializers.Serializer):
 
 
 class PathwayOutput(serializers.Serializer):
-    case = serializers.IntegerField()
+    case = IntegerField()
     stages = StageOutput(many=True)
     recovery_period = RecoveryPeriodOutput(allow_null=True)
     return_preparation = ReturnOutput()
@@ -109,11 +110,11 @@ class StageInput(serializers.Serializer):
         default=list,
         help_text='Keys of the scheme\'s activities ("catalogue:0", …) and free text for others.',
     )
-    responsible_organisation = serializers.PrimaryKeyRelatedField(
+    responsible_organisation = PrimaryKeyRelatedField(
         queryset=Organisation.objects.filter(is_active=True), required=False, allow_null=True, default=None
     )
     responsible_name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    responsible_user = serializers.IntegerField(required=False, allow_null=True, default=None)
+    responsible_user = IntegerField(required=False, allow_null=True, default=None)
 
 
 class RecoveryInput(serializers.Serializer):
@@ -174,7 +175,7 @@ class PlanItemOutput(serializers.ModelSerializer):
 class PlanItemInput(serializers.Serializer):
     service = serializers.ChoiceField(choices=catalogue.SERVICE_CODE_CHOICES)
     variant = serializers.ChoiceField(choices=ServiceVariant.choices, default=ServiceVariant.DESTINATION)
-    provider_organisation = serializers.PrimaryKeyRelatedField(
+    provider_organisation = PrimaryKeyRelatedField(
         queryset=Organisation.objects.filter(is_active=True), required=False, allow_null=True, default=None
     )
     provider_name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
@@ -255,7 +256,7 @@ class RiskAssessmentOutput(serializers.ModelSerializer):
 
 
 class RiskReviewOutput(serializers.Serializer):
-    id = serializers.IntegerField()
+    id = IntegerField()
     event = serializers.ChoiceField(choices=ReviewEvent.choices)
     due_on = serializers.DateField()
     is_overdue = serializers.BooleanField()
@@ -363,7 +364,7 @@ class ReturnConsentInput(serializers.Serializer):
 
 class ReturnConfirmationInput(serializers.Serializer):
     confirmed_on = serializers.DateField()
-    organisation = serializers.PrimaryKeyRelatedField(
+    organisation = PrimaryKeyRelatedField(
         queryset=Organisation.objects.filter(is_active=True), required=False, allow_null=True, default=None
     )
     provider_name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")

@@ -9,14 +9,16 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import parsers, serializers, status
+from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from palermo.api.authentication import api_actor
 from palermo.api.errors import error_body
+from palermo.api.fields import IntegerField, PrimaryKeyRelatedField
 from palermo.api.pagination import PagePagination
+from palermo.api.parsers import MultiPartParser
 from palermo.attachments.downloads import attachment_response
 from palermo.attachments.uploads import limit_uploads
 from palermo.audit.services import audit_record
@@ -85,9 +87,9 @@ def _case_json(case: Case) -> dict[str, Any]:
 CaseOutput = inline_serializer(
     "Case",
     {
-        "id": serializers.IntegerField(),
+        "id": IntegerField(),
         "reference": serializers.CharField(),
-        "person": serializers.IntegerField(),
+        "person": IntegerField(),
         "status": serializers.ChoiceField(["open", "closed"]),
         "htcds_status": serializers.CharField(),
         "trafficking_status": serializers.ChoiceField(["possible", "presumed", "identified", "not_a_victim"]),
@@ -98,8 +100,8 @@ CaseOutput = inline_serializer(
 
 
 class CaseOpenInput(serializers.Serializer):
-    person = serializers.IntegerField()
-    screening = serializers.IntegerField(required=False, allow_null=True, default=None)
+    person = IntegerField()
+    screening = IntegerField(required=False, allow_null=True, default=None)
 
 
 class CaseListApi(APIView):
@@ -163,7 +165,7 @@ class CaseHtcdsApi(APIView):
 
 
 class LinkScreeningInput(serializers.Serializer):
-    screening = serializers.IntegerField()
+    screening = IntegerField()
 
 
 class CaseScreeningLinkApi(APIView):
@@ -251,7 +253,7 @@ class SharedFieldsMixin:
 
 
 class ConsentSerializer(SharedFieldsMixin, serializers.ModelSerializer):
-    organisation = serializers.PrimaryKeyRelatedField(
+    organisation = PrimaryKeyRelatedField(
         source="recipient", queryset=Organisation.objects.all(), allow_null=True, required=False, default=None
     )
     status = serializers.ChoiceField(choices=[ConsentStatus.GIVEN, ConsentStatus.REFUSED, ConsentStatus.WITHDRAWN])
@@ -311,7 +313,7 @@ class ConsentWithdrawApi(APIView):
 
 
 class LegalBasisSerializer(SharedFieldsMixin, serializers.ModelSerializer):
-    organisation = serializers.PrimaryKeyRelatedField(
+    organisation = PrimaryKeyRelatedField(
         source="recipient", queryset=Organisation.objects.all(), allow_null=True, required=False, default=None
     )
     purpose = serializers.ChoiceField(choices=ConsentPurpose.choices)
@@ -343,8 +345,8 @@ class CaseLegalBasisListApi(APIView):
 class ReferralInput(SharedFieldsMixin, serializers.Serializer):
     fields_default = None  # everything the consent (or legal basis) covers
 
-    case = serializers.IntegerField()
-    to_organisation = serializers.IntegerField()
+    case = IntegerField()
+    to_organisation = IntegerField()
     services = serializers.ListField(child=serializers.CharField(), allow_empty=False)
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
@@ -352,7 +354,7 @@ class ReferralInput(SharedFieldsMixin, serializers.Serializer):
 ReferralOutput = inline_serializer(
     "Referral",
     {
-        "id": serializers.IntegerField(),
+        "id": IntegerField(),
         "case_reference": serializers.CharField(),
         "status": serializers.CharField(),
         "services": serializers.ListField(child=serializers.CharField()),
@@ -498,15 +500,15 @@ def _attachment_json(attachment: CaseAttachment) -> dict[str, Any]:
 
 
 ATTACHMENT_FIELDS: dict[str, serializers.Field] = {
-    "id": serializers.IntegerField(),
-    "case": serializers.IntegerField(),
+    "id": IntegerField(),
+    "case": IntegerField(),
     "title": serializers.CharField(),
     "description": serializers.CharField(),
     "content_type": serializers.ChoiceField(["application/pdf", "image/jpeg", "image/png"]),
-    "size": serializers.IntegerField(),
-    "width": serializers.IntegerField(allow_null=True),
-    "height": serializers.IntegerField(allow_null=True),
-    "uploaded_by": serializers.IntegerField(),
+    "size": IntegerField(),
+    "width": IntegerField(allow_null=True),
+    "height": IntegerField(allow_null=True),
+    "uploaded_by": IntegerField(),
     "uploaded_at": serializers.DateTimeField(),
     "url": serializers.CharField(help_text="GET it to download the file."),
 }
@@ -518,7 +520,7 @@ ATTACHMENT_REJECTIONS = (
 
 
 class CaseAttachmentListApi(APIView):
-    parser_classes = [parsers.MultiPartParser]
+    parser_classes = [MultiPartParser]
 
     @extend_schema(
         responses=inline_serializer("CaseAttachmentList", ATTACHMENT_FIELDS, many=True),

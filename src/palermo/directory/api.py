@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from palermo.api.authentication import api_actor
+from palermo.api.fields import PrimaryKeyRelatedField
 from palermo.api.pagination import PagePagination
 from palermo.assistance.catalogue import SERVICE_CODE_CHOICES
 from palermo.directory import selectors, services
@@ -66,7 +67,7 @@ class DirectoryEntryInput(serializers.Serializer):
     always_open = serializers.BooleanField(required=False, default=False)
     safe_contact = serializers.CharField(required=False, allow_blank=True, default="")
     website = serializers.URLField(required=False, allow_blank=True, default="")
-    linked_organisation = serializers.PrimaryKeyRelatedField(
+    linked_organisation = PrimaryKeyRelatedField(
         queryset=Organisation.objects.filter(is_active=True), required=False, allow_null=True, default=None
     )
 

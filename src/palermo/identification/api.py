@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from palermo.api.authentication import api_actor
+from palermo.api.fields import IntegerField
 from palermo.api.pagination import PagePagination
 from palermo.identification import selectors, services
 from palermo.identification.catalogues import Catalogue
@@ -75,7 +76,7 @@ class ScreeningEvaluateApi(APIView):
             "ScreeningEvaluateInput",
             {
                 "catalogue": serializers.CharField(),
-                "age": serializers.IntegerField(allow_null=True, required=False),
+                "age": IntegerField(allow_null=True, required=False),
                 "answers": serializers.DictField(child=serializers.ChoiceField(["yes", "no", "unknown"])),
                 "palermo": serializers.DictField(
                     child=serializers.ListField(child=serializers.CharField()),
@@ -149,7 +150,7 @@ def _invalid(error: ValidationError | EvaluationInputError) -> serializers.Valid
 class ScreeningInput(serializers.Serializer):
     catalogue = serializers.CharField()
     reference = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
-    age = serializers.IntegerField(required=False, allow_null=True, default=None)
+    age = IntegerField(required=False, allow_null=True, default=None)
     answers = serializers.DictField(child=serializers.CharField(), required=False, default=dict)
     notes = serializers.DictField(child=serializers.CharField(max_length=2000), required=False, default=dict)
     palermo = serializers.DictField(
@@ -159,7 +160,7 @@ class ScreeningInput(serializers.Serializer):
 
 
 class ScreeningListApi(APIView):
-    @extend_schema(responses=inline_serializer("ScreeningSummary", {"id": serializers.IntegerField()}, many=True))
+    @extend_schema(responses=inline_serializer("ScreeningSummary", {"id": IntegerField()}, many=True))
     def get(self, request: Request) -> Response:
         """Screenings your role may see, newest first."""
         paginator = PagePagination()
@@ -168,9 +169,7 @@ class ScreeningListApi(APIView):
         selectors.screening_list_audited(actor=actor, screenings=list(page))
         return paginator.get_paginated_response([screening_output(s) for s in page])
 
-    @extend_schema(
-        request=ScreeningInput, responses={201: inline_serializer("Screening", {"id": serializers.IntegerField()})}
-    )
+    @extend_schema(request=ScreeningInput, responses={201: inline_serializer("Screening", {"id": IntegerField()})})
     def post(self, request: Request) -> Response:
         """Record a whole screening at once: answers, notes and Palermo elements; completed unless complete=false."""
         actor = api_actor(request)
@@ -209,14 +208,14 @@ class ScreeningListApi(APIView):
 
 
 class ScreeningDetailApi(APIView):
-    @extend_schema(responses=inline_serializer("ScreeningDetail", {"id": serializers.IntegerField()}))
+    @extend_schema(responses=inline_serializer("ScreeningDetail", {"id": IntegerField()}))
     def get(self, request: Request, screening_id: int) -> Response:
         screening = selectors.screening_get_for(actor=api_actor(request), screening_id=screening_id)
         return Response(screening_output(screening, full=True))
 
 
 class ScreeningReferApi(APIView):
-    @extend_schema(request=None, responses=inline_serializer("ScreeningReferred", {"id": serializers.IntegerField()}))
+    @extend_schema(request=None, responses=inline_serializer("ScreeningReferred", {"id": IntegerField()}))
     def post(self, request: Request, screening_id: int) -> Response:
         """Refer a completed screening for an identification decision."""
         actor = api_actor(request)
@@ -237,7 +236,7 @@ class DecisionInput(serializers.Serializer):
 
 
 class DecisionListApi(APIView):
-    @extend_schema(responses=inline_serializer("Decision", {"id": serializers.IntegerField()}, many=True))
+    @extend_schema(responses=inline_serializer("Decision", {"id": IntegerField()}, many=True))
     def get(self, request: Request, screening_id: int) -> Response:
         """Every decision on a referred screening, oldest first, reconsidered ones included."""
         screening = selectors.screening_get_for(actor=api_actor(request), screening_id=screening_id)
@@ -245,7 +244,7 @@ class DecisionListApi(APIView):
 
     @extend_schema(
         request=DecisionInput,
-        responses={201: inline_serializer("DecisionRecorded", {"id": serializers.IntegerField()})},
+        responses={201: inline_serializer("DecisionRecorded", {"id": IntegerField()})},
     )
     def post(self, request: Request, screening_id: int) -> Response:
         """Record a reasonable-grounds or conclusive decision (decision makers only)."""

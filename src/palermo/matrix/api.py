@@ -8,20 +8,23 @@ from django.http import Http404, HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from palermo.api.authentication import api_actor
 from palermo.api.errors import error_body
+from palermo.api.fields import INT64_MAX, INT64_MIN, IntegerField, PrimaryKeyRelatedField, in_int64_range
 from palermo.api.pagination import PagePagination
+from palermo.api.parsers import MultiPartParser
 from palermo.directory.models import DirectoryEntry, Stage
 from palermo.matrix import exports, selectors, services
 from palermo.matrix.grid import Cell, build_grid, matrix_by_actor, matrix_gaps
 from palermo.matrix.imports import ImportProblems
 from palermo.matrix.models import MatrixAction, MatrixLevel, ResponseArea, ResponseMatrix, Responsible
 from palermo.organisations.models import Organisation
+
+VERSION_SCHEMA = {"type": "integer", "minimum": INT64_MIN, "maximum": INT64_MAX}
 
 
 class MatrixActionOutput(serializers.ModelSerializer):
@@ -58,7 +61,7 @@ class MatrixInput(serializers.Serializer):
     held_on = serializers.DateField()
     participants = serializers.CharField(required=False, allow_blank=True, default="")
     description = serializers.CharField(required=False, allow_blank=True, default="")
-    partners = serializers.PrimaryKeyRelatedField(
+    partners = PrimaryKeyRelatedField(
         queryset=Organisation.objects.filter(is_active=True), many=True, required=False, default=list
     )
 
@@ -71,21 +74,17 @@ class ActionInput(serializers.Serializer):
     responsible = serializers.ListField(
         child=serializers.ChoiceField(Responsible.choices), required=False, default=list
     )
-    actors = serializers.PrimaryKeyRelatedField(
-        queryset=DirectoryEntry.objects.all(), many=True, required=False, default=list
-    )
+    actors = PrimaryKeyRelatedField(queryset=DirectoryEntry.objects.all(), many=True, required=False, default=list)
     group = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
 
 
 class ActionChangeInput(serializers.Serializer):
-    version = serializers.IntegerField(help_text="The version you started from; a stale one answers 409.")
+    version = IntegerField(help_text="The version you started from; a stale one answers 409.")
     text = serializers.CharField(max_length=2000)
     responsible = serializers.ListField(
         child=serializers.ChoiceField(Responsible.choices), required=False, default=list
     )
-    actors = serializers.PrimaryKeyRelatedField(
-        queryset=DirectoryEntry.objects.all(), many=True, required=False, default=list
-    )
+    actors = PrimaryKeyRelatedField(queryset=DirectoryEntry.objects.all(), many=True, required=False, default=list)
     group = serializers.CharField(max_length=100, required=False, allow_blank=True)
 
 
@@ -200,7 +199,7 @@ class MatrixActionDetailApi(APIView):
         return Response(MatrixActionOutput(action).data)
 
     @extend_schema(
-        parameters=[OpenApiParameter("version", int, required=True, description="The version you read")],
+        parameters=[OpenApiParameter("version", VERSION_SCHEMA, required=True, description="The version you read")],
         responses={204: None, 409: None},
     )
     def delete(self, request: Request, matrix_id: int, action_id: int) -> Response:
@@ -210,6 +209,8 @@ class MatrixActionDetailApi(APIView):
         action = selectors.matrix_action_get_for(matrix=matrix, action_id=action_id)
         try:
             version = int(request.query_params.get("version", ""))
+            if not in_int64_range(version):
+                raise ValueError(version)
         except ValueError:
             raise serializers.ValidationError({"version": ["Send the version you read, e.g. ?version=2."]}) from None
         try:
@@ -272,7 +273,7 @@ class MatrixImportApi(APIView):
 
     @extend_schema(
         request={"multipart/form-data": inline_serializer("MatrixImportInput", {"file": serializers.FileField()})},
-        responses={201: inline_serializer("MatrixImported", {"imported": serializers.IntegerField()})},
+        responses={201: inline_serializer("MatrixImported", {"imported": IntegerField()})},
     )
     def post(self, request: Request, matrix_id: int) -> Response:
         """Add the actions of a filled worksheet: all of them, or none with every problem listed."""
@@ -297,7 +298,7 @@ class MatrixByActorApi(APIView):
             {
                 "key": serializers.CharField(help_text="An actor type, or entry:<directory id>"),
                 "label": serializers.CharField(),
-                "directory_entry": serializers.IntegerField(allow_null=True),
+                "directory_entry": IntegerField(allow_null=True),
                 "actions": MatrixActionOutput(many=True),
             },
             many=True,

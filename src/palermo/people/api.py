@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from palermo.api.authentication import api_actor
+from palermo.api.fields import IntegerField
 from palermo.api.pagination import PagePagination
 from palermo.people import choices, selectors, services
 from palermo.people.models import Person, Sex
@@ -106,7 +107,7 @@ class PersonFullOutput(serializers.ModelSerializer):
     aliases = serializers.ListField(child=serializers.CharField())
     citizenships = serializers.ListField(child=serializers.CharField(), help_text="ISO 3166-1 alpha-2 codes.")
     languages = serializers.ListField(child=serializers.CharField(), help_text="ISO 639-1 codes.")
-    estimated_age = serializers.IntegerField(allow_null=True)
+    estimated_age = IntegerField(allow_null=True)
     interpreter_needed = serializers.BooleanField(allow_null=True)
 
     class Meta:
@@ -117,7 +118,7 @@ class PersonFullOutput(serializers.ModelSerializer):
 class PersonBrief(serializers.Serializer):
     """A person in a list of search results or likely duplicates."""
 
-    id = serializers.IntegerField()
+    id = IntegerField()
     reference = serializers.CharField()
     display_name = serializers.CharField(
         allow_null=True, help_text="Null for a duplicate outside your own records (a first responder's colleague's)."
@@ -152,7 +153,7 @@ class PersonFullInput(serializers.Serializer):
     aliases = serializers.ListField(child=serializers.CharField(max_length=200), required=False, max_length=20)
     name_original_script = serializers.CharField(max_length=400, required=False, allow_blank=True)
     date_of_birth = serializers.DateField(required=False, allow_null=True, validators=[_not_in_future])
-    estimated_age = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=services.MAX_AGE)
+    estimated_age = IntegerField(required=False, allow_null=True, min_value=0, max_value=services.MAX_AGE)
     sex = serializers.ChoiceField(choices=["", *Sex.values], required=False, allow_blank=True)
     gender_identity = serializers.CharField(max_length=200, required=False, allow_blank=True)
     citizenships = serializers.ListField(

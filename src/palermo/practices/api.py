@@ -9,13 +9,14 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from palermo.api.authentication import api_actor
+from palermo.api.fields import IntegerField
 from palermo.practices import selectors
 
 PracticeOutput = inline_serializer(
     "GoodPractice",
     {
         "slug": serializers.CharField(),
-        "version": serializers.IntegerField(),
+        "version": IntegerField(),
         "title": serializers.CharField(),
         "summary": serializers.CharField(),
         "lesson": serializers.CharField(),

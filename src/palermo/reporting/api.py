@@ -14,13 +14,15 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_variables
 from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import exceptions, parsers, permissions, serializers, status
+from rest_framework import exceptions, permissions, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from palermo.api.authentication import api_actor
+from palermo.api.fields import IntegerField, in_int64_range, out_of_range_message
 from palermo.api.pagination import PagePagination
+from palermo.api.parsers import JSONParser, MultiPartParser
 from palermo.attachments.downloads import attachment_response
 from palermo.attachments.uploads import limit_uploads
 from palermo.reporting import conversions, selectors, services
@@ -105,7 +107,7 @@ def _photos(request: Request, data: dict[str, Any]) -> list[object]:
 
 
 class PublicTipApi(PublicApi):
-    parser_classes = [parsers.JSONParser, parsers.MultiPartParser]
+    parser_classes = [JSONParser, MultiPartParser]
 
     @extend_schema(
         request=inline_serializer(
@@ -244,7 +246,7 @@ def _django_errors(error: ValidationError) -> exceptions.ValidationError:
 
 
 class TipInboxApi(APIView):
-    @extend_schema(responses=inline_serializer("TipSummary", {"id": serializers.IntegerField()}, many=True))
+    @extend_schema(responses=inline_serializer("TipSummary", {"id": IntegerField()}, many=True))
     def get(self, request: Request) -> Response:
         """Tips routed to your organisation, newest first; `?status=` filters."""
         tips = selectors.tip_inbox_page_for(actor=api_actor(request))
@@ -259,7 +261,7 @@ class TipInboxApi(APIView):
 
 
 class TipDetailApi(APIView):
-    @extend_schema(responses=inline_serializer("TipDetail", {"id": serializers.IntegerField()}))
+    @extend_schema(responses=inline_serializer("TipDetail", {"id": IntegerField()}))
     def get(self, request: Request, tip_id: int) -> Response:
         actor = api_actor(request)
         return Response(tip_output(selectors.tip_get_for(actor=actor, tip_id=tip_id), full=True, actor=actor))
@@ -268,7 +270,7 @@ class TipDetailApi(APIView):
 class TipReplyApi(APIView):
     @extend_schema(
         request=inline_serializer("TipReply", {"body": serializers.CharField()}),
-        responses={201: inline_serializer("TipReplied", {"id": serializers.IntegerField()})},
+        responses={201: inline_serializer("TipReplied", {"id": IntegerField()})},
     )
     def post(self, request: Request, tip_id: int) -> Response:
         """Answer the reporter; they read it with their receipt."""
@@ -286,7 +288,7 @@ class TipTriageApi(APIView):
         request=inline_serializer(
             "TipTriage", {"status": serializers.CharField(), "priority": serializers.CharField()}
         ),
-        responses=inline_serializer("TipTriaged", {"id": serializers.IntegerField()}),
+        responses=inline_serializer("TipTriaged", {"id": IntegerField()}),
     )
     def post(self, request: Request, tip_id: int) -> Response:
         actor = api_actor(request)
@@ -311,15 +313,18 @@ def _int_field(data: dict[str, Any], name: str, *, nullable: bool = False) -> in
     if isinstance(value, bool) or not isinstance(value, int | str):
         raise exceptions.ValidationError({name: ["Send a number."]})
     try:
-        return int(value)
+        number = int(value)
     except ValueError:
         raise exceptions.ValidationError({name: ["Send a number."]}) from None
+    if not in_int64_range(number):
+        raise exceptions.ValidationError({name: [out_of_range_message()]})
+    return number
 
 
 class TipAssignApi(APIView):
     @extend_schema(
-        request=inline_serializer("TipAssign", {"assigned_to": serializers.IntegerField(allow_null=True)}),
-        responses=inline_serializer("TipAssigned", {"id": serializers.IntegerField()}),
+        request=inline_serializer("TipAssign", {"assigned_to": IntegerField(allow_null=True)}),
+        responses=inline_serializer("TipAssigned", {"id": IntegerField()}),
     )
     def post(self, request: Request, tip_id: int) -> Response:
         """Assign the tip to a member of your organisation who handles tips (`null`: nobody)."""
@@ -336,9 +341,9 @@ class TipAssignApi(APIView):
 class TipForwardApi(APIView):
     @extend_schema(
         request=inline_serializer(
-            "TipForward", {"organisation": serializers.IntegerField(), "note": serializers.CharField(required=False)}
+            "TipForward", {"organisation": IntegerField(), "note": serializers.CharField(required=False)}
         ),
-        responses={201: inline_serializer("TipForwarded", {"to_organisation": serializers.IntegerField()})},
+        responses={201: inline_serializer("TipForwarded", {"to_organisation": IntegerField()})},
     )
     def post(self, request: Request, tip_id: int) -> Response:
         """Forward the tip to another organisation; yours no longer sees it afterwards."""
@@ -361,7 +366,7 @@ class TipForwardApi(APIView):
 
 class TipLinksApi(APIView):
     @extend_schema(
-        request=inline_serializer("TipLinkInput", {"other": serializers.IntegerField()}),
+        request=inline_serializer("TipLinkInput", {"other": IntegerField()}),
         responses={201: inline_serializer("TipLinks", {"links": serializers.ListField()})},
     )
     def post(self, request: Request, tip_id: int) -> Response:
@@ -396,7 +401,7 @@ class TipConversionsApi(APIView):
             {
                 "kind": serializers.ChoiceField(choices=["screening", "inspection_request"]),
                 "catalogue": serializers.CharField(required=False),
-                "target": serializers.IntegerField(required=False),
+                "target": IntegerField(required=False),
                 "place": serializers.CharField(required=False),
                 "scope": serializers.CharField(required=False),
             },
@@ -435,7 +440,7 @@ def route_output(route: Any) -> dict[str, Any]:
 
 
 class TipRoutesApi(APIView):
-    @extend_schema(responses=inline_serializer("TipRoute", {"id": serializers.IntegerField()}, many=True))
+    @extend_schema(responses=inline_serializer("TipRoute", {"id": IntegerField()}, many=True))
     def get(self, request: Request) -> Response:
         """Where tips go: by form of exploitation ("any") and area ("" anywhere)."""
         return Response([route_output(r) for r in selectors.tip_routes_for(actor=api_actor(request))])
@@ -444,12 +449,12 @@ class TipRoutesApi(APIView):
         request=inline_serializer(
             "TipRouteInput",
             {
-                "organisation": serializers.IntegerField(),
+                "organisation": IntegerField(),
                 "exploitation": serializers.CharField(),
                 "area": serializers.CharField(required=False),
             },
         ),
-        responses={201: inline_serializer("TipRouteSet", {"id": serializers.IntegerField()})},
+        responses={201: inline_serializer("TipRouteSet", {"id": IntegerField()})},
     )
     def post(self, request: Request) -> Response:
         """Route tips to an organisation; a route for the same form and area is replaced."""
@@ -490,7 +495,7 @@ def inspection_output(inspection: Any) -> dict[str, Any]:
 
 
 class InspectionRequestsApi(APIView):
-    @extend_schema(responses=inline_serializer("InspectionRequest", {"id": serializers.IntegerField()}, many=True))
+    @extend_schema(responses=inline_serializer("InspectionRequest", {"id": IntegerField()}, many=True))
     def get(self, request: Request) -> Response:
         """Your organisation's recorded inspection requests (the listing is audited)."""
         return Response(
@@ -501,7 +506,7 @@ class InspectionRequestsApi(APIView):
 class InspectionRequestStatusApi(APIView):
     @extend_schema(
         request=inline_serializer("InspectionStatus", {"status": serializers.CharField()}),
-        responses=inline_serializer("InspectionRequestOut", {"id": serializers.IntegerField()}),
+        responses=inline_serializer("InspectionRequestOut", {"id": IntegerField()}),
     )
     def post(self, request: Request, inspection_id: int) -> Response:
         actor = api_actor(request)

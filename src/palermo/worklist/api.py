@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from palermo.api.authentication import api_actor
+from palermo.api.fields import IntegerField
 from palermo.audit.services import audit_record
 from palermo.cases.selectors import case_get_for
 from palermo.permissions import Capability, require
@@ -65,8 +66,8 @@ class TaskOutput(serializers.ModelSerializer):
 class TaskInput(serializers.Serializer):
     title = serializers.CharField(max_length=500)
     due_on = serializers.DateField()
-    case = serializers.IntegerField(required=False, allow_null=True, default=None)
-    assignee = serializers.IntegerField(
+    case = IntegerField(required=False, allow_null=True, default=None)
+    assignee = IntegerField(
         required=False, allow_null=True, default=None, help_text="A user of your organisation; you by default."
     )
 
