@@ -46,6 +46,9 @@ USERS = [
     ("decisions@valmora.test", "Dana Petrova", [("Valmora Social Services", Role.DECISION_MAKER)]),
     ("coordinator@valmora.test", "Colm Byrne", [("Valmora Social Services", Role.COORDINATOR)]),
     ("analyst@valmora.test", "Ana Silva", [("Valmora Social Services", Role.ANALYST)]),
+    # Governs what the whole deployment shares (the fallback tip route, any organisation's routes);
+    # in a real deployment the national coordinator, granted by the operator only.
+    ("national@valmora.test", "Nadia Kovac", [("Valmora Social Services", Role.DEPLOYMENT_COORDINATOR)]),
     ("admin@valmora.test", "Amir Haddad", [("Safe Harbour Valmora", Role.ORG_ADMIN)]),
 ]
 
