@@ -122,7 +122,13 @@ def test_coordinator_analyst_and_admin_walks(demo: None, new_page: Callable[...,
     expect(page.get_by_test_id("empty-cells")).to_be_visible()
     expect(page.get_by_role("heading", level=2, name=re.compile(r"\d+ empty cells?"))).to_be_visible()
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Tip routes").click()
-    expect(page.get_by_text("Safe Harbour Valmora").first).to_be_visible()
+    expect(page.locator("main").get_by_text("Safe Harbour Valmora").first).to_be_visible()
+    expect(page.locator("main")).to_contain_text("are set by the deployment coordinator")
+
+    national = new_page()
+    sign_in(national, "national")
+    national.get_by_role("navigation", name="Main").get_by_role("link", name="Tip routes").click()
+    expect(national.locator("main")).to_contain_text("As deployment coordinator you set every route")
 
     analyst = new_page()
     sign_in(analyst, "analyst")
