@@ -112,7 +112,7 @@ def test_demo_is_idempotent_and_prints_logins(palermo):
     assert "responder@valmora.test" in first.stdout
     assert "palermo-demo" in first.stdout
     after_first = palermo("shell", "-v0", "-c", count).stdout.split()
-    assert after_first == ["4", "7", "3"]
+    assert after_first == ["4", "8", "3"]  # four organisations, eight demo roles, three people
     assert palermo("demo").returncode == 0
     assert palermo("shell", "-v0", "-c", count).stdout.split() == after_first
 

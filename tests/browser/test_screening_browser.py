@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 from palermo.identification.services import catalogues_load
 from palermo.organisations.models import Role
 from tests.browser.test_shell_browser import assert_fits_phone_width, paired_member, sign_in
+from tests.factories import MembershipFactory
 
 if TYPE_CHECKING:
     from playwright.sync_api import Locator, Page
@@ -108,6 +109,8 @@ def start_screening(page: Page, reference: str, age: int) -> None:
 def test_first_responder_screens_on_a_phone_and_refers(phone: Page, artifacts: Path) -> None:
     page = phone
     membership, device = paired_member(Role.FIRST_RESPONDER)
+    # Someone in the organisation takes the decisions, so the referral reaches a person.
+    MembershipFactory(role=Role.DECISION_MAKER, organisation=membership.organisation)
     sign_in(page, membership, device)
     start_screening(page, reference="Car wash, ring road", age=34)
 
