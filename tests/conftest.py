@@ -17,6 +17,9 @@ from rest_framework.test import APIClient
 
 from palermo.accounts.middleware import LOGIN_AT, SEEN_AT
 from palermo.accounts.services import api_token_create
+from palermo.identification.models import Screening
+from palermo.identification.selectors import screening_catalogue
+from palermo.identification.services import screening_answer, screening_complete, screening_refer, screening_start
 from palermo.organisations.middleware import SESSION_KEY
 from palermo.organisations.models import Membership, Organisation, Role
 from palermo.permissions import Actor, Channel
@@ -106,3 +109,22 @@ def api_client(membership: Membership) -> APIClient:
 
 
 ALL_ROLES = list(Role.values)
+
+
+@pytest.fixture
+def referred_screening(org_a: Organisation, member: Callable[..., Membership]) -> tuple[Membership, Screening]:
+    """A first responder of org_a and their completed screening, referred for an identification decision."""
+
+    responder = member(Role.FIRST_RESPONDER, org_a)
+    screening = screening_start(actor=actor_of(responder), catalogue_id="municipal-general", reference="Bus station")
+    first = screening_catalogue(screening).dimensions[0]
+    screening_answer(
+        actor=actor_of(responder),
+        screening=screening,
+        dimension_id=first.id,
+        answers={first.indicators[0].id: "yes"},
+        notes={},
+    )
+    screening_complete(actor=actor_of(responder), screening=screening, palermo={})
+    screening_refer(actor=actor_of(responder), screening=screening)
+    return responder, Screening.objects.get(pk=screening.pk)

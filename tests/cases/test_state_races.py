@@ -21,13 +21,8 @@ from palermo.audit.models import AuditEntry
 from palermo.cases.models import CaseEvent, Referral, ReferralStatus
 from palermo.cases.services import referral_accept, referral_decline, referral_revoke, referral_send
 from palermo.identification.models import IdentificationDecision, Screening
-from palermo.identification.selectors import screening_catalogue
 from palermo.identification.services import (
     decision_record,
-    screening_answer,
-    screening_complete,
-    screening_refer,
-    screening_start,
 )
 from palermo.organisations.models import Role
 from tests.cases.conftest import World, give_referral_consent
@@ -115,29 +110,13 @@ def test_a_decline_after_an_accept_changes_nothing(world: World, referral: Refer
     assert (stored.status, stored.decline_reason) == (ReferralStatus.ACCEPTED, "")
 
 
-@pytest.fixture
-def referred_screening(org_a, member) -> Screening:  # type: ignore[no-untyped-def]
-    responder = member(Role.FIRST_RESPONDER, org_a)
-    screening = screening_start(actor=actor_of(responder), catalogue_id="municipal-general", reference="Bus station")
-    first = screening_catalogue(screening).dimensions[0]
-    screening_answer(
-        actor=actor_of(responder),
-        screening=screening,
-        dimension_id=first.id,
-        answers={first.indicators[0].id: "yes"},
-        notes={},
-    )
-    screening_complete(actor=actor_of(responder), screening=screening, palermo={})
-    screening_refer(actor=actor_of(responder), screening=screening)
-    return Screening.objects.get(pk=screening.pk)
-
-
 @concurrent
 def test_two_decisions_at_once_form_one_line_of_reconsideration(org_a, member, referred_screening) -> None:  # type: ignore[no-untyped-def]
     import datetime
 
     from django.utils import timezone
 
+    _, screening = referred_screening
     makers = [member(Role.DECISION_MAKER, org_a) for _ in range(2)]
     today: datetime.date = timezone.localdate()
     results = at_once(
@@ -145,7 +124,7 @@ def test_two_decisions_at_once_form_one_line_of_reconsideration(org_a, member, r
             (
                 lambda maker=maker, result=result: decision_record(
                     actor=actor_of(maker),
-                    screening=Screening.objects.get(pk=referred_screening.pk),
+                    screening=Screening.objects.get(pk=screening.pk),
                     stage="reasonable_grounds",
                     result=result,
                     decided_on=today,
@@ -156,7 +135,7 @@ def test_two_decisions_at_once_form_one_line_of_reconsideration(org_a, member, r
         ]
     )
     assert all(isinstance(r, IdentificationDecision) for r in results), results
-    decisions = list(IdentificationDecision.objects.filter(screening=referred_screening).order_by("pk"))
+    decisions = list(IdentificationDecision.objects.filter(screening=screening).order_by("pk"))
     assert len(decisions) == 2
     # One first decision, and one reconsideration of it: never two decisions that both claim to be the first.
     assert [d.supersedes_id for d in decisions] == [None, decisions[0].pk]

@@ -10,8 +10,8 @@ from django.utils import timezone
 from palermo.audit.models import AuditEntry
 from palermo.identification.deadlines import add_working_days, reasonable_grounds_due, recovery_period_end
 from palermo.identification.models import IdentificationDecision, Screening
-from palermo.identification.selectors import current_decision, screening_catalogue
-from palermo.identification.services import screening_answer, screening_complete, screening_refer, screening_start
+from palermo.identification.selectors import current_decision
+from palermo.identification.services import screening_start
 from palermo.organisations.models import Role
 from tests.conftest import ALL_ROLES, actor_of, signed_in_client
 
@@ -35,23 +35,6 @@ def test_deadlines_follow_the_settings(settings):
     assert recovery_period_end(datetime.date(2026, 1, 1)) == datetime.date(2026, 4, 1)
 
 
-@pytest.fixture
-def referred(org_a, member):
-    responder = member(Role.FIRST_RESPONDER, org_a)
-    screening = screening_start(actor=actor_of(responder), catalogue_id="municipal-general", reference="Bus station")
-    first = screening_catalogue(screening).dimensions[0]
-    screening_answer(
-        actor=actor_of(responder),
-        screening=screening,
-        dimension_id=first.id,
-        answers={first.indicators[0].id: "yes"},
-        notes={},
-    )
-    screening_complete(actor=actor_of(responder), screening=screening, palermo={})
-    screening_refer(actor=actor_of(responder), screening=screening)
-    return responder, Screening.objects.get(pk=screening.pk)
-
-
 def _decide(client, screening, stage, result, decided_on=TODAY, reasoning="Interview on arrival."):  # type: ignore[no-untyped-def]
     return client.post(
         f"/screenings/{screening.pk}/decisions/",
@@ -65,8 +48,10 @@ def _decide(client, screening, stage, result, decided_on=TODAY, reasoning="Inter
 
 
 @pytest.mark.django_db
-def test_a_decision_maker_records_both_decisions_and_everyone_sees_the_recovery_period(org_a, member, referred):
-    responder, screening = referred
+def test_a_decision_maker_records_both_decisions_and_everyone_sees_the_recovery_period(
+    org_a, member, referred_screening
+):
+    responder, screening = referred_screening
     decider = member(Role.DECISION_MAKER, org_a)
     client = signed_in_client(decider)
     page = client.get(f"/screenings/{screening.pk}/decisions/").content.decode()
@@ -91,8 +76,8 @@ def test_a_decision_maker_records_both_decisions_and_everyone_sees_the_recovery_
 
 
 @pytest.mark.django_db
-def test_reconsideration_keeps_the_whole_history(org_a, member, referred):
-    _, screening = referred
+def test_reconsideration_keeps_the_whole_history(org_a, member, referred_screening):
+    _, screening = referred_screening
     client = signed_in_client(member(Role.DECISION_MAKER, org_a))
     _decide(client, screening, "reasonable_grounds", "negative", reasoning="Not enough at first.")
     _decide(client, screening, "reasonable_grounds", "positive", reasoning="New evidence from the NGO.")
@@ -116,9 +101,9 @@ def test_reconsideration_keeps_the_whole_history(org_a, member, referred):
     ],
 )
 def test_a_decision_that_cannot_stand_is_explained_and_not_stored(
-    org_a, member, referred, stage, result, decided_on, reasoning, field
+    org_a, member, referred_screening, stage, result, decided_on, reasoning, field
 ):
-    _, screening = referred
+    _, screening = referred_screening
     response = _decide(
         signed_in_client(member(Role.DECISION_MAKER, org_a)), screening, stage, result, decided_on, reasoning
     )
@@ -141,16 +126,16 @@ def test_an_unreferred_screening_cannot_be_decided(org_a, member):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", [r for r in ALL_ROLES if r != Role.DECISION_MAKER])
-def test_only_decision_makers_decide(org_a, member, referred, role):
-    _, screening = referred
+def test_only_decision_makers_decide(org_a, member, referred_screening, role):
+    _, screening = referred_screening
     response = _decide(signed_in_client(member(role, org_a)), screening, "reasonable_grounds", "positive")
     assert response.status_code in (403, 404)
     assert IdentificationDecision.objects.count() == 0
 
 
 @pytest.mark.django_db
-def test_another_organisations_decision_maker_finds_nothing(org_b, member, referred):
-    _, screening = referred
+def test_another_organisations_decision_maker_finds_nothing(org_b, member, referred_screening):
+    _, screening = referred_screening
     client = signed_in_client(member(Role.DECISION_MAKER, org_b))
     assert client.get(f"/screenings/{screening.pk}/decisions/").status_code == 404
     assert _decide(client, screening, "reasonable_grounds", "positive").status_code == 404
@@ -158,8 +143,8 @@ def test_another_organisations_decision_maker_finds_nothing(org_b, member, refer
 
 
 @pytest.mark.django_db
-def test_the_dashboard_shows_what_is_due_and_overdue(org_a, member, referred):
-    _, screening = referred
+def test_the_dashboard_shows_what_is_due_and_overdue(org_a, member, referred_screening):
+    _, screening = referred_screening
     Screening.objects.filter(pk=screening.pk).update(referred_at=timezone.now() - datetime.timedelta(days=14))
     decider = member(Role.DECISION_MAKER, org_a)
     home = signed_in_client(decider).get("/").content.decode()

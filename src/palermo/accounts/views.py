@@ -142,16 +142,22 @@ def login_verify(request: HttpRequest) -> HttpResponse:
             _clear_pending(request)
             messages.error(request, _("Too many wrong codes. Sign in again with your password."))
             return redirect("accounts:login")
-        if wait:
-            message = ngettext(
-                "Wait %(seconds)s second, then type the newest code.",
-                "Wait %(seconds)s seconds, then type the newest code.",
-                wait,
-            )
-            form.add_error("code", message % {"seconds": wait})
-            return render(request, "accounts/login_verify.html", {"form": form}, status=429)
-        form.add_error("code", _("That code is not right, or it was already used. Try the newest code."))
+        return render(request, "accounts/login_verify.html", {"form": form}, status=_explain_refused_code(form, wait))
     return render(request, "accounts/login_verify.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def _explain_refused_code(form: CodeForm, wait: int | None) -> int:
+    """Say on the form why a code was refused (sign-in and step-up alike); the status to answer with."""
+    if wait:
+        message = ngettext(
+            "Wait %(seconds)s second, then type the newest code.",
+            "Wait %(seconds)s seconds, then type the newest code.",
+            wait,
+        )
+        form.add_error("code", message % {"seconds": wait})
+        return 429
+    form.add_error("code", _("That code is not right, or it was already used. Try the newest code."))
+    return 400
 
 
 def _verify_code(user: User, code: str) -> tuple[Any | None, int]:
@@ -298,15 +304,8 @@ def _second_factor_code(request: HttpRequest, user: User, target: str) -> HttpRe
             logout(request)
             messages.error(request, _("Too many wrong codes. Sign in again with your password."))
             return redirect("accounts:login")
-        if wait:
-            message = ngettext(
-                "Wait %(seconds)s second, then type the newest code.",
-                "Wait %(seconds)s seconds, then type the newest code.",
-                wait,
-            )
-            form.add_error("code", message % {"seconds": wait})
-            return render(request, "accounts/login_verify.html", {"form": form, "step_up": True}, status=429)
-        form.add_error("code", _("That code is not right, or it was already used. Try the newest code."))
+        status = _explain_refused_code(form, wait)
+        return render(request, "accounts/login_verify.html", {"form": form, "step_up": True}, status=status)
     context = {"form": form, "step_up": True}
     return render(request, "accounts/login_verify.html", context, status=400 if form.errors else 200)
 
