@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from palermo.audit.models import AuditEntry
@@ -13,7 +15,7 @@ from palermo.identification.models import IdentificationDecision, Screening
 from palermo.identification.selectors import current_decision
 from palermo.identification.services import screening_start
 from palermo.organisations.models import Role
-from tests.conftest import ALL_ROLES, actor_of, signed_in_client
+from tests.conftest import ALL_ROLES, actor_of, refer_screening, signed_in_client
 
 TODAY = timezone.localdate()
 
@@ -154,3 +156,33 @@ def test_the_dashboard_shows_what_is_due_and_overdue(org_a, member, referred_scr
     home = signed_in_client(decider).get("/").content.decode()
     assert "Overdue" not in home
     assert "Recovery period until" in home
+
+
+@pytest.mark.django_db
+def test_the_decision_queue_costs_the_same_however_many_screenings_wait(org_a, member, referred_screening):
+    """Given one, then three screenings waiting (one for its conclusive decision, its grounds reconsidered),
+    when the decision maker opens the home page, then the queries are the same and each shows its next step."""
+    responder, _ = referred_screening
+    decider = member(Role.DECISION_MAKER, org_a)
+    client = signed_in_client(decider)
+    client.get("/")
+    with CaptureQueriesContext(connection) as one:
+        home = client.get("/").content.decode()
+    assert "Bus station" in home
+
+    in_recovery = refer_screening(responder, reference="Night bus")
+    _decide(client, in_recovery, "reasonable_grounds", "negative")
+    _decide(client, in_recovery, "reasonable_grounds", "positive")
+    decided = refer_screening(responder, reference="Car wash")
+    _decide(client, decided, "reasonable_grounds", "positive")
+    _decide(client, decided, "conclusive", "identified_victim")
+    refer_screening(responder, reference="Harbour")
+    with CaptureQueriesContext(connection) as three:
+        home = client.get("/").content.decode()
+    rows = {row.split("</a>")[0].rsplit(">", 1)[1]: row for row in home.split("<tr>")[2:]}
+    assert sorted(rows) == ["Bus station", "Harbour", "Night bus"]
+    assert "Reasonable grounds" in rows["Bus station"]
+    assert "Reasonable grounds" in rows["Harbour"]
+    assert "Victim status" in rows["Night bus"]
+    assert (TODAY + datetime.timedelta(days=30)).strftime("%m/%d/%Y") in rows["Night bus"]
+    assert len(three.captured_queries) == len(one.captured_queries)
