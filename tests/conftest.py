@@ -116,7 +116,12 @@ def referred_screening(org_a: Organisation, member: Callable[..., Membership]) -
     """A first responder of org_a and their completed screening, referred for an identification decision."""
 
     responder = member(Role.FIRST_RESPONDER, org_a)
-    screening = screening_start(actor=actor_of(responder), catalogue_id="municipal-general", reference="Bus station")
+    return responder, refer_screening(responder, reference="Bus station")
+
+
+def refer_screening(responder: Membership, *, reference: str) -> Screening:
+    """A screening by `responder` with one indicator answered yes, completed and referred for a decision."""
+    screening = screening_start(actor=actor_of(responder), catalogue_id="municipal-general", reference=reference)
     first = screening_catalogue(screening).dimensions[0]
     screening_answer(
         actor=actor_of(responder),
@@ -127,4 +132,4 @@ def referred_screening(org_a: Organisation, member: Callable[..., Membership]) -
     )
     screening_complete(actor=actor_of(responder), screening=screening, palermo={})
     screening_refer(actor=actor_of(responder), screening=screening)
-    return responder, Screening.objects.get(pk=screening.pk)
+    return Screening.objects.get(pk=screening.pk)

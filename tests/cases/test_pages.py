@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import re
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
 from palermo.cases.models import Case, Consent, Referral
-from palermo.organisations.models import Role
+from palermo.identification.models import Screening
+from palermo.identification.services import decision_record, screening_attach_person
+from palermo.organisations.models import Membership, Role
 from tests.cases.conftest import World, give_referral_consent
-from tests.conftest import signed_in_client
+from tests.conftest import actor_of, refer_screening, signed_in_client
 
 
 def test_person_page_offers_to_open_a_case_and_lists_the_open_ones(world: World) -> None:
@@ -251,3 +257,87 @@ def test_the_case_page_queries_do_not_grow_with_its_records(world: World, member
     assert world.org_b.name in page
     # Only the organisations query is new (the opening event already named a user): one query for all of them.
     assert len(more.captured_queries) == len(few.captured_queries) + 1
+
+
+def _decided_screening(world: World, decider: Membership, reference: str, *decisions: tuple[str, str]) -> Screening:
+    """A referred screening about the case's person, with `decisions` (stage, result) recorded in that order."""
+    screening = refer_screening(world.worker_a, reference=reference)
+    screening_attach_person(actor=actor_of(world.worker_a), screening=screening, person=world.case.person)
+    for stage, result in decisions:
+        decision_record(
+            actor=actor_of(decider),
+            screening=screening,
+            stage=stage,
+            result=result,
+            decided_on=timezone.localdate(),
+            reasoning=f"{stage} {result} for {reference}",
+        )
+    return screening
+
+
+def _screening_line(page: str, screening: Screening) -> str:
+    return next(li for li in page.split("<li>") if f'href="/screenings/{screening.pk}/"' in li).split("</li>")[0]
+
+
+GROUNDS = "Reasonable grounds: "
+CONCLUSIVE = "Conclusive decision on victim status: "
+POSITIVE = "Positive: reasonable grounds to believe the person is a victim"
+NEGATIVE = "Negative: no reasonable grounds"
+IDENTIFIED = "Identified victim of trafficking"
+NOT_A_VICTIM = "Not a victim of trafficking"
+
+
+def test_the_case_page_queries_do_not_grow_with_its_screenings_and_decisions(world: World, member) -> None:  # type: ignore[no-untyped-def]
+    """Given screenings each decided at both stages, one decision of each reconsidered, when the case page
+    is shown, then it reads all their decisions at once and shows the current one of each stage."""
+    decider = member(Role.DECISION_MAKER, world.org_a)
+    client = signed_in_client(world.worker_a)
+    client.get(f"/cases/{world.case.pk}/")
+    with CaptureQueriesContext(connection) as none:
+        page = client.get(f"/cases/{world.case.pk}/").content.decode()
+    assert "No screening about this person yet." in page
+
+    # The reasonable-grounds decision reconsidered: negative at first, then positive.
+    grounds_reconsidered = _decided_screening(
+        world,
+        decider,
+        "Night bus",
+        ("reasonable_grounds", "negative"),
+        ("reasonable_grounds", "positive"),
+        ("conclusive", "not_a_victim"),
+    )
+    with CaptureQueriesContext(connection) as one:
+        page = client.get(f"/cases/{world.case.pk}/").content.decode()
+    line = _screening_line(page, grounds_reconsidered)
+    assert "Night bus" in line
+    assert f"{GROUNDS}{POSITIVE}" in line
+    assert NEGATIVE not in line
+    assert f"{CONCLUSIVE}{NOT_A_VICTIM}" in line
+
+    plain = _decided_screening(
+        world, decider, "Car wash", ("reasonable_grounds", "positive"), ("conclusive", "identified_victim")
+    )
+    # The conclusive decision reconsidered: identified at first, then not a victim.
+    conclusive_reconsidered = _decided_screening(
+        world,
+        decider,
+        "Harbour",
+        ("reasonable_grounds", "positive"),
+        ("conclusive", "identified_victim"),
+        ("conclusive", "not_a_victim"),
+    )
+    with CaptureQueriesContext(connection) as three:
+        page = client.get(f"/cases/{world.case.pk}/").content.decode()
+    assert (_screening_line(page, plain).count(POSITIVE), _screening_line(page, plain).count(IDENTIFIED)) == (1, 1)
+    line = _screening_line(page, conclusive_reconsidered)
+    assert f"{GROUNDS}{POSITIVE}" in line
+    assert f"{CONCLUSIVE}{NOT_A_VICTIM}" in line
+    assert IDENTIFIED not in line
+    line = _screening_line(page, grounds_reconsidered)
+    assert (f"{GROUNDS}{POSITIVE}" in line, NEGATIVE in line) == (True, False)
+    # One identified victim on any screening makes the person an identified victim.
+    assert '<dd data-testid="trafficking-status">Identified victim (positive conclusive decision)</dd>' in page
+
+    # The first screening reads its organisations, catalogues and decisions, one query each; more add none.
+    assert len(one.captured_queries) == len(none.captured_queries) + 3
+    assert len(three.captured_queries) == len(one.captured_queries)

@@ -5,15 +5,17 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from palermo.audit.models import AuditEntry
 from palermo.identification.deadlines import add_working_days, reasonable_grounds_due, recovery_period_end
 from palermo.identification.models import IdentificationDecision, Screening
-from palermo.identification.selectors import current_decision
+from palermo.identification.selectors import current_decision, current_decision_among
 from palermo.identification.services import screening_start
 from palermo.organisations.models import Role
-from tests.conftest import ALL_ROLES, actor_of, signed_in_client
+from tests.conftest import ALL_ROLES, actor_of, refer_screening, signed_in_client
 
 TODAY = timezone.localdate()
 
@@ -154,3 +156,77 @@ def test_the_dashboard_shows_what_is_due_and_overdue(org_a, member, referred_scr
     home = signed_in_client(decider).get("/").content.decode()
     assert "Overdue" not in home
     assert "Recovery period until" in home
+
+
+@pytest.mark.django_db
+def test_the_decision_queue_costs_the_same_however_many_screenings_wait(org_a, member, referred_screening):
+    """Given one, then three screenings waiting (one for its conclusive decision, its grounds reconsidered),
+    when the decision maker opens the home page, then the queries are the same and each shows its next step."""
+    responder, _ = referred_screening
+    decider = member(Role.DECISION_MAKER, org_a)
+    client = signed_in_client(decider)
+    client.get("/")
+    with CaptureQueriesContext(connection) as one:
+        home = client.get("/").content.decode()
+    assert "Bus station" in home
+
+    in_recovery = refer_screening(responder, reference="Night bus")
+    _decide(client, in_recovery, "reasonable_grounds", "negative")
+    _decide(client, in_recovery, "reasonable_grounds", "positive")
+    decided = refer_screening(responder, reference="Car wash")
+    _decide(client, decided, "reasonable_grounds", "positive")
+    _decide(client, decided, "conclusive", "identified_victim")
+    refer_screening(responder, reference="Harbour")
+    with CaptureQueriesContext(connection) as three:
+        home = client.get("/").content.decode()
+    rows = {row.split("</a>")[0].rsplit(">", 1)[1]: row for row in home.split("<tr>")[2:]}
+    assert sorted(rows) == ["Bus station", "Harbour", "Night bus"]
+    assert "Reasonable grounds" in rows["Bus station"]
+    assert "Reasonable grounds" in rows["Harbour"]
+    assert "Victim status" in rows["Night bus"]
+    assert (TODAY + datetime.timedelta(days=30)).strftime("%m/%d/%Y") in rows["Night bus"]
+    assert len(three.captured_queries) == len(one.captured_queries)
+
+
+def _decision(pk: int, stage: str, minute: int, supersedes: int | None = None) -> IdentificationDecision:
+    created = datetime.datetime(2026, 11, 20, 9, minute, tzinfo=datetime.UTC)
+    return IdentificationDecision(pk=pk, stage=stage, created_at=created, supersedes_id=supersedes)
+
+
+@pytest.mark.parametrize(
+    ("decisions", "stage", "current"),
+    [
+        ([], "reasonable_grounds", None),
+        ([_decision(1, "reasonable_grounds", 0)], "conclusive", None),
+        (
+            [_decision(1, "reasonable_grounds", 0), _decision(2, "reasonable_grounds", 5, supersedes=1)],
+            "reasonable_grounds",
+            2,
+        ),
+        # Order of the list does not matter; the superseding one stands even when read first.
+        (
+            [_decision(2, "reasonable_grounds", 5, supersedes=1), _decision(1, "reasonable_grounds", 0)],
+            "reasonable_grounds",
+            2,
+        ),
+        # A reconsidered conclusive decision leaves the reasonable-grounds one standing.
+        (
+            [
+                _decision(1, "reasonable_grounds", 0),
+                _decision(2, "conclusive", 1),
+                _decision(3, "conclusive", 2, supersedes=2),
+            ],
+            "reasonable_grounds",
+            1,
+        ),
+        # Two standing decisions of a stage (none supersedes the other): the newest, then the higher id.
+        (
+            [_decision(3, "conclusive", 1), _decision(4, "conclusive", 1), _decision(5, "conclusive", 0)],
+            "conclusive",
+            4,
+        ),
+    ],
+)
+def test_the_current_decision_is_the_newest_that_none_supersedes(decisions, stage, current):
+    found = current_decision_among(decisions, stage)
+    assert (found.pk if found else None) == current

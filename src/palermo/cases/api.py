@@ -38,7 +38,7 @@ from palermo.cases.models import (
 from palermo.cases.people import person_reference
 from palermo.cases.services import ConsentRuleError
 from palermo.cases.sharing import shared_view
-from palermo.identification.selectors import identification_status, screening_get_for
+from palermo.identification.selectors import identification_statuses, screening_get_for
 from palermo.organisations.models import Organisation
 from palermo.people.selectors import person_get_for
 
@@ -49,17 +49,16 @@ CONSENT_RULES = (
 
 
 def _case_json(case: Case) -> dict[str, Any]:
-    screenings = []
-    for screening in selectors.case_screenings(case):
-        state = identification_status(screening)
-        screenings.append(
-            {
-                "id": screening.pk,
-                "outcome": screening.outcome,
-                "reasonable_grounds": state.grounds.result if state.grounds else None,
-                "conclusive": state.conclusive.result if state.conclusive else None,
-            }
-        )
+    statuses = identification_statuses(selectors.case_screenings(case))
+    screenings = [
+        {
+            "id": state.screening.pk,
+            "outcome": state.screening.outcome,
+            "reasonable_grounds": state.grounds.result if state.grounds else None,
+            "conclusive": state.conclusive.result if state.conclusive else None,
+        }
+        for state in statuses
+    ]
     return {
         "id": case.pk,
         "reference": case.reference,
@@ -67,7 +66,7 @@ def _case_json(case: Case) -> dict[str, Any]:
         "person_reference": person_reference(case.person),
         "status": case.status,
         "htcds_status": selectors.htcds_case_status(case),
-        "trafficking_status": selectors.case_trafficking_status(case),
+        "trafficking_status": selectors.case_trafficking_status(case, statuses=statuses),
         "assigned_to": sorted(case.assigned_to.values_list("pk", flat=True)),
         "opened_at": case.opened_at.isoformat(),
         "closed_at": case.closed_at.isoformat() if case.closed_at else None,

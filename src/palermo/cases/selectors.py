@@ -27,6 +27,7 @@ from palermo.cases.models import (
     ReferralStatus,
 )
 from palermo.identification.models import CatalogueVersion, DecisionResult, Screening
+from palermo.identification.selectors import IdentificationStatus, identification_statuses
 from palermo.organisations.models import Organisation
 from palermo.permissions import ROLE_CAPABILITIES, Actor, Capability, can, personal_record_scope
 from palermo.prepared import PreparedList
@@ -96,10 +97,7 @@ def case_screenings(case: Case) -> list[Screening]:
 STATUS_PRECEDENCE = ("identified", "presumed", "not_a_victim", "possible")
 
 
-def screening_trafficking_status(screening: Screening) -> str:
-    from palermo.identification.selectors import identification_status
-
-    status = identification_status(screening)
+def screening_trafficking_status(status: IdentificationStatus) -> str:
     if status.conclusive is not None:
         return "identified" if status.conclusive.result == DecisionResult.IDENTIFIED_VICTIM else "not_a_victim"
     if status.grounds is not None:
@@ -107,16 +105,17 @@ def screening_trafficking_status(screening: Screening) -> str:
     return "possible"
 
 
-def case_trafficking_status(case: Case, screenings: list[Screening] | None = None) -> str:
+def case_trafficking_status(case: Case, statuses: list[IdentificationStatus] | None = None) -> str:
     """possible / presumed / identified / not_a_victim, from the current identification decisions only.
 
     Never typed by hand: a positive reasonable-grounds decision makes the person a presumed victim, a
     positive conclusive decision an identified one; negative decisions make them not a victim; with no
-    decision at all the person is a possible victim.
+    decision at all the person is a possible victim. `statuses` are those of the case's screenings, when
+    the caller has them already.
     """
-    if screenings is None:
-        screenings = case_screenings(case)
-    found = {screening_trafficking_status(s) for s in screenings}
+    if statuses is None:
+        statuses = identification_statuses(case_screenings(case))
+    found = {screening_trafficking_status(s) for s in statuses}
     return next((status for status in STATUS_PRECEDENCE if status in found), "possible")
 
 

@@ -105,11 +105,11 @@ def _trafficking_status(case: Case) -> dict[str, Any]:
 def _identification(case: Case) -> dict[str, Any]:
     # Outcomes and decisions only: never the screening answers, notes or the decision's reasoning.
     from palermo.cases.selectors import case_screenings
-    from palermo.identification.selectors import identification_status
+    from palermo.identification.selectors import identification_statuses
 
     screenings = []
-    for screening in case_screenings(case):
-        status = identification_status(screening)
+    for status in identification_statuses(case_screenings(case)):
+        screening = status.screening
         screenings.append(
             {
                 "outcome": screening.outcome,

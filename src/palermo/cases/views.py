@@ -28,7 +28,7 @@ from palermo.cases.models import Case, CaseEvent, CaseStatus, ReferralStatus
 from palermo.cases.panels import CASE_PANELS, case_panels_context
 from palermo.cases.people import person_label, person_reference
 from palermo.cases.sharing import shareable_label, shared_view
-from palermo.identification.selectors import identification_status, screening_get_for
+from palermo.identification.selectors import identification_statuses, screening_get_for
 from palermo.organisations.models import Organisation
 from palermo.people.selectors import person_get_for
 from palermo.permissions import Actor, Capability, can
@@ -106,7 +106,7 @@ def _case_context(actor: Actor, case: Case, **forms_in_use: Form) -> dict[str, A
     The busiest page of the product: each list is read once, and forms that few visits use (the case
     workers, closing) live on their own pages.
     """
-    screening_list = selectors.case_screenings(case)
+    screenings = identification_statuses(selectors.case_screenings(case))
     records = selectors.case_page_records(case)
     can_manage = can(actor, Capability.CASE_MANAGE)
     context = {
@@ -114,13 +114,13 @@ def _case_context(actor: Actor, case: Case, **forms_in_use: Form) -> dict[str, A
         "person_name": person_label(case.person),
         "person_reference": person_reference(case.person),
         "trafficking_status": vocabularies.label(
-            "trafficking_status", selectors.case_trafficking_status(case, screenings=screening_list)
+            "trafficking_status", selectors.case_trafficking_status(case, statuses=screenings)
         ),
         "htcds_status": vocabularies.label("case_status", selectors.htcds_case_status(case)),
         "closure_reason": vocabularies.label("closure_reasons", case.closure_reason) if case.closure_reason else "",
         "exploitation_types": [vocabularies.label("type_of_exploitation", c) for c in case.exploitation_types or []],
         "methods_of_control": [vocabularies.label("methods_of_control", c) for c in case.methods_of_control or []],
-        "screenings": [identification_status(s) for s in screening_list],
+        "screenings": screenings,
         "consents": [
             (c, [shareable_label(f) for f in c.fields], [service_label(s) for s in c.services])
             for c in records.consents

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
@@ -108,13 +109,20 @@ def screening_get_for(*, actor: Actor, screening_id: int | str) -> Screening:
 # --- Identification decisions and their deadlines ---------------------------------------------------
 
 
+def current_decision_among(decisions: Sequence[IdentificationDecision], stage: str) -> IdentificationDecision | None:
+    """The decision of a stage that no later decision has superseded: the newest such one, or None.
+
+    `decisions` are all the decisions of one screening. A reconsideration supersedes a decision of the
+    same screening, so which ones are superseded is known from the list alone.
+    """
+    superseded = {decision.supersedes_id for decision in decisions}
+    standing = [d for d in decisions if d.stage == stage and d.pk not in superseded]
+    return max(standing, key=lambda d: (d.created_at, d.pk), default=None)
+
+
 def current_decision(*, screening: Screening, stage: str) -> IdentificationDecision | None:
-    """The decision of a stage that no later decision has superseded."""
-    return (
-        IdentificationDecision.objects.filter(screening=screening, stage=stage, superseded_by__isnull=True)
-        .order_by("-created_at", "-id")
-        .first()
-    )
+    """The decision of a stage that no later decision has superseded (see current_decision_among)."""
+    return current_decision_among(list(IdentificationDecision.objects.filter(screening=screening)), stage)
 
 
 @dataclass(frozen=True)
@@ -134,9 +142,26 @@ class IdentificationStatus:
         return self.recovery_ends is not None and self.recovery_ends >= timezone.localdate()
 
 
+def identification_statuses(screenings: Sequence[Screening]) -> list[IdentificationStatus]:
+    """The identification status of each screening, in their order, from one read of all their decisions.
+
+    The deadline follows each screening's organisation's country: read the organisation with the
+    screenings (select_related or attach_related), or it costs a query per screening.
+    """
+    decisions: dict[int, list[IdentificationDecision]] = {screening.pk: [] for screening in screenings}
+    if screenings:
+        for decision in IdentificationDecision.objects.filter(screening_id__in=list(decisions)):
+            decisions[decision.screening_id].append(decision)
+    return [_status_of(screening, decisions[screening.pk]) for screening in screenings]
+
+
 def identification_status(screening: Screening) -> IdentificationStatus:
-    grounds = current_decision(screening=screening, stage=DecisionStage.REASONABLE_GROUNDS)
-    conclusive = current_decision(screening=screening, stage=DecisionStage.CONCLUSIVE)
+    return identification_statuses([screening])[0]
+
+
+def _status_of(screening: Screening, decisions: Sequence[IdentificationDecision]) -> IdentificationStatus:
+    grounds = current_decision_among(decisions, DecisionStage.REASONABLE_GROUNDS)
+    conclusive = current_decision_among(decisions, DecisionStage.CONCLUSIVE)
     country = screening.organisation.country
     due = reasonable_grounds_due(timezone.localdate(screening.referred_at), country) if screening.referred_at else None
     ends = (
@@ -150,13 +175,8 @@ def identification_status(screening: Screening) -> IdentificationStatus:
 def identification_queue_for(*, actor: Actor) -> list[IdentificationStatus]:
     """Referred screenings of the actor's organisation still waiting for a decision, soonest due first."""
     require(actor, Capability.DECISION_RECORD)
-    referred = (
-        screening_queryset_for(actor)
-        .filter(referred_at__isnull=False)
-        .select_related("organisation")
-        .prefetch_related("decisions")
-    )
-    statuses = [identification_status(s) for s in referred]
+    referred = screening_queryset_for(actor).filter(referred_at__isnull=False).select_related("organisation")
+    statuses = identification_statuses(list(referred))
     waiting = [s for s in statuses if s.grounds is None or (s.in_recovery_period and s.conclusive is None)]
     screening_list_audited(actor=actor, screenings=[s.screening for s in waiting])
     return sorted(waiting, key=lambda s: s.grounds_due or datetime.date.max)

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from palermo.identification.models import DecisionStage
-from palermo.identification.selectors import identification_status, screening_queryset_for
+from palermo.identification.selectors import identification_statuses, screening_queryset_for
 from palermo.permissions import Actor, Capability, can
 from palermo.worklist.items import WorkItem
 from palermo.worklist.selectors import task_anchor, task_queryset_for
@@ -45,8 +45,8 @@ def reasonable_grounds_work_items(actor: Actor) -> Iterable[WorkItem]:
         .select_related("organisation")
     )
     items = []
-    for screening in referred:
-        status = identification_status(screening)
+    for status in identification_statuses(list(referred)):
+        screening = status.screening
         if status.grounds is not None or status.grounds_due is None:
             continue
         items.append(
