@@ -146,6 +146,15 @@ def login_verify(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/login_verify.html", {"form": form}, status=400 if form.errors else 200)
 
 
+def _device_being_paired(request: HttpRequest, user: User, session_key: str) -> TOTPDevice:
+    """The authenticator this session is pairing, started on the first visit and kept across reloads."""
+    device = TOTPDevice.objects.filter(pk=request.session.get(session_key), user=user, confirmed=False).first()
+    if device is None:
+        device = services.totp_device_start(user=user)
+        request.session[session_key] = device.pk
+    return device
+
+
 def _explain_refused_code(form: CodeForm, wait: int | None) -> int:
     """Say on the form why a code was refused (sign-in and step-up alike); the status to answer with."""
     if wait:
@@ -197,10 +206,7 @@ def login_setup(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:login")
     if services.has_confirmed_totp(user):
         return redirect("accounts:login_verify")
-    device = TOTPDevice.objects.filter(pk=request.session.get(PENDING_DEVICE), user=user, confirmed=False).first()
-    if device is None:
-        device = services.totp_device_start(user=user)
-        request.session[PENDING_DEVICE] = device.pk
+    device = _device_being_paired(request, user, PENDING_DEVICE)
     form = SetupCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -265,10 +271,7 @@ def second_factor(request: HttpRequest) -> HttpResponse:
         return redirect(target)
     if services.has_confirmed_totp(user):
         return _second_factor_code(request, user, target)
-    device = TOTPDevice.objects.filter(pk=request.session.get(STEP_UP_DEVICE), user=user, confirmed=False).first()
-    if device is None:
-        device = services.totp_device_start(user=user)
-        request.session[STEP_UP_DEVICE] = device.pk
+    device = _device_being_paired(request, user, STEP_UP_DEVICE)
     form = SetupCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
