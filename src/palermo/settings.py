@@ -335,7 +335,7 @@ SPECTACULAR_SETTINGS = {
         "MatrixLevelEnum": "palermo.matrix.models.MatrixLevel",
         "RiskLevelEnum": "palermo.assistance.models.RiskLevel",
         "RiskFactorKindEnum": "palermo.assistance.models.RiskFactorKind",
-        "ServiceEnum": "palermo.assistance.catalogue.SERVICE_CODE_CHOICES",
+        "ServiceEnum": "palermo.common.catalogue.SERVICE_CODE_CHOICES",
     },
 }
 

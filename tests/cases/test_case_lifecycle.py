@@ -23,7 +23,7 @@ from palermo.cases.services import (
     referral_revoke,
     referral_send,
 )
-from palermo.identification.deadlines import add_working_days
+from palermo.common.workdays import add_working_days
 from palermo.identification.models import Screening
 from palermo.identification.selectors import screening_catalogue
 from palermo.identification.services import (

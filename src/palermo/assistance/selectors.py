@@ -16,7 +16,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from palermo.accounts.models import User
-from palermo.assistance import catalogue
 from palermo.assistance.models import (
     OPEN_PLAN_STATUSES,
     PathwayStage,
@@ -30,6 +29,7 @@ from palermo.assistance.models import (
 from palermo.audit.services import audit_record, audited_get
 from palermo.cases.models import Case
 from palermo.cases.selectors import case_queryset_for
+from palermo.common import catalogue
 from palermo.identification.deadlines import recovery_period_end
 from palermo.identification.models import DecisionResult, DecisionStage, IdentificationDecision
 from palermo.organisations.models import Organisation

@@ -8,10 +8,10 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from palermo.assistance.catalogue import service_choices, service_label
 from palermo.cases import vocabularies
 from palermo.cases.models import ConsentPurpose, ConsentStatus, InformedHow
 from palermo.cases.sharing import shareable_choices
+from palermo.common.catalogue import service_choices, service_label
 from palermo.organisations.models import Organisation
 
 CHECKBOXES = forms.CheckboxSelectMultiple

@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from palermo.accounts.models import User
-from palermo.assistance.catalogue import SERVICE_CODES, service_label
 from palermo.attachments.documents import DocumentRejected, sanitise_pdf, too_large_message
 from palermo.attachments.images import ImageRejected, sanitise_image
 from palermo.audit.services import audit_record
@@ -36,7 +35,8 @@ from palermo.cases.models import (
     ReferralStatus,
 )
 from palermo.cases.sharing import SHAREABLE_FIELDS, shareable_label
-from palermo.identification.deadlines import add_working_days
+from palermo.common.catalogue import SERVICE_CODES, service_label
+from palermo.common.workdays import add_working_days
 from palermo.identification.models import Screening
 from palermo.identification.rules import is_child
 from palermo.organisations.models import Organisation

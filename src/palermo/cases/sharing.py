@@ -268,8 +268,8 @@ def shared_view(referral: Referral, for_actor: Actor) -> SharedView:
     Only the recipient's members (or the sender's) get anything; for the recipient the consent or legal
     basis must still hold, or this answers 404 like a referral that never existed.
     """
-    from palermo.assistance.catalogue import service_label
     from palermo.cases.selectors import referral_access_holds
+    from palermo.common.catalogue import service_label
 
     organisation_id = for_actor.membership.organisation_id if for_actor.membership else None
     if organisation_id not in (referral.organisation_id, referral.to_organisation_id):

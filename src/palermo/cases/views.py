@@ -18,7 +18,6 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from palermo.assistance.catalogue import service_label
 from palermo.attachments.downloads import attachment_response
 from palermo.attachments.uploads import limit_uploads
 from palermo.audit.services import audit_record
@@ -28,6 +27,7 @@ from palermo.cases.models import Case, CaseEvent, CaseStatus, ReferralStatus
 from palermo.cases.panels import CASE_PANELS, case_panels_context
 from palermo.cases.people import person_label, person_reference
 from palermo.cases.sharing import shareable_label, shared_view
+from palermo.common.catalogue import service_label
 from palermo.identification.selectors import identification_statuses, screening_get_for
 from palermo.organisations.models import Organisation
 from palermo.people.selectors import person_get_for

@@ -13,7 +13,7 @@ from rest_framework.views import APIView
 from palermo.api.authentication import api_actor
 from palermo.api.fields import PrimaryKeyRelatedField
 from palermo.api.pagination import PagePagination
-from palermo.assistance.catalogue import SERVICE_CODE_CHOICES
+from palermo.common.catalogue import SERVICE_CODE_CHOICES
 from palermo.directory import selectors, services
 from palermo.directory.models import ActorType, DirectoryEntry, Level, Stage
 from palermo.directory.selectors import DirectoryFilters
