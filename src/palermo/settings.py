@@ -66,7 +66,10 @@ INSTALLED_APPS = [
     "palermo.identification",
     "palermo.reporting",
     "palermo.cases",
+    # The case page shows the sections of these three apps in this order (palermo.cases.panels).
     "palermo.assistance",
+    "palermo.consent",
+    "palermo.referrals",
     "palermo.worklist",
     "palermo.directory",
     "palermo.matrix",

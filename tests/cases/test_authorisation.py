@@ -6,9 +6,11 @@ import pytest
 from rest_framework.test import APIClient
 
 from palermo.audit.models import AuditEntry
-from palermo.cases.models import Case, CaseEvent, Consent, Referral
-from palermo.cases.services import referral_send
+from palermo.cases.models import Case, CaseEvent
+from palermo.consent.models import Consent
 from palermo.organisations.models import Role
+from palermo.referrals.models import Referral
+from palermo.referrals.services import referral_send
 from tests.cases.conftest import World, give_referral_consent
 from tests.conftest import actor_of, api_client, signed_in_client
 from tests.factories import OrganisationFactory

@@ -11,18 +11,9 @@ from django.utils import timezone
 
 from palermo.cases import vocabularies
 from palermo.cases.htcds import case_from_htcds, case_to_htcds
-from palermo.cases.models import Case, CaseEvent, Referral
+from palermo.cases.models import Case, CaseEvent
 from palermo.cases.selectors import case_trafficking_status, htcds_case_status
-from palermo.cases.services import (
-    case_close,
-    case_link_screening,
-    case_reopen,
-    case_update_exploitation,
-    referral_accept,
-    referral_decline,
-    referral_revoke,
-    referral_send,
-)
+from palermo.cases.services import case_close, case_link_screening, case_reopen, case_update_exploitation
 from palermo.common.workdays import add_working_days
 from palermo.identification.models import Screening
 from palermo.identification.selectors import screening_catalogue
@@ -35,6 +26,8 @@ from palermo.identification.services import (
     screening_start,
 )
 from palermo.organisations.models import Membership, Role
+from palermo.referrals.models import Referral
+from palermo.referrals.services import referral_accept, referral_decline, referral_revoke, referral_send
 from palermo.worklist.items import work_items_for
 from tests.cases.conftest import World, give_referral_consent
 from tests.conftest import actor_of, api_client, signed_in_client

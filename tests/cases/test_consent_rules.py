@@ -10,15 +10,10 @@ from collections.abc import Callable
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from palermo.cases.models import Referral
-from palermo.cases.services import (
-    ConsentRuleError,
-    consent_record,
-    consent_withdraw,
-    legal_basis_record,
-    referral_send,
-)
+from palermo.consent.services import consent_record, consent_withdraw, legal_basis_record
 from palermo.organisations.models import Role
+from palermo.referrals.models import Referral
+from palermo.referrals.services import ConsentRuleError, referral_send
 from tests.cases.conftest import World, give_referral_consent
 from tests.conftest import actor_of, api_client, signed_in_client
 from tests.factories import OrganisationFactory

@@ -10,10 +10,11 @@ from django.urls import reverse
 
 from palermo.assistance import selectors as assistance_selectors
 from palermo.assistance.forms import StageForm, case_members, stage_initial
-from palermo.cases import views as cases_views
-from palermo.cases.models import Case, Referral
-from palermo.cases.selectors import referral_inbox_for, referral_outbox_for
+from palermo.cases.models import Case
 from palermo.organisations.models import Membership, Organisation, Role
+from palermo.referrals import views as referrals_views
+from palermo.referrals.models import Referral
+from palermo.referrals.selectors import referral_inbox_for, referral_outbox_for
 from tests.conftest import actor_of, signed_in_client
 
 SEED = ("bench", "seed", "--organisations", "3", "--users", "20", "--people", "40", "--notes-per-case", "1")
@@ -92,7 +93,7 @@ def test_referral_inbox_pages_fifty_at_a_time(db: None, monkeypatch: pytest.Monk
     received = list(referral_inbox_for(actor=actor_of(membership)))
     assert len(received) > 3
     client = signed_in_client(membership)
-    monkeypatch.setattr(cases_views, "REFERRALS_PER_PAGE", 2)
+    monkeypatch.setattr(referrals_views, "REFERRALS_PER_PAGE", 2)
     first = client.get("/referrals/").content.decode().split('id="sent-h"')[0]
     second = client.get("/referrals/?received=2").content.decode().split('id="sent-h"')[0]
     # Newest first, two a page, a link to the older ones; the second page has the next two and a way back.
@@ -114,7 +115,7 @@ def test_an_inbox_line_shows_the_case_the_sender_and_the_status_in_the_readers_l
     line = next(
         li for li in client.get("/referrals/").content.decode().split("<li") if f"/referrals/{referral.pk}/" in li
     )
-    assert f'href="{reverse("cases:referral", args=[referral.pk])}"' in line
+    assert f'href="{reverse("referrals:detail", args=[referral.pk])}"' in line
     assert referral.case.reference in line
     assert f"from {referral.organisation.name}" in line
     assert ">Waiting for an answer<" in line

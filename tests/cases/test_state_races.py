@@ -18,13 +18,14 @@ from django.core.exceptions import ValidationError
 from django.db import connections
 
 from palermo.audit.models import AuditEntry
-from palermo.cases.models import CaseEvent, Referral, ReferralStatus
-from palermo.cases.services import referral_accept, referral_decline, referral_revoke, referral_send
+from palermo.cases.models import CaseEvent
 from palermo.identification.models import IdentificationDecision, Screening
 from palermo.identification.services import (
     decision_record,
 )
 from palermo.organisations.models import Role
+from palermo.referrals.models import Referral, ReferralStatus
+from palermo.referrals.services import referral_accept, referral_decline, referral_revoke, referral_send
 from tests.cases.conftest import World, give_referral_consent
 from tests.conftest import actor_of
 
