@@ -9,11 +9,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from palermo.cases.models import Case
-from palermo.consent.models import Consent
 from palermo.identification.models import Screening
 from palermo.identification.services import decision_record, screening_attach_person
 from palermo.organisations.models import Membership, Role
-from palermo.referrals.models import Referral
 from tests.cases.conftest import World, give_referral_consent
 from tests.conftest import actor_of, refer_screening, signed_in_client
 
@@ -37,54 +35,6 @@ def test_another_organisations_person_cannot_get_a_case(world: World) -> None:
     assert Case.objects.count() == 1
 
 
-def test_consent_form_explains_what_is_missing(world: World) -> None:
-    client = signed_in_client(world.worker_a)
-    response = client.post(
-        f"/cases/{world.case.pk}/consents/new/",
-        {
-            "purpose": "referral",
-            "status": "given",
-            "informed_language": "ro",
-            "informed_how": "oral",
-            "shared_fields": ["languages"],
-            "interpreter": "on",
-        },
-    )
-    assert response.status_code == 400
-    assert "A consent to referral names the organisation the case goes to." in response.content.decode()
-    # What was typed is kept.
-    assert re.search(r'name="shared_fields" value="languages"[^>]*checked', response.content.decode())
-    assert not Consent.objects.exists()
-    response = client.post(
-        f"/cases/{world.case.pk}/consents/new/",
-        {
-            "purpose": "referral",
-            "organisation": world.org_b.pk,
-            "status": "given",
-            "informed_language": "ro",
-            "informed_how": "oral",
-            "shared_fields": ["languages"],
-            "services": ["shelter"],
-        },
-    )
-    assert response.status_code == 302
-    assert Consent.objects.get().fields == ["languages"]
-
-
-def test_referral_form_shows_the_consent_rule_that_blocks_it(world: World) -> None:
-    give_referral_consent(world, ["languages"], ["medical"])
-    client = signed_in_client(world.worker_a)
-    form = client.get(f"/cases/{world.case.pk}/refer/").content.decode()
-    assert "Beta Police" in form
-    assert "Alpha Shelter</option>" not in form  # never one's own organisation
-    response = client.post(
-        f"/cases/{world.case.pk}/refer/", {"to_organisation": world.org_b.pk, "services": ["shelter"], "note": "x"}
-    )
-    assert response.status_code == 400
-    assert "does not cover the service: Temporary shelter or safe accommodation." in response.content.decode()
-    assert not Referral.objects.exists()
-
-
 def test_closing_from_the_page_needs_a_reason(world: World) -> None:
     client = signed_in_client(world.worker_a)
     assert client.post(f"/cases/{world.case.pk}/close/", {"reason": ""}).status_code == 400
@@ -93,25 +43,6 @@ def test_closing_from_the_page_needs_a_reason(world: World) -> None:
     page = client.get(f"/cases/{world.case.pk}/").content.decode()
     assert "Contact lost" in page
     assert "Reopen the case" in page
-
-
-def test_decision_maker_records_a_legal_basis_shown_on_the_case(world: World, member) -> None:  # type: ignore[no-untyped-def]
-    decider = member(Role.DECISION_MAKER, world.org_a)
-    client = signed_in_client(decider)
-    response = client.post(
-        f"/cases/{world.case.pk}/legal-basis/new/",
-        {
-            "purpose": "referral",
-            "organisation": world.org_b.pk,
-            "shared_fields": ["names"],
-            "provision": "Child Protection Act, art. 12",
-            "note": "Duty to report",
-        },
-    )
-    assert response.status_code == 302
-    page = client.get(f"/cases/{world.case.pk}/").content.decode()
-    assert "Child Protection Act, art. 12" in page
-    assert signed_in_client(world.worker_a).get(f"/cases/{world.case.pk}/legal-basis/new/").status_code == 403
 
 
 def test_htcds_export_download(world: World) -> None:
@@ -134,55 +65,6 @@ def test_another_app_adds_a_section_to_the_case_page(world: World, settings, tmp
     finally:
         CASE_PANELS.remove("panel_for_test.html")
     assert f"Plan for {world.case.reference}" in page
-
-
-def test_recipient_declines_from_the_page_and_the_sender_reads_why(world: World) -> None:
-    from palermo.referrals.services import referral_send
-    from tests.conftest import actor_of
-
-    give_referral_consent(world, ["languages"], ["shelter"])
-    referral = referral_send(
-        actor=actor_of(world.worker_a), case=world.case, to_organisation=world.org_b, services=["shelter"]
-    )
-    recipient = signed_in_client(world.worker_b)
-    refused = recipient.post(f"/referrals/{referral.pk}/decline/", {"reason": ""}, follow=True)
-    assert "Say why you decline" in refused.content.decode()
-    response = recipient.post(f"/referrals/{referral.pk}/decline/", {"reason": "No bed free until March"})
-    assert response["Location"] == "/referrals/"
-    page = signed_in_client(world.worker_a).get(f"/cases/{world.case.pk}/").content.decode()
-    assert "Declined" in page
-    assert "No bed free until March" in page
-
-
-def test_sender_revokes_from_the_page(world: World) -> None:
-    from palermo.referrals.services import referral_send
-    from tests.conftest import actor_of
-
-    give_referral_consent(world, ["languages"], ["shelter"])
-    referral = referral_send(
-        actor=actor_of(world.worker_a), case=world.case, to_organisation=world.org_b, services=["shelter"]
-    )
-    sender = signed_in_client(world.worker_a)
-    assert "Revoke the referral" in sender.get(f"/referrals/{referral.pk}/").content.decode()
-    page = sender.post(f"/referrals/{referral.pk}/revoke/", follow=True).content.decode()
-    assert "The referral is revoked." in page
-    assert signed_in_client(world.worker_b).get(f"/referrals/{referral.pk}/").status_code == 404
-
-
-def test_the_referral_form_lists_the_services_each_organisation_offers_in_the_directory(world, member) -> None:  # type: ignore[no-untyped-def]
-    from palermo.directory.models import DirectoryEntry
-
-    DirectoryEntry.objects.create(
-        name=world.org_b.name,
-        actor_type="ngo",
-        level="local",
-        country="AT",
-        services=["shelter", "legal"],
-        linked_organisation=world.org_b,
-        maintained_by=world.org_b,
-    )
-    page = signed_in_client(world.worker_a).get(f"/cases/{world.case.pk}/refer/").content.decode()
-    assert f"{world.org_b.name} — Temporary shelter or safe accommodation, Legal assistance and representation" in page
 
 
 def test_assigning_someone_outside_the_organisation_is_refused_and_changes_nothing(world) -> None:  # type: ignore[no-untyped-def]
