@@ -227,3 +227,22 @@ def test_the_case_page_queries_do_not_grow_with_its_screenings_and_decisions(wor
     # The first screening reads its organisations, catalogues and decisions, one query each; more add none.
     assert len(one.captured_queries) == len(none.captured_queries) + 3
     assert len(three.captured_queries) == len(one.captured_queries)
+
+
+def test_the_case_page_shows_its_sections_in_the_same_order(world: World) -> None:
+    """Assistance, consents and referrals come from their own apps (case panels) and keep their place."""
+    page = signed_in_client(world.worker_a).get(f"/cases/{world.case.pk}/").content.decode()
+    ids = re.findall(r'<h2 id="([a-z-]+)-h"', page)
+    sections = [
+        "person",
+        "status",
+        "exploitation",
+        "screenings",
+        "consents",
+        "referrals",
+        "attachments",
+        "notes",
+        "history",
+    ]
+    assert [i for i in ids if i in sections] == sections
+    assert ids.index("screenings") < ids.index("assistance") < ids.index("consents")
