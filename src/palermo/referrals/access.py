@@ -18,10 +18,10 @@ from palermo.referrals.models import Referral, ReferralStatus
 ACCESS = "recipient_access"
 
 
-def recipient_access(prefix: str = "") -> Q:
-    """The rule as a filter on referrals (`prefix` e.g. "referral__" to filter rows that point to one)."""
-    return Q(**{f"{prefix}status__in": [ReferralStatus.PENDING, ReferralStatus.ACCEPTED]}) & (
-        Q(**{f"{prefix}legal_basis__isnull": False}) | Q(**{f"{prefix}consent__status": ConsentStatus.GIVEN})
+def recipient_access() -> Q:
+    """The rule, as a filter on referrals."""
+    return Q(status__in=[ReferralStatus.PENDING, ReferralStatus.ACCEPTED]) & (
+        Q(legal_basis__isnull=False) | Q(consent__status=ConsentStatus.GIVEN)
     )
 
 
