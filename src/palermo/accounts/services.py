@@ -17,7 +17,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from palermo.accounts.models import ApiToken, LoginSession, User, token_digest
 from palermo.audit.services import audit_record
-from palermo.encryption.keyring import hmac_key
+from palermo.hmac_keys import hmac_key
 from palermo.organisations.middleware import SESSION_KEY as ACTING_MEMBERSHIP_KEY
 from palermo.organisations.models import Invitation, Membership, Organisation, Role
 from palermo.permissions import OPERATOR_GRANTED_ROLES, Actor, Capability, Channel, can, is_operator

@@ -35,7 +35,7 @@ from django.utils import timezone
 from palermo.accounts.models import User
 from palermo.audit.services import audit_record
 from palermo.demo import bench_cases, fictional
-from palermo.encryption.keyring import hmac_key
+from palermo.hmac_keys import hmac_key
 from palermo.organisations.models import Membership, Organisation, Role
 from palermo.people import fictional as people_fictional
 from palermo.people import search
