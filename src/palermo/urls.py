@@ -5,7 +5,7 @@ from palermo.accounts.urls import member_urlpatterns
 from palermo.organisations.urls import urlpatterns as organisation_urlpatterns
 
 urlpatterns = [
-    path("", include("palermo.web.urls")),
+    path("", include("palermo.home.urls")),
     path("", include("palermo.accounts.urls")),
     path("language/", set_language, name="set_language"),
     # The organisation directory, then an organisation's members and invitations (pages of accounts).
