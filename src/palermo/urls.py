@@ -20,7 +20,7 @@ urlpatterns = [
     path("directory/", include("palermo.directory.urls")),
     path("matrices/", include("palermo.matrix.urls")),
     path("practices/", include("palermo.practices.urls")),
-    path("api/v1/", include("palermo.api.urls")),
+    path("api/v1/", include("palermo.api_urls")),
 ]
 
 handler400 = "palermo.web.views.error_400"
