@@ -8,7 +8,7 @@ class AssistanceConfig(AppConfig):
     def ready(self) -> None:
         from django.utils.translation import gettext_lazy as _
 
-        from palermo.assistance.selectors import assistance_panel_context
+        from palermo.assistance.panel import assistance_panel_context
         from palermo.assistance.sharing import shared_assistance_plan, shared_risk
         from palermo.assistance.work import assistance_work_items
         from palermo.cases.panels import register_case_panel
