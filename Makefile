@@ -30,6 +30,7 @@ lint: install
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-logo
 	$(BIN)/palermo makemigrations --check --dry-run
 
 # Regenerate the pinned, hashed lock file after changing pyproject.toml.
@@ -43,4 +44,4 @@ bench: install
 	$(BIN)/python bench/load.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .import_linter_cache

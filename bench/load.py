@@ -464,11 +464,11 @@ def setup_identities(count: int) -> None:
     from django.middleware.csrf import _get_new_csrf_string
     from django.test import Client
 
+    from palermo.accounts.acting import SESSION_KEY
     from palermo.accounts.middleware import LOGIN_AT, SEEN_AT
     from palermo.accounts.services import api_token_create, login_session_register
     from palermo.cases.selectors import case_queryset_for
     from palermo.demo.fictional import BENCH_PREFIX
-    from palermo.organisations.middleware import SESSION_KEY
     from palermo.organisations.models import Membership, Role
     from palermo.people.selectors import person_queryset_for
     from palermo.permissions import Actor, Channel

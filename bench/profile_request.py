@@ -40,11 +40,11 @@ def main() -> None:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
+    from palermo.accounts.acting import SESSION_KEY
     from palermo.accounts.middleware import LOGIN_AT, SEEN_AT
     from palermo.accounts.services import api_token_create
     from palermo.cases.selectors import case_queryset_for
     from palermo.demo.fictional import BENCH_PREFIX
-    from palermo.organisations.middleware import SESSION_KEY
     from palermo.organisations.models import Membership, Role
     from palermo.permissions import Actor, Channel
 

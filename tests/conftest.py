@@ -15,12 +15,12 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.test import APIClient
 
+from palermo.accounts.acting import SESSION_KEY
 from palermo.accounts.middleware import LOGIN_AT, SEEN_AT
 from palermo.accounts.services import api_token_create
 from palermo.identification.models import Screening
 from palermo.identification.selectors import screening_catalogue
 from palermo.identification.services import screening_answer, screening_complete, screening_refer, screening_start
-from palermo.organisations.middleware import SESSION_KEY
 from palermo.organisations.models import Membership, Organisation, Role
 from palermo.permissions import Actor, Channel
 from tests.factories import MembershipFactory, OrganisationFactory

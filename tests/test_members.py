@@ -10,10 +10,10 @@ from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.utils import timezone
 
+from palermo.accounts.acting import SESSION_KEY
 from palermo.accounts.models import LoginSession, User
 from palermo.accounts.services import login_session_register, membership_add
 from palermo.audit.models import AuditEntry
-from palermo.organisations.middleware import SESSION_KEY
 from palermo.organisations.models import Invitation, Membership, Role
 from tests.conftest import ALL_ROLES, actor_of, api_client, signed_in_client
 from tests.factories import PASSWORD

@@ -96,7 +96,7 @@ def _check_hmac_key(name: str, value: str) -> None:
 
 def record_hmac_key() -> str:
     """PALERMO_RECORD_HMAC_KEY, optional. Empty: the audit chain, tip receipts and recovery codes derive
-    from PALERMO_HMAC_KEY like everything else (see palermo.encryption.keyring.RECORD_PURPOSES)."""
+    from PALERMO_HMAC_KEY like everything else (see palermo.hmac_keys.RECORD_PURPOSES)."""
     value = os.environ.get("PALERMO_RECORD_HMAC_KEY", "")
     if value:
         _check_hmac_key("PALERMO_RECORD_HMAC_KEY", value)

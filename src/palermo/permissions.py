@@ -12,12 +12,26 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
-
-from palermo.organisations.models import Role
+from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
     from palermo.accounts.models import User
     from palermo.organisations.models import Membership, Organisation
+
+
+# A membership's role (organisations.Membership.role). Defined here, with what each role may do,
+# because every app asks this module and this module imports none of them.
+class Role(models.TextChoices):
+    FIRST_RESPONDER = "first_responder", _("First responder")
+    CASE_WORKER = "case_worker", _("Case worker")
+    DECISION_MAKER = "decision_maker", _("Decision maker")
+    COORDINATOR = "coordinator", _("Coordinator")
+    ANALYST = "analyst", _("Analyst")
+    ORG_ADMIN = "org_admin", _("Organisation admin")
+    # Governs what the whole deployment shares (the fallback tip route, directory entries of other
+    # organisations). Granted only by the server operator on the command line, never by an org admin.
+    DEPLOYMENT_COORDINATOR = "deployment_coordinator", _("Deployment coordinator")
 
 
 class Channel(StrEnum):

@@ -90,7 +90,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "palermo.accounts.middleware.session_limits_middleware",
-    "palermo.organisations.middleware.acting_membership_middleware",
+    "palermo.accounts.acting.acting_membership_middleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -310,8 +310,8 @@ CONTENT_SECURITY_POLICY = {
 
 # --- REST API -------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["palermo.api.authentication.BearerTokenAuthentication"],
-    "DEFAULT_PERMISSION_CLASSES": ["palermo.api.authentication.HasActingMembership"],
+    "DEFAULT_AUTHENTICATION_CLASSES": ["palermo.accounts.authentication.BearerTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["palermo.accounts.authentication.HasActingMembership"],
     "DEFAULT_PAGINATION_CLASS": "palermo.api.pagination.PagePagination",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["palermo.api.parsers.JSONParser"],
@@ -335,7 +335,7 @@ SPECTACULAR_SETTINGS = {
         "PlanStatusEnum": "palermo.assistance.models.PlanStatus.choices",
         "MigrationStageEnum": "palermo.directory.models.Stage",
         "DirectoryLevelEnum": "palermo.directory.models.Level",
-        "MatrixLevelEnum": "palermo.matrix.models.MatrixLevel",
+        "MatrixLevelEnum": "palermo.directory.models.MatrixLevel",
         "RiskLevelEnum": "palermo.assistance.models.RiskLevel",
         "RiskFactorKindEnum": "palermo.assistance.models.RiskFactorKind",
         "ServiceEnum": "palermo.common.catalogue.SERVICE_CODE_CHOICES",

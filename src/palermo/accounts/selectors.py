@@ -1,4 +1,4 @@
-"""Reads about users: their memberships and tokens."""
+"""Reads about users: their memberships, tokens and the invitations they answer."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from palermo.accounts.models import ApiToken, User, token_digest
-from palermo.organisations.models import Membership
+from palermo.organisations.models import Invitation, Membership
 
 
 def membership_list_for_user(*, user: User) -> QuerySet[Membership]:
@@ -40,3 +40,23 @@ def api_token_authenticate(clear: str) -> ApiToken | None:
     if not (membership.is_active and membership.user.is_active and membership.organisation.is_active):
         return None
     return token
+
+
+def invitation_get_by_secret(secret: str) -> Invitation | None:
+    """The open invitation the link's secret names: not answered, revoked or expired."""
+    return (
+        Invitation.objects.select_related("organisation")
+        .filter(
+            digest=token_digest(secret),
+            accepted_at=None,
+            revoked_at=None,
+            expires_at__gt=timezone.now(),
+            organisation__is_active=True,
+        )
+        .first()
+    )
+
+
+def invitation_answered_by(*, secret: str, user: User) -> bool:
+    """Whether `user` already took the role this link offered (the link then leads home)."""
+    return Invitation.objects.filter(digest=token_digest(secret), membership__user=user).exists()

@@ -15,10 +15,10 @@ from django.utils.translation import gettext as _
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from palermo.accounts.acting import SESSION_KEY as ACTING_MEMBERSHIP_KEY
 from palermo.accounts.models import ApiToken, LoginSession, User, token_digest
 from palermo.audit.services import audit_record
-from palermo.encryption.keyring import hmac_key
-from palermo.organisations.middleware import SESSION_KEY as ACTING_MEMBERSHIP_KEY
+from palermo.hmac_keys import hmac_key
 from palermo.organisations.models import Invitation, Membership, Organisation, Role
 from palermo.permissions import OPERATOR_GRANTED_ROLES, Actor, Capability, Channel, can, is_operator
 

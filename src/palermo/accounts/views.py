@@ -30,13 +30,13 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from palermo.accounts import services
+from palermo.accounts.acting import SESSION_KEY as MEMBERSHIP_KEY
+from palermo.accounts.acting import second_factor_step, session_second_factor
 from palermo.accounts.forms import CodeForm, LoginForm, SetupCodeForm, TokenForm
 from palermo.accounts.middleware import session_start
 from palermo.accounts.models import User
 from palermo.accounts.selectors import api_token_get_for_user, api_token_list_for_user, membership_list_for_user
 from palermo.audit.services import audit_record
-from palermo.organisations.middleware import SESSION_KEY as MEMBERSHIP_KEY
-from palermo.organisations.middleware import second_factor_step, session_second_factor
 from palermo.permissions import Actor, Channel, requires_second_factor, role_needs_second_factor
 
 PENDING_USER = "palermo_pending_user"

@@ -6,7 +6,7 @@ class AssistanceConfig(AppConfig):
     label = "assistance"
 
     def ready(self) -> None:
-        from palermo.assistance.selectors import assistance_panel_context
+        from palermo.assistance.panel import assistance_panel_context
         from palermo.assistance.work import assistance_work_items
         from palermo.cases.panels import register_case_panel
         from palermo.worklist.items import register

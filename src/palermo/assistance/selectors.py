@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.db.models import Q, QuerySet, prefetch_related_objects
-from django.urls import reverse
 from django.utils import timezone
 
 from palermo.accounts.models import User
@@ -26,7 +24,7 @@ from palermo.assistance.models import (
     RiskReview,
     StageStatus,
 )
-from palermo.audit.services import audit_record, audited_get
+from palermo.audit.services import audited_get
 from palermo.cases.models import Case
 from palermo.cases.selectors import case_queryset_for
 from palermo.common import catalogue
@@ -292,23 +290,11 @@ def risk_summary_for(case: Case) -> RiskSummary:
     return RiskSummary(current=history[0] if history else None, open_reviews=reviews, history=history)
 
 
-# --- The panel on the case page -------------------------------------------------------------------------
-
-
-def assistance_panel_context(*, actor: Actor, case: Case) -> dict[str, Any]:
-    """Everything the assistance panel (`assistance/_case_panel.html`) shows for one case.
-
-    `case` must come from `case_get_for` (scoped to the actor), whose `case.view` entry already records
-    that the case page was shown, panel included: a second entry per page would double the audit
-    writes of the busiest page. The case page shows it read-only, with a link to the assistance page
-    where it is edited: the edit forms (eight stages, plan, risk, return) are most of a case page's
-    rendering time.
-    """
-    return panel_context(actor=actor, case=case, editable=False, audited=False)
+# --- The rows of the panel on the case page (assistance/panel.py builds the panel) -----------------------
 
 
 @dataclass
-class _PanelRecords:
+class PanelRecords:
     stages: dict[str, PathwayStage]
     risk: RiskSummary
     plan_items: list[PlanItem]
@@ -323,7 +309,7 @@ _CASE_PLAN = PreparedList(lambda case_id: PlanItem.objects.filter(case_id=case_i
 _CASE_RETURN = PreparedList(lambda case_id: ReturnPreparation.objects.filter(case_id=case_id).order_by("pk")[:1])
 
 
-def _panel_records(case: Case) -> _PanelRecords:
+def panel_records(case: Case) -> PanelRecords:
     """What the panel shows, read without joins; the users and organisations named are read once for all.
 
     The same rows as `pathway_rows`, `risk_summary_for`, `plan_items_for` and `return_preparation_for`,
@@ -348,63 +334,12 @@ def _panel_records(case: Case) -> _PanelRecords:
         (plan_items, ("provider_organisation",)),
         ([preparation], ("confirmation_organisation",)),
     )
-    return _PanelRecords(
+    return PanelRecords(
         stages={row.stage: row for row in stages},
         risk=RiskSummary(current=history[0] if history else None, open_reviews=reviews, history=history),
         plan_items=plan_items,
         return_preparation=preparation,
     )
-
-
-def panel_context(
-    *, actor: Actor, case: Case, bound: dict[str, Any] | None = None, editable: bool = True, audited: bool = True
-) -> dict[str, Any]:
-    """The panel, with `bound` forms (by key, or "stage:<code>") shown in place of blank ones after an error.
-
-    Not `editable`: no forms, and a link to the assistance page for those who may change it. `audited`:
-    record an `assistance.view` entry (the assistance page's own; the case page has its `case.view`)."""
-    from palermo.assistance import forms  # the forms read these selectors for their choices
-
-    records = _panel_records(case)
-    pathway = pathway_for(case, rows=records.stages)
-    risk = records.risk
-    manage = (
-        can(actor, Capability.CASE_MANAGE)
-        and actor.membership is not None
-        and case.organisation_id == actor.membership.organisation_id
-    )
-    if audited:
-        audit_record(actor=actor, action="assistance.view", target=case)
-    plan_items = records.plan_items
-    context: dict[str, Any] = {
-        "case": case,
-        "pathway": pathway,
-        "current_stage": next((s for s in pathway if s.is_current), None),
-        "recovery_period": recovery_period_for(case),
-        "return_preparation": records.return_preparation,
-        "plan_items": plan_items,
-        "risk": risk,
-        "can_manage": manage and editable,
-        "edit_url": reverse("assistance:panel", kwargs={"case_id": case.pk}) if manage and not editable else "",
-        "today": timezone.localdate(),
-        "late_count": sum(1 for s in pathway if s.is_late) + sum(1 for i in plan_items if i.is_late),
-    }
-    if manage and editable:
-        blank = forms.panel_forms(actor=actor, case=case, pathway=pathway)
-        for key, form in (bound or {}).items():
-            if key.startswith("stage:"):
-                blank["stages"][key.removeprefix("stage:")] = form
-            else:
-                blank[key] = form
-        context["forms"] = blank
-        context["stage_rows"] = [(s, blank["stages"][s.code]) for s in pathway]
-        context["plan_rows"] = [
-            (i, forms.PlanItemStatusForm(prefix=f"item-{i.pk}", initial={"status": i.status})) for i in plan_items
-        ]
-    else:
-        context["stage_rows"] = [(s, None) for s in pathway]
-        context["plan_rows"] = [(i, None) for i in plan_items]
-    return {"assistance": context}
 
 
 # --- Cases whose work falls to an actor ---------------------------------------------------------------

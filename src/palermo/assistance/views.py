@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from palermo.assistance import forms, selectors, services
+from palermo.assistance.panel import panel_context
 from palermo.cases.models import Case
 from palermo.cases.selectors import case_get_for
 from palermo.common import catalogue
@@ -33,7 +34,7 @@ def case_assistance(request: HttpRequest, actor: Actor, case_id: int) -> HttpRes
 
 
 def _render(request: HttpRequest, actor: Actor, case: Case, bound: dict[str, Any] | None = None) -> HttpResponse:
-    context = selectors.panel_context(actor=actor, case=case, bound=bound)
+    context = panel_context(actor=actor, case=case, bound=bound)
     status = 400 if bound else 200
     return render(request, "assistance/case_assistance.html", context, status=status)
 

@@ -30,7 +30,7 @@ from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
 from palermo.audit.models import AuditChainHead, AuditEntry
-from palermo.encryption.keyring import hmac_key
+from palermo.hmac_keys import hmac_key
 
 FORMAT = "palermo-audit-checkpoint/1"
 FILE_MODE = 0o440

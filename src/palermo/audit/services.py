@@ -16,7 +16,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from palermo.audit.models import AuditChainHead, AuditEntry
-from palermo.encryption.keyring import hmac_key
+from palermo.hmac_keys import hmac_key
 from palermo.model_labels import stored_label
 from palermo.permissions import Actor
 

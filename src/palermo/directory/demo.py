@@ -1,18 +1,13 @@
-"""Demo data for the directory and the response matrix: fictional, and safe to run again."""
+"""Demo data for the directory: fictional, and safe to run again."""
 
 from __future__ import annotations
 
-import datetime
-
 from palermo.directory.models import DirectoryEntry
 from palermo.directory.services import directory_entry_create
-from palermo.matrix.models import ResponseMatrix
-from palermo.matrix.services import matrix_action_add, matrix_create
 from palermo.organisations.models import Membership, Organisation, Role
-from palermo.permissions import Actor, Channel
+from palermo.permissions import Actor
 
 COORDINATOR_EMAIL = "coordinator@valmora.test"
-MATRIX_TITLE = "Valmora coordination workshop (fictional)"
 
 # name, linked demo organisation, type, level, stages, services, languages, hours, 24/7, safe contact
 ENTRIES = [
@@ -90,40 +85,17 @@ ENTRIES = [
     ),
 ]
 
-ACTIONS = [
-    (
-        "policy",
-        "prevention",
-        "source",
-        "Fund vocational training for young people in villages of origin",
-        ["government"],
-    ),
-    (
-        "policy",
-        "safe_migration",
-        "transit",
-        "Agree fair recruitment rules with neighbouring countries",
-        ["government", "employers"],
-    ),
-    (
-        "policy",
-        "monitoring",
-        "destination",
-        "Joint inspection plan for farms and construction sites",
-        ["government", "workers"],
-    ),
-    ("outreach", "prevention", "destination", "Information on workers' rights in five languages", ["workers", "ngos"]),
-    ("outreach", "assistance", "destination", "Shelter, counselling and legal aid for identified victims", ["ngos"]),
-    ("outreach", "monitoring", "transit", "Train bus and taxi drivers to spot and report", []),
-]
+
+def demo_coordinator() -> Membership | None:
+    """The demo coordinator, who maintains the demo's directory entries and holds its matrix."""
+    return Membership.objects.filter(user__email=COORDINATOR_EMAIL, role=Role.COORDINATOR).first()
 
 
-def create_demo_directory_and_matrix() -> None:
-    """A directory entry for each demo organisation plus two outside Palermo, and one matrix."""
-    membership = Membership.objects.filter(user__email=COORDINATOR_EMAIL, role=Role.COORDINATOR).first()
+def create_demo_directory() -> None:
+    """A directory entry for each demo organisation plus two outside Palermo."""
+    membership = demo_coordinator()
     if membership is None:
         return
-    actor = Actor(user=membership.user, membership=membership, channel=Channel.CLI)
     # Entries describe several organisations: deployment-wide data, so the operator writes them.
     operator = Actor.system()
     for name, linked, kind, level, stages, services, languages, hours, always, contact in ENTRIES:
@@ -145,26 +117,4 @@ def create_demo_directory_and_matrix() -> None:
             opening_hours=hours,
             always_open=always,
             safe_contact=contact,
-        )
-    if ResponseMatrix.objects.filter(title=MATRIX_TITLE).exists():
-        return
-    matrix = matrix_create(
-        actor=actor,
-        title=MATRIX_TITLE,
-        held_on=datetime.date(2026, 3, 12),
-        participants="Group 1: municipal services and police\nGroup 2: NGOs, union and employers",
-        description="Who is best placed to do what and where in Valmora, for labour exploitation first.",
-    )
-    union = DirectoryEntry.objects.filter(name="Northern Province Workers' Union").first()
-    for level, area, stage, text, responsible in ACTIONS:
-        matrix_action_add(
-            actor=actor,
-            matrix=matrix,
-            level=level,
-            area=area,
-            stage=stage,
-            text=text,
-            responsible=responsible,
-            actors=[union] if union and "workers" in responsible else [],
-            group="Group 1" if level == "policy" else "Group 2",
         )

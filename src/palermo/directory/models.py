@@ -40,6 +40,21 @@ class Stage(models.TextChoices):
 STAGE_CODES = tuple(Stage.values)
 
 
+# The response matrix's other two axes. They live here beside Stage, the third, because the good
+# practices library is tagged with all three and the matrix shows those practices: both build on
+# the directory, so neither has to import the other for its vocabulary.
+class ResponseArea(models.TextChoices):
+    PREVENTION = "prevention", _("Broad prevention")
+    SAFE_MIGRATION = "safe_migration", _("Safe migration")
+    MONITORING = "monitoring", _("Monitoring and enforcement")
+    ASSISTANCE = "assistance", _("Victim assistance")
+
+
+class MatrixLevel(models.TextChoices):
+    POLICY = "policy", _("Policy and institutional level")
+    OUTREACH = "outreach", _("Outreach and direct assistance level")
+
+
 class DirectoryEntry(models.Model):
     name = models.CharField(_("name"), max_length=200)
     actor_type = models.CharField(_("type of actor"), max_length=20, choices=ActorType.choices)

@@ -17,11 +17,11 @@ from palermo.api.errors import error_body
 from palermo.api.fields import INT64_MAX, INT64_MIN, IntegerField, PrimaryKeyRelatedField, in_int64_range
 from palermo.api.pagination import PagePagination
 from palermo.api.parsers import MultiPartParser
-from palermo.directory.models import DirectoryEntry, Stage
+from palermo.directory.models import DirectoryEntry, MatrixLevel, ResponseArea, Stage
 from palermo.matrix import exports, selectors, services
 from palermo.matrix.grid import Cell, build_grid, matrix_by_actor, matrix_gaps
 from palermo.matrix.imports import ImportProblems
-from palermo.matrix.models import MatrixAction, MatrixLevel, ResponseArea, ResponseMatrix, Responsible
+from palermo.matrix.models import MatrixAction, ResponseMatrix, Responsible
 from palermo.organisations.models import Organisation
 
 VERSION_SCHEMA = {"type": "integer", "minimum": INT64_MIN, "maximum": INT64_MAX}

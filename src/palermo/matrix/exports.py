@@ -15,10 +15,10 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from palermo.directory.models import Stage
+from palermo.directory.models import MatrixLevel, ResponseArea, Stage
 from palermo.exports import xlsx_text
 from palermo.matrix.grid import Grid, LevelGrid, action_line
-from palermo.matrix.models import LEVELS, STAGES, MatrixLevel, ResponseArea
+from palermo.matrix.models import LEVELS, STAGES
 
 # Sheet names stay the same in every language so that a filled file imports whatever language it
 # was downloaded in; the cells inside are translated.

@@ -17,9 +17,9 @@ from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
-from palermo.directory.models import DirectoryEntry, Stage
+from palermo.directory.models import DirectoryEntry, ResponseArea, Stage
 from palermo.matrix.exports import FIRST_AREA_ROW, FIRST_STAGE_COLUMN, HEADER_ROW, SHEET_NAMES
-from palermo.matrix.models import MAX_ACTION_LENGTH, STAGES, ResponseArea, Responsible
+from palermo.matrix.models import MAX_ACTION_LENGTH, STAGES, Responsible
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 BRACKETS = re.compile(r"^(?P<text>.*?)\s*\((?P<who>[^()]*)\)\s*$", re.S)

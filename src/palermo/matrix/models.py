@@ -12,19 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from palermo.directory.models import Stage
-
-
-class ResponseArea(models.TextChoices):
-    PREVENTION = "prevention", _("Broad prevention")
-    SAFE_MIGRATION = "safe_migration", _("Safe migration")
-    MONITORING = "monitoring", _("Monitoring and enforcement")
-    ASSISTANCE = "assistance", _("Victim assistance")
-
-
-class MatrixLevel(models.TextChoices):
-    POLICY = "policy", _("Policy and institutional level")
-    OUTREACH = "outreach", _("Outreach and direct assistance level")
+from palermo.directory.models import MatrixLevel, ResponseArea, Stage
 
 
 class Responsible(models.TextChoices):

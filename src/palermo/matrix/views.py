@@ -13,11 +13,12 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from palermo.directory.models import MatrixLevel
 from palermo.matrix import exports, selectors, services
 from palermo.matrix.forms import ActionForm, ImportForm, MatrixForm, directory_choices
 from palermo.matrix.grid import build_grid, matrix_by_actor, matrix_comparison, matrix_gaps
 from palermo.matrix.imports import ImportProblems
-from palermo.matrix.models import AREAS, LEVELS, STAGES, MatrixAction, MatrixLevel, ResponseMatrix
+from palermo.matrix.models import AREAS, LEVELS, STAGES, MatrixAction, ResponseMatrix
 from palermo.matrix.services import ActionConflict
 from palermo.permissions import Actor, Capability, can
 from palermo.practices.selectors import practices_for_cell

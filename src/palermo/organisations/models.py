@@ -7,6 +7,9 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# Role is defined in palermo.permissions beside what each role may do: permissions sit below every app.
+from palermo.permissions import Role
+
 
 class OrganisationType(models.TextChoices):
     GOVERNMENT = "government", _("Government")
@@ -20,18 +23,6 @@ class OrganisationType(models.TextChoices):
     EMPLOYERS_ORGANISATION = "employers_organisation", _("Employers' organisation")
     INTERNATIONAL_ORGANISATION = "international_organisation", _("International organisation")
     OTHER = "other", _("Other")
-
-
-class Role(models.TextChoices):
-    FIRST_RESPONDER = "first_responder", _("First responder")
-    CASE_WORKER = "case_worker", _("Case worker")
-    DECISION_MAKER = "decision_maker", _("Decision maker")
-    COORDINATOR = "coordinator", _("Coordinator")
-    ANALYST = "analyst", _("Analyst")
-    ORG_ADMIN = "org_admin", _("Organisation admin")
-    # Governs what the whole deployment shares (the fallback tip route, directory entries of other
-    # organisations). Granted only by the server operator on the command line, never by an org admin.
-    DEPLOYMENT_COORDINATOR = "deployment_coordinator", _("Deployment coordinator")
 
 
 class Organisation(models.Model):

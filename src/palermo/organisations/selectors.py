@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
-from django.utils import timezone
 
-from palermo.accounts.models import User, token_digest
 from palermo.organisations.models import Invitation, Membership, Organisation
 from palermo.permissions import Actor, Capability, require
 
@@ -33,23 +31,3 @@ def invitation_list_for(*, actor: Actor) -> QuerySet[Invitation]:
     return Invitation.objects.filter(
         organisation_id=actor.membership.organisation_id, accepted_at=None, revoked_at=None
     ).order_by("email", "role")
-
-
-def invitation_get_by_secret(secret: str) -> Invitation | None:
-    """The open invitation the link's secret names: not answered, revoked or expired."""
-    return (
-        Invitation.objects.select_related("organisation")
-        .filter(
-            digest=token_digest(secret),
-            accepted_at=None,
-            revoked_at=None,
-            expires_at__gt=timezone.now(),
-            organisation__is_active=True,
-        )
-        .first()
-    )
-
-
-def invitation_answered_by(*, secret: str, user: User) -> bool:
-    """Whether `user` already took the role this link offered (the link then leads home)."""
-    return Invitation.objects.filter(digest=token_digest(secret), membership__user=user).exists()

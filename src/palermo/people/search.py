@@ -48,7 +48,7 @@ import jellyfish
 from anyascii import anyascii
 from django.db.models import Case, IntegerField, Q, Sum, Value, When
 
-from palermo.encryption.keyring import hmac_key
+from palermo.hmac_keys import hmac_key
 from palermo.people.models import Person, PersonSearchToken, TokenKind
 
 PURPOSE = "person-search/v1"

@@ -16,8 +16,7 @@ import yaml
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from palermo.directory.models import Stage
-from palermo.matrix.models import AREAS, LEVELS, STAGES, MatrixLevel, ResponseArea
+from palermo.directory.models import STAGE_CODES, MatrixLevel, ResponseArea, Stage
 
 FILE = Path(__file__).resolve().parent / "practices.yaml"
 FORMS = {
@@ -26,7 +25,12 @@ FORMS = {
     "begging_criminality": _("Forced begging and criminality"),
     "any": _("Any form"),
 }
-TAGS = {"areas": AREAS, "stages": STAGES, "levels": LEVELS, "forms": tuple(FORMS)}
+TAGS = {
+    "areas": tuple(ResponseArea.values),
+    "stages": STAGE_CODES,
+    "levels": tuple(MatrixLevel.values),
+    "forms": tuple(FORMS),
+}
 TEXTS = ("title", "summary", "lesson", "place")
 
 

@@ -7,8 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
-from palermo.directory.models import Stage
-from palermo.matrix.models import MatrixLevel, ResponseArea
+from palermo.directory.models import MatrixLevel, ResponseArea, Stage
 from palermo.permissions import Actor, Capability
 from palermo.practices import selectors
 from palermo.practices.library import FORMS

@@ -19,7 +19,8 @@ from django.utils.translation import gettext as _
 
 from palermo.attachments.images import MAX_BYTES, CleanImage, ImageRejected, sanitise_image, too_large_message
 from palermo.audit.services import audit_record
-from palermo.encryption.keyring import blind_index, hmac_key
+from palermo.encryption.keyring import blind_index
+from palermo.hmac_keys import hmac_key
 from palermo.organisations.models import Membership, Organisation
 from palermo.permissions import (
     ROLE_CAPABILITIES,

@@ -34,10 +34,9 @@ from django.utils import timezone
 
 from palermo.accounts.models import User
 from palermo.audit.services import audit_record
-from palermo.demo import bench_cases, fictional
-from palermo.encryption.keyring import hmac_key
+from palermo.demo import bench_cases, fictional, fictional_people
+from palermo.hmac_keys import hmac_key
 from palermo.organisations.models import Membership, Organisation, Role
-from palermo.people import fictional as people_fictional
 from palermo.people import search
 from palermo.people.models import Person, PersonSearchToken
 from palermo.people.services import PERSONAL_FIELDS, person_name_index, reference_next
@@ -294,7 +293,7 @@ class Command(BaseCommand):
     def _people(self, organisations: list[Organisation], count: int, seed: int) -> int:
         """Top bench people up to `count`, round-robin over organisations that have someone to record them.
 
-        Names in several scripts (palermo.people.fictional), encrypted by the model fields as
+        Names in several scripts (palermo.demo.fictional_people), encrypted by the model fields as
         always, with their references and search tokens; tokens go in with COPY on PostgreSQL.
         """
         existing = Person.objects.filter(organisation__name__startswith=fictional.BENCH_PREFIX).count()
@@ -326,7 +325,7 @@ class Command(BaseCommand):
             rows, fields_of = [], []
             for number in chunk:
                 organisation = targets[number % len(targets)]
-                fields = people_fictional.person_fields(rng)
+                fields = fictional_people.person_fields(rng)
                 numbers[organisation.pk] += 1
                 values = {name: (empty() if callable(empty) else empty) for name, empty in PERSONAL_FIELDS.items()}
                 values.update(fields)

@@ -15,9 +15,10 @@ from django.db import transaction
 from palermo.accounts.models import User
 from palermo.accounts.services import membership_add, user_create
 from palermo.assistance.demo import demo_assistance
-from palermo.directory.demo import create_demo_directory_and_matrix
+from palermo.directory.demo import create_demo_directory
 from palermo.identification.models import Screening
 from palermo.identification.services import screening_answer, screening_complete, screening_refer, screening_start
+from palermo.matrix.demo import create_demo_matrix
 from palermo.organisations.models import Membership, Organisation, OrganisationType, Role
 from palermo.organisations.services import organisation_create
 from palermo.people.models import Person
@@ -86,7 +87,8 @@ class Command(BaseCommand):
             demo_assistance(organisations["Safe Harbour Valmora"])
             if not TipRoute.objects.filter(exploitation=TipRoute.ANY).exists():
                 TipRoute.objects.create(exploitation=TipRoute.ANY, organisation=organisations["Safe Harbour Valmora"])
-            create_demo_directory_and_matrix()
+            create_demo_directory()
+            create_demo_matrix()
         self._print_logins()
 
     def _people(self, organisation: Organisation) -> None:

@@ -1,3 +1,6 @@
+"""Version 1 of the API: every app's endpoints under /api/v1/. Here, at the top, not in palermo.api,
+whose base modules (errors, fields, pagination, parsers) every app's API imports."""
+
 from django.urls import path, re_path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
