@@ -11,11 +11,10 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q, QuerySet, prefetch_related_objects
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from palermo.accounts.models import User
 from palermo.assistance import catalogue
 from palermo.assistance.models import (
     OPEN_PLAN_STATUSES,
@@ -32,10 +31,7 @@ from palermo.cases.models import Case
 from palermo.cases.selectors import case_queryset_for
 from palermo.identification.deadlines import recovery_period_end
 from palermo.identification.models import DecisionResult, DecisionStage, IdentificationDecision
-from palermo.organisations.models import Organisation
 from palermo.permissions import Actor, Capability, can
-from palermo.prepared import PreparedList
-from palermo.related import attach_related
 
 # --- Pathway -----------------------------------------------------------------------------------------
 
@@ -93,14 +89,13 @@ def pathway_rows(case: Case) -> dict[str, PathwayStage]:
     return {row.stage: row for row in rows}
 
 
-def pathway_for(case: Case, rows: dict[str, PathwayStage] | None = None) -> list[StageView]:
+def pathway_for(case: Case) -> list[StageView]:
     """Every stage of the scheme, in the scheme's order, with what the case has recorded for it.
 
     The current stage ("where the person is") is the last one in progress; with none in progress,
     the first stage after the last finished one.
     """
-    if rows is None:
-        rows = pathway_rows(case)
+    rows = pathway_rows(case)
     labels = dict(StageStatus.choices)
     views: list[StageView] = []
     for position, stage in enumerate(catalogue.stages(), start=1):
@@ -223,21 +218,6 @@ def recovery_periods_for(cases: list[Case]) -> dict[int, RecoveryPeriodView]:
     return {pk: period for pk, period in periods.items() if period is not None}
 
 
-# One case's period, for its pages: the decisions `_grounds_decisions` reads, compiled once (palermo.prepared).
-_STANDING_GROUNDS = PreparedList(
-    lambda organisation_id, person_id: IdentificationDecision.objects.filter(
-        _STANDING_POSITIVE_GROUNDS, organisation_id=organisation_id, screening__person_id=person_id
-    ).only("id", "decided_on")
-)
-_MANUAL_PERIOD = PreparedList(lambda case_id: RecoveryPeriod.objects.filter(case_id=case_id))
-
-
-def recovery_period_for(case: Case) -> RecoveryPeriodView | None:
-    decided = [d.decided_on for d in _STANDING_GROUNDS(case.organisation_id, case.person_id)]
-    manual = _MANUAL_PERIOD(case.pk)
-    return _period_view(case, max(decided, default=None), manual[0] if manual else None)
-
-
 # --- Return --------------------------------------------------------------------------------------------
 
 
@@ -307,55 +287,6 @@ def assistance_panel_context(*, actor: Actor, case: Case) -> dict[str, Any]:
     return panel_context(actor=actor, case=case, editable=False, audited=False)
 
 
-@dataclass
-class _PanelRecords:
-    stages: dict[str, PathwayStage]
-    risk: RiskSummary
-    plan_items: list[PlanItem]
-    return_preparation: ReturnPreparation | None
-
-
-# The panel's rows, compiled once per process (palermo.prepared).
-_CASE_STAGES = PreparedList(lambda case_id: PathwayStage.objects.filter(case_id=case_id))
-_CASE_RISK_HISTORY = PreparedList(lambda case_id: RiskAssessment.objects.filter(case_id=case_id))
-_CASE_OPEN_REVIEWS = PreparedList(lambda case_id: RiskReview.objects.filter(case_id=case_id, answered_by__isnull=True))
-_CASE_PLAN = PreparedList(lambda case_id: PlanItem.objects.filter(case_id=case_id))
-_CASE_RETURN = PreparedList(lambda case_id: ReturnPreparation.objects.filter(case_id=case_id).order_by("pk")[:1])
-
-
-def _panel_records(case: Case) -> _PanelRecords:
-    """What the panel shows, read without joins; the users and organisations named are read once for all.
-
-    The same rows as `pathway_rows`, `risk_summary_for`, `plan_items_for` and `return_preparation_for`,
-    for the case page: their joined queries cost it more CPU to build than the database spent on them.
-    """
-    stages = _CASE_STAGES(case.pk)
-    history = _CASE_RISK_HISTORY(case.pk)
-    if history:
-        prefetch_related_objects(history, "factors")
-    reviews = _CASE_OPEN_REVIEWS(case.pk)
-    plan_items = _CASE_PLAN(case.pk)
-    preparation = next(iter(_CASE_RETURN(case.pk)), None)
-    attach_related(
-        User.objects.only("id", "email", "full_name"),
-        (stages, ("responsible_user",)),
-        (history, ("assessed_by",)),
-        ([preparation], ("consent_recorded_by", "confirmation_recorded_by")),
-    )
-    attach_related(
-        Organisation.objects.all(),
-        (stages, ("responsible_organisation",)),
-        (plan_items, ("provider_organisation",)),
-        ([preparation], ("confirmation_organisation",)),
-    )
-    return _PanelRecords(
-        stages={row.stage: row for row in stages},
-        risk=RiskSummary(current=history[0] if history else None, open_reviews=reviews, history=history),
-        plan_items=plan_items,
-        return_preparation=preparation,
-    )
-
-
 def panel_context(
     *, actor: Actor, case: Case, bound: dict[str, Any] | None = None, editable: bool = True, audited: bool = True
 ) -> dict[str, Any]:
@@ -365,9 +296,8 @@ def panel_context(
     record an `assistance.view` entry (the assistance page's own; the case page has its `case.view`)."""
     from palermo.assistance import forms  # the forms read these selectors for their choices
 
-    records = _panel_records(case)
-    pathway = pathway_for(case, rows=records.stages)
-    risk = records.risk
+    pathway = pathway_for(case)
+    risk = risk_summary_for(case)
     manage = (
         can(actor, Capability.CASE_MANAGE)
         and actor.membership is not None
@@ -375,13 +305,13 @@ def panel_context(
     )
     if audited:
         audit_record(actor=actor, action="assistance.view", target=case)
-    plan_items = records.plan_items
+    plan_items = list(plan_items_for(case))
     context: dict[str, Any] = {
         "case": case,
         "pathway": pathway,
         "current_stage": next((s for s in pathway if s.is_current), None),
-        "recovery_period": recovery_period_for(case),
-        "return_preparation": records.return_preparation,
+        "recovery_period": recovery_periods_for([case]).get(case.pk),
+        "return_preparation": return_preparation_for(case),
         "plan_items": plan_items,
         "risk": risk,
         "can_manage": manage and editable,
