@@ -338,7 +338,7 @@ def test_the_case_page_queries_do_not_grow_with_its_screenings_and_decisions(wor
     # One identified victim on any screening makes the person an identified victim.
     assert '<dd data-testid="trafficking-status">Identified victim (positive conclusive decision)</dd>' in page
 
-    # The first screening adds one query, its decisions (its organisation and catalogue come with it); more add none.
+    # The first screening adds one query, its decisions (its organisation comes with it); more add none.
     assert len(one.captured_queries) == len(none.captured_queries) + 1
     assert len(three.captured_queries) == len(one.captured_queries)
 

@@ -224,7 +224,7 @@ def recovery_periods_for(cases: list[Case]) -> dict[int, RecoveryPeriodView]:
 def return_preparation_for(case: Case) -> ReturnPreparation | None:
     return (
         ReturnPreparation.objects.filter(case=case)
-        .select_related("confirmation_organisation", "consent_recorded_by", "confirmation_recorded_by")
+        .select_related("confirmation_organisation", "consent_recorded_by")  # what the panel and the API show
         .first()
     )
 

@@ -78,11 +78,11 @@ def case_list_audited(*, actor: Actor, cases: list[Case]) -> list[Case]:
 def case_screenings(case: Case) -> list[Screening]:
     """Screenings of the case: linked explicitly, or recorded about the same person by the same organisation.
 
-    With their organisation (its country sets the decision deadline) and catalogue, in the same query."""
+    With their organisation (its country sets the decision deadline) in the same query."""
     linked = CaseScreening.objects.filter(case_id=case.pk).values("screening_id")
     return list(
         Screening.objects.filter(Q(pk__in=linked) | Q(person_id=case.person_id, organisation_id=case.organisation_id))
-        .select_related("organisation", "catalogue")
+        .select_related("organisation")
         .order_by("created_at", "id")
     )
 
@@ -126,7 +126,8 @@ def htcds_case_status(case: Case) -> str:
 
 
 def consents_of(case: Case) -> list[Consent]:
-    return list(case.consents.select_related("recipient", "recorded_by", "withdrawn_by"))
+    """The case's consents, with the organisation and who recorded them: what the case page and the API show."""
+    return list(case.consents.select_related("recipient", "recorded_by"))
 
 
 def consent_get_for(*, actor: Actor, consent_id: int | str) -> Consent:
