@@ -87,7 +87,7 @@ def _pathway(case: Any) -> dict[str, Any]:
         {
             "case": case.pk,
             "stages": selectors.pathway_for(case),
-            "recovery_period": selectors.recovery_period_for(case),
+            "recovery_period": selectors.recovery_periods_for([case]).get(case.pk),
             "return_preparation": {
                 "consent_given_on": preparation.consent_given_on if preparation else None,
                 "consent_language": preparation.consent_language if preparation else "",

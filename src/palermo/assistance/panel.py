@@ -11,7 +11,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from palermo.assistance import forms
-from palermo.assistance.selectors import panel_records, pathway_for, recovery_period_for
+from palermo.assistance.selectors import (
+    pathway_for,
+    plan_items_for,
+    recovery_periods_for,
+    return_preparation_for,
+    risk_summary_for,
+)
 from palermo.audit.services import audit_record
 from palermo.cases.models import Case
 from palermo.permissions import Actor, Capability, can
@@ -36,9 +42,8 @@ def panel_context(
 
     Not `editable`: no forms, and a link to the assistance page for those who may change it. `audited`:
     record an `assistance.view` entry (the assistance page's own; the case page has its `case.view`)."""
-    records = panel_records(case)
-    pathway = pathway_for(case, rows=records.stages)
-    risk = records.risk
+    pathway = pathway_for(case)
+    risk = risk_summary_for(case)
     manage = (
         can(actor, Capability.CASE_MANAGE)
         and actor.membership is not None
@@ -46,13 +51,13 @@ def panel_context(
     )
     if audited:
         audit_record(actor=actor, action="assistance.view", target=case)
-    plan_items = records.plan_items
+    plan_items = list(plan_items_for(case))
     context: dict[str, Any] = {
         "case": case,
         "pathway": pathway,
         "current_stage": next((s for s in pathway if s.is_current), None),
-        "recovery_period": recovery_period_for(case),
-        "return_preparation": records.return_preparation,
+        "recovery_period": recovery_periods_for([case]).get(case.pk),
+        "return_preparation": return_preparation_for(case),
         "plan_items": plan_items,
         "risk": risk,
         "can_manage": manage and editable,

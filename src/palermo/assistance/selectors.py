@@ -10,10 +10,9 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Q, QuerySet, prefetch_related_objects
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from palermo.accounts.models import User
 from palermo.assistance.models import (
     OPEN_PLAN_STATUSES,
     PathwayStage,
@@ -30,10 +29,7 @@ from palermo.cases.selectors import case_queryset_for
 from palermo.common import catalogue
 from palermo.identification.deadlines import recovery_period_end
 from palermo.identification.models import DecisionResult, DecisionStage, IdentificationDecision
-from palermo.organisations.models import Organisation
 from palermo.permissions import Actor, Capability, can
-from palermo.prepared import PreparedList
-from palermo.related import attach_related
 
 # --- Pathway -----------------------------------------------------------------------------------------
 
@@ -91,14 +87,13 @@ def pathway_rows(case: Case) -> dict[str, PathwayStage]:
     return {row.stage: row for row in rows}
 
 
-def pathway_for(case: Case, rows: dict[str, PathwayStage] | None = None) -> list[StageView]:
+def pathway_for(case: Case) -> list[StageView]:
     """Every stage of the scheme, in the scheme's order, with what the case has recorded for it.
 
     The current stage ("where the person is") is the last one in progress; with none in progress,
     the first stage after the last finished one.
     """
-    if rows is None:
-        rows = pathway_rows(case)
+    rows = pathway_rows(case)
     labels = dict(StageStatus.choices)
     views: list[StageView] = []
     for position, stage in enumerate(catalogue.stages(), start=1):
@@ -221,28 +216,13 @@ def recovery_periods_for(cases: list[Case]) -> dict[int, RecoveryPeriodView]:
     return {pk: period for pk, period in periods.items() if period is not None}
 
 
-# One case's period, for its pages: the decisions `_grounds_decisions` reads, compiled once (palermo.prepared).
-_STANDING_GROUNDS = PreparedList(
-    lambda organisation_id, person_id: IdentificationDecision.objects.filter(
-        _STANDING_POSITIVE_GROUNDS, organisation_id=organisation_id, screening__person_id=person_id
-    ).only("id", "decided_on")
-)
-_MANUAL_PERIOD = PreparedList(lambda case_id: RecoveryPeriod.objects.filter(case_id=case_id))
-
-
-def recovery_period_for(case: Case) -> RecoveryPeriodView | None:
-    decided = [d.decided_on for d in _STANDING_GROUNDS(case.organisation_id, case.person_id)]
-    manual = _MANUAL_PERIOD(case.pk)
-    return _period_view(case, max(decided, default=None), manual[0] if manual else None)
-
-
 # --- Return --------------------------------------------------------------------------------------------
 
 
 def return_preparation_for(case: Case) -> ReturnPreparation | None:
     return (
         ReturnPreparation.objects.filter(case=case)
-        .select_related("confirmation_organisation", "consent_recorded_by", "confirmation_recorded_by")
+        .select_related("confirmation_organisation", "consent_recorded_by")  # what the panel and the API show
         .first()
     )
 
@@ -288,58 +268,6 @@ def risk_summary_for(case: Case) -> RiskSummary:
     history = list(RiskAssessment.objects.filter(case=case).select_related("assessed_by").prefetch_related("factors"))
     reviews = list(RiskReview.objects.filter(case=case, answered_by__isnull=True))
     return RiskSummary(current=history[0] if history else None, open_reviews=reviews, history=history)
-
-
-# --- The rows of the panel on the case page (assistance/panel.py builds the panel) -----------------------
-
-
-@dataclass
-class PanelRecords:
-    stages: dict[str, PathwayStage]
-    risk: RiskSummary
-    plan_items: list[PlanItem]
-    return_preparation: ReturnPreparation | None
-
-
-# The panel's rows, compiled once per process (palermo.prepared).
-_CASE_STAGES = PreparedList(lambda case_id: PathwayStage.objects.filter(case_id=case_id))
-_CASE_RISK_HISTORY = PreparedList(lambda case_id: RiskAssessment.objects.filter(case_id=case_id))
-_CASE_OPEN_REVIEWS = PreparedList(lambda case_id: RiskReview.objects.filter(case_id=case_id, answered_by__isnull=True))
-_CASE_PLAN = PreparedList(lambda case_id: PlanItem.objects.filter(case_id=case_id))
-_CASE_RETURN = PreparedList(lambda case_id: ReturnPreparation.objects.filter(case_id=case_id).order_by("pk")[:1])
-
-
-def panel_records(case: Case) -> PanelRecords:
-    """What the panel shows, read without joins; the users and organisations named are read once for all.
-
-    The same rows as `pathway_rows`, `risk_summary_for`, `plan_items_for` and `return_preparation_for`,
-    for the case page: their joined queries cost it more CPU to build than the database spent on them.
-    """
-    stages = _CASE_STAGES(case.pk)
-    history = _CASE_RISK_HISTORY(case.pk)
-    if history:
-        prefetch_related_objects(history, "factors")
-    reviews = _CASE_OPEN_REVIEWS(case.pk)
-    plan_items = _CASE_PLAN(case.pk)
-    preparation = next(iter(_CASE_RETURN(case.pk)), None)
-    attach_related(
-        User.objects.only("id", "email", "full_name"),
-        (stages, ("responsible_user",)),
-        (history, ("assessed_by",)),
-        ([preparation], ("consent_recorded_by", "confirmation_recorded_by")),
-    )
-    attach_related(
-        Organisation.objects.all(),
-        (stages, ("responsible_organisation",)),
-        (plan_items, ("provider_organisation",)),
-        ([preparation], ("confirmation_organisation",)),
-    )
-    return PanelRecords(
-        stages={row.stage: row for row in stages},
-        risk=RiskSummary(current=history[0] if history else None, open_reviews=reviews, history=history),
-        plan_items=plan_items,
-        return_preparation=preparation,
-    )
 
 
 # --- Cases whose work falls to an actor ---------------------------------------------------------------

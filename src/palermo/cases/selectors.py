@@ -18,11 +18,9 @@ from palermo.cases.models import (
     CaseNote,
     CaseScreening,
 )
-from palermo.identification.models import CatalogueVersion, DecisionResult, Screening
+from palermo.identification.models import DecisionResult, Screening
 from palermo.identification.selectors import IdentificationStatus, identification_statuses
-from palermo.organisations.models import Organisation
 from palermo.permissions import ROLE_CAPABILITIES, Actor, Capability, personal_record_scope
-from palermo.prepared import PreparedList
 from palermo.related import attach_related
 
 
@@ -68,21 +66,16 @@ def case_list_audited(*, actor: Actor, cases: list[Case]) -> list[Case]:
 # --- Screenings, decisions and the derived trafficking status -----------------------------------------
 
 
-# Compiled once per process (palermo.prepared): every case page reads it.
-_CASE_SCREENINGS = PreparedList(
-    lambda case_id, person_id, organisation_id: Screening.objects.filter(
-        Q(pk__in=CaseScreening.objects.filter(case_id=case_id).values("screening_id"))
-        | Q(person_id=person_id, organisation_id=organisation_id)
-    ).order_by("created_at", "id")
-)
-
-
 def case_screenings(case: Case) -> list[Screening]:
-    """Screenings of the case: linked explicitly, or recorded about the same person by the same organisation."""
-    screenings = _CASE_SCREENINGS(case.pk, case.person_id, case.organisation_id)
-    attach_related(Organisation.objects.all(), (screenings, ("organisation",)))
-    attach_related(CatalogueVersion.objects.all(), (screenings, ("catalogue",)))
-    return screenings
+    """Screenings of the case: linked explicitly, or recorded about the same person by the same organisation.
+
+    With their organisation (its country sets the decision deadline) in the same query."""
+    linked = CaseScreening.objects.filter(case_id=case.pk).values("screening_id")
+    return list(
+        Screening.objects.filter(Q(pk__in=linked) | Q(person_id=case.person_id, organisation_id=case.organisation_id))
+        .select_related("organisation")
+        .order_by("created_at", "id")
+    )
 
 
 # Strongest first: one identified-victim decision stands whatever else was decided on other screenings.
@@ -134,33 +127,24 @@ class CaseRecords:
     attachments: list[CaseAttachment]
 
 
-# The case page's lists, compiled once per process (see palermo.prepared): the same rows, in the same
-# order, as case.events.all() and the other related managers give.
-_CASE_EVENTS = PreparedList(lambda case_id: CaseEvent.objects.filter(case_id=case_id))
-_CASE_NOTES = PreparedList(lambda case_id: CaseNote.objects.filter(case_id=case_id))
-_CASE_FILES = PreparedList(lambda case_id: case_attachments_of(case_id).select_related(None))
-
-
 def case_page_records(case: Case) -> CaseRecords:
     """History, notes and files of one case, for its page.
 
-    Each list is read without joins, then the users they name are read once for all of them and
-    attached: with `select_related` on every list, building the joined queries cost this page more
-    CPU (4 to 5 ms a query) than the database spent answering them.
+    The same reads as the API's (`case_attachments`, the case's related managers). The lists are read
+    without joins, then the users they name are read once for all of them and attached: a query per
+    list, whatever its length. Consents, legal bases and referrals are the sections of the consent and
+    referrals apps (case panels), read by their own selectors.
     """
     records = CaseRecords(
-        events=_CASE_EVENTS(case.pk),
-        notes=_CASE_NOTES(case.pk),
-        attachments=_CASE_FILES(case.pk),
+        # Through the case's related managers: each row's `case` is this case, without a query.
+        events=list(case.events.all()),
+        notes=list(case.notes.all()),
+        attachments=list(case_attachments(case)),
     )
-    for rows in (records.events, records.notes, records.attachments):
-        for row in rows:
-            row.case = case  # as a related manager does: reading row.case queries nothing
     attach_related(
         User.objects.only("id", "email", "full_name"),
         (records.events, ("by",)),
         (records.notes, ("author",)),
-        (records.attachments, ("uploaded_by",)),
     )
     return records
 
@@ -169,11 +153,7 @@ def case_attachments(case: Case) -> QuerySet[CaseAttachment]:
     """The case's files, newest first, without their content (it is decrypted whenever a row is loaded).
 
     Only for a case read through `case_get_for`; a referral never reaches this (see palermo.referrals.sharing)."""
-    return case_attachments_of(case.pk)
-
-
-def case_attachments_of(case_id: int) -> QuerySet[CaseAttachment]:
-    return CaseAttachment.objects.filter(case_id=case_id).defer("content").select_related("uploaded_by")
+    return case.attachments.defer("content").select_related("uploaded_by")
 
 
 def case_attachment_get_for(

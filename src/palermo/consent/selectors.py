@@ -17,7 +17,7 @@ from palermo.permissions import Actor
 
 def consents_of(case: Case) -> list[Consent]:
     """For a case read through `case_get_for`: its consents, newest first, with who recorded them."""
-    return list(case.consents.select_related("recipient", "recorded_by", "withdrawn_by"))
+    return list(case.consents.select_related("recipient", "recorded_by"))
 
 
 def legal_bases_of(case: Case) -> list[LegalBasis]:
