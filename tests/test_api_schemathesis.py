@@ -48,6 +48,8 @@ from tests.conftest import actor_of
 from tests.factories import MembershipFactory, OrganisationFactory
 
 EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "5"))
+# Every operation's test uses the module's one world: build it once, on one worker.
+pytestmark = pytest.mark.xdist_group("schemathesis")
 
 CONFORMANCE = [
     not_a_server_error,
