@@ -114,7 +114,7 @@ def _api_person_create(identity: Identity, rng: random.Random) -> Request:
         "Accept": "application/json",
         "Content-Type": "application/json",
     }
-    return Request("POST", "/api/v1/people", headers, json.dumps(body).encode())
+    return Request("POST", "/api/v1/persons", headers, json.dumps(body).encode())
 
 
 def _typo(name: str, rng: random.Random) -> str:
@@ -206,9 +206,9 @@ ENDPOINTS = [
     Endpoint("page /people/<id>/", _page(lambda i, r: f"/people/{r.choice(i.person_ids)}/")),
     Endpoint("page /organisations/", _page(lambda i, r: "/organisations/")),
     Endpoint("GET /api/v1/organisations", _api(lambda i, r: "/api/v1/organisations")),
-    Endpoint("GET /api/v1/people", _api(lambda i, r: "/api/v1/people")),
-    Endpoint("GET /api/v1/people/<id>", _api(lambda i, r: f"/api/v1/people/{r.choice(i.person_ids)}")),
-    Endpoint("POST /api/v1/people", _api_person_create),
+    Endpoint("GET /api/v1/persons", _api(lambda i, r: "/api/v1/persons")),
+    Endpoint("GET /api/v1/persons/<id>", _api(lambda i, r: f"/api/v1/persons/{r.choice(i.person_ids)}")),
+    Endpoint("POST /api/v1/persons", _api_person_create),
     Endpoint("POST /api/v1/persons/search", _api_person_search),
     Endpoint("page POST /people/ (search)", _page_person_search),
     Endpoint("POST /api/v1/screenings/evaluate", _api_post("/api/v1/screenings/evaluate")),

@@ -69,11 +69,11 @@ def test_people_list_queries_do_not_grow_with_the_page(worker):
     for i in range(3):
         person_create(actor=actor_of(worker), given_names=f"P{i}")
     with CaptureQueriesContext(connection) as few:
-        client.get("/api/v1/people")
+        client.get("/api/v1/persons")
     for i in range(20):
         person_create(actor=actor_of(worker), given_names=f"Q{i}")
     with CaptureQueriesContext(connection) as many:
-        assert client.get("/api/v1/people").json()["count"] == 23
+        assert client.get("/api/v1/persons").json()["count"] == 23
     assert len(many) == len(few)
 
 
@@ -116,8 +116,8 @@ def test_a_token_acts_for_its_own_membership_only(org_a, org_b, member):
     first = member(Role.CASE_WORKER, org_a)
     second = member(Role.CASE_WORKER, org_b, user=first.user)
     person_create(actor=actor_of(second), given_names="InBeta")
-    assert "InBeta" not in api_client(first).get("/api/v1/people").content.decode()
-    assert "InBeta" in api_client(second).get("/api/v1/people").content.decode()
+    assert "InBeta" not in api_client(first).get("/api/v1/persons").content.decode()
+    assert "InBeta" in api_client(second).get("/api/v1/persons").content.decode()
 
 
 @pytest.mark.django_db
@@ -146,34 +146,34 @@ def test_malformed_credentials_get_a_clear_error(header, message):
 @pytest.mark.django_db
 def test_validation_errors_name_each_field_and_save_nothing(worker):
     response = api_client(worker).post(
-        "/api/v1/people", {"family_name": "x" * 300, "date_of_birth": "2999-01-01"}, format="json"
+        "/api/v1/persons", {"family_name": "x" * 300, "date_of_birth": "2999-01-01", "sex": "maybe"}, format="json"
     )
     assert response.status_code == 400
     error = response.json()["error"]
     assert error["code"] == "invalid"
-    assert set(error["fields"]) == {"given_names", "family_name", "date_of_birth"}
+    assert set(error["fields"]) == {"sex", "family_name", "date_of_birth"}
     assert error["fields"]["date_of_birth"] == ["The date of birth cannot be in the future."]
-    assert api_client(worker).get("/api/v1/people").json()["count"] == 0
+    assert api_client(worker).get("/api/v1/persons").json()["count"] == 0
 
 
 @pytest.mark.django_db
 def test_non_json_bodies_and_unknown_routes_use_the_same_error_shape(worker):
     client = api_client(worker)
-    bad = client.post("/api/v1/people", "given_names=x", content_type="application/x-www-form-urlencoded")
+    bad = client.post("/api/v1/persons", "given_names=x", content_type="application/x-www-form-urlencoded")
     assert bad.status_code == 415
     assert bad.json()["error"]["code"] == "unsupported_media_type"
-    broken = client.post("/api/v1/people", "{not json", content_type="application/json")
+    broken = client.post("/api/v1/persons", "{not json", content_type="application/json")
     assert broken.status_code == 400
     assert broken.json()["error"]["code"] == "invalid"
     missing = client.get("/api/v1/nothing-here")
     assert missing.status_code == 404
     assert missing.json()["error"]["code"] == "not_found"
-    assert client.get("/api/v1/people/abc").json()["error"]["code"] == "not_found"
+    assert client.get("/api/v1/persons/abc").json()["error"]["code"] == "not_found"
 
 
 @pytest.mark.django_db
 def test_a_browser_session_does_not_open_the_api(worker):
-    assert signed_in_client(worker).get("/api/v1/people").status_code == 401
+    assert signed_in_client(worker).get("/api/v1/persons").status_code == 401
 
 
 @pytest.mark.django_db
@@ -181,8 +181,9 @@ def test_schema_and_docs_are_served_without_external_assets(client):
     schema = client.get("/api/v1/schema", HTTP_ACCEPT="application/vnd.oai.openapi+json")
     assert schema.status_code == 200
     text = schema.content.decode()
-    for path in ("/api/v1/organisations", "/api/v1/people", "/api/v1/people/{person_id}", "/api/v1/me"):
+    for path in ("/api/v1/organisations", "/api/v1/persons", "/api/v1/persons/{person_id}", "/api/v1/me"):
         assert path in text
+    assert '"/api/v1/people' not in text  # the older shape is gone
     assert "bearerAuth" in text
     docs = client.get("/api/v1/docs")
     assert docs.status_code == 200
@@ -194,7 +195,7 @@ def test_schema_and_docs_are_served_without_external_assets(client):
 
 @pytest.mark.django_db
 def test_api_responses_are_never_cached(worker):
-    response = api_client(worker).get("/api/v1/people")
+    response = api_client(worker).get("/api/v1/persons")
     assert "no-store" in response.headers["Cache-Control"]
 
 

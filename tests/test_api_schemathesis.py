@@ -1,27 +1,39 @@
-"""A bounded schemathesis pass over every operation of the API: no input, valid or not, gets a 5xx.
+"""A bounded schemathesis pass over every operation of the API: every answer is one the schema documents.
 
 The schema is read from the app itself (no server), every operation gets SCHEMATHESIS_EXAMPLES
 generated requests (inputs that fit the schema and inputs that do not), derandomised so a run is
 repeatable, with a real bearer token of the role the operation is for. Half the ids in the paths are
 replaced by those of a small world of records, so the operations also reach their real code paths.
-Set SCHEMATHESIS_EXAMPLES to widen or narrow the pass (CI keeps the default).
+
+Every answer must be no 5xx, a documented status, a documented media type, a body that matches the
+documented schema exactly (response objects are closed here: an undocumented field fails), and the
+documented headers. Set SCHEMATHESIS_EXAMPLES to widen or narrow the pass (CI keeps the default).
 """
 
 from __future__ import annotations
 
 import datetime
+import json
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 import schemathesis
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections, transaction
+from django.test import Client
 from hypothesis import HealthCheck, settings
 from schemathesis import GenerationMode
-from schemathesis.checks import not_a_server_error
+from schemathesis.checks import (
+    content_type_conformance,
+    not_a_server_error,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
 
 from palermo.accounts.services import api_token_create
 from palermo.directory.services import directory_entry_create
@@ -36,10 +48,67 @@ from tests.conftest import actor_of
 from tests.factories import MembershipFactory, OrganisationFactory
 
 EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "5"))
+# Every operation's test uses the module's one world: build it once, on one worker.
+pytestmark = pytest.mark.xdist_group("schemathesis")
+
+CONFORMANCE = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+    response_headers_conformance,
+]
+
+# The operations of cases/api.py, consent/api.py and referrals/api.py (split out of cases, moved verbatim):
+# they are checked for 5xx only until they move onto the base API view (round 2 empties this list).
+NOT_YET_CONFORMING = (
+    "/api/v1/cases",
+    "/api/v1/cases/{case_id}",
+    "/api/v1/cases/{case_id}/exploitation",
+    "/api/v1/cases/{case_id}/htcds",
+    "/api/v1/cases/{case_id}/screenings",
+    "/api/v1/cases/{case_id}/close",
+    "/api/v1/cases/{case_id}/reopen",
+    "/api/v1/cases/{case_id}/notes",
+    "/api/v1/cases/{case_id}/attachments",
+    "/api/v1/cases/{case_id}/attachments/{attachment_id}",
+    "/api/v1/cases/{case_id}/consents",
+    "/api/v1/cases/{case_id}/legal-bases",
+    "/api/v1/consents/{consent_id}/withdraw",
+    "/api/v1/referrals",
+    "/api/v1/referrals/{referral_id}",
+    "/api/v1/referrals/{referral_id}/accept",
+    "/api/v1/referrals/{referral_id}/decline",
+    "/api/v1/referrals/{referral_id}/revoke",
+)
+
+
+def _closed(node: Any) -> None:
+    """Every object schema with listed properties admits no other: a field the schema does not list fails."""
+    if isinstance(node, dict):
+        if "properties" in node and "additionalProperties" not in node:
+            node["additionalProperties"] = False
+        for value in node.values():
+            _closed(value)
+    elif isinstance(node, list):
+        for value in node:
+            _closed(value)
+
+
+def _strict_schema() -> dict[str, Any]:
+    # The app's own schema (the schema view needs no database); request bodies stay open to generation.
+    raw = json.loads(Client(HTTP_HOST="localhost").get("/api/v1/schema?format=json").content)
+    for name, component in raw["components"]["schemas"].items():
+        if not name.endswith("Request"):
+            _closed(component)
+    for operation in (op for path in raw["paths"].values() for op in path.values()):
+        _closed(operation["responses"])
+    return raw
+
 
 application = WSGIHandler()
-# The app's own schema, read through its WSGI interface (no server; the schema view needs no database).
-schema = schemathesis.openapi.from_wsgi("/api/v1/schema?format=json", application)
+schema = schemathesis.openapi.from_dict(_strict_schema())
+schema.app = application  # requests go through the WSGI interface: no server
 schema.config.generation.update(
     modes=[GenerationMode.POSITIVE, GenerationMode.NEGATIVE],
     max_examples=EXAMPLES,
@@ -52,7 +121,6 @@ ROLE_BY_PREFIX = {
     "/api/v1/matrices": Role.COORDINATOR,
     "/api/v1/directory": Role.COORDINATOR,
     "/api/v1/tip-routes": Role.COORDINATOR,
-    "/api/v1/inspection-requests": Role.COORDINATOR,
 }
 
 
@@ -142,11 +210,12 @@ def _role_for(path: str) -> str:
 @settings(
     max_examples=EXAMPLES, deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck)
 )
-def test_no_request_makes_the_api_answer_5xx(case, world: World) -> None:  # type: ignore[no-untyped-def]
+def test_every_answer_is_one_the_schema_documents(case, world: World) -> None:  # type: ignore[no-untyped-def]
     for name, value in list(case.path_parameters.items()):
         if isinstance(value, int) and value % 2 == 0 and name in world.ids and world.ids[name]:
             case.path_parameters[name] = world.ids[name]
     label = case.operation.label
     REQUESTS[label] = REQUESTS.get(label, 0) + 1
     response = case.call(headers={"Authorization": f"Bearer {world.tokens[_role_for(case.path)]}"})
-    case.validate_response(response, checks=[not_a_server_error])
+    checks = [not_a_server_error] if case.operation.path in NOT_YET_CONFORMING else CONFORMANCE
+    case.validate_response(response, checks=checks)

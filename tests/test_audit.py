@@ -24,7 +24,7 @@ def worker(org_a, member):
 def test_reads_and_writes_of_a_person_are_audited_on_every_channel(worker):
     person = person_create(actor=actor_of(worker), given_names="Ilinca", family_name="Vornicu")
     signed_in_client(worker).get(f"/people/{person.pk}/")
-    api_client(worker).get(f"/api/v1/people/{person.pk}")
+    api_client(worker).get(f"/api/v1/persons/{person.pk}")
     signed_in_client(worker).get("/people/")
     entries = AuditEntry.objects.filter(organisation=worker.organisation).order_by("sequence")
     assert [(e.action, e.channel) for e in entries if e.action.startswith("person.")] == [
@@ -45,8 +45,8 @@ def test_reads_and_writes_of_a_person_are_audited_on_every_channel(worker):
 @pytest.mark.django_db
 def test_the_trail_never_holds_a_personal_value(worker):
     person = person_create(actor=actor_of(worker), given_names="Ilinca", family_name="Vornicu")
-    api_client(worker).put(
-        f"/api/v1/people/{person.pk}", {"given_names": "Ilinca", "family_name": "Vornicuță"}, format="json"
+    api_client(worker).patch(
+        f"/api/v1/persons/{person.pk}", {"given_names": "Ilinca", "family_name": "Vornicuță"}, format="json"
     )
     dump = json.dumps(list(AuditEntry.objects.values()), default=str)
     for value in ("Ilinca", "Vornicu", "Vornicuță"):

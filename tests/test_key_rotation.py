@@ -204,7 +204,7 @@ def test_after_rotation_and_dropping_the_old_key_every_page_and_endpoint_reads_t
         (f"/api/v1/cases/{case.pk}/pathway", ["Valmora municipal police"]),
         (f"/api/v1/referrals/{referral.pk}", ["Needs help with a residence permit"]),
         ("/api/v1/work", [task.title]),
-        (f"/api/v1/people/{person.pk}", [person.given_names]),
+        (f"/api/v1/persons/{person.pk}", [person.given_names]),
         (f"/api/v1/tips/{tip.pk}", [TIP_TEXT, TIP_REPLY]),
     ]:
         response = api.get(url)

@@ -49,7 +49,7 @@ def test_first_sign_in_pairs_an_authenticator_before_anything_else(worker):
     assert response.headers["Location"] == "/login/set-up/"
     # Half-way through, the password alone opens nothing.
     assert client.get("/").status_code == 302
-    assert client.get("/api/v1/people").status_code == 401
+    assert client.get("/api/v1/persons").status_code == 401
     page = client.get("/login/set-up/")
     assert b"data:image/svg+xml;base64," in page.content
     device = TOTPDevice.objects.get(user=worker.user, confirmed=False)

@@ -221,7 +221,7 @@ def test_sign_ins_appear_in_each_organisations_trail(org_a, org_b, member):
 def test_roles_that_never_see_people_are_refused_the_list(org_a, member, role):
     membership = member(role, org_a)
     assert signed_in_client(membership).get("/people/").status_code == 403
-    response = api_client(membership).get("/api/v1/people")
+    response = api_client(membership).get("/api/v1/persons")
     assert response.status_code == 403
     assert response.json()["error"]["code"] == "permission_denied"
 

@@ -26,7 +26,7 @@ def test_recording_reading_and_failing_logs_no_name(org_a, org_b, member, caplog
     person = Person.objects.get()
     client.get(f"/people/{person.pk}/")
     client.post("/people/", {"name": f"{NAME} {FAMILY}"})
-    api_client(worker).post("/api/v1/people", {"given_names": NAME, "date_of_birth": "not a date"}, format="json")
+    api_client(worker).post("/api/v1/persons", {"given_names": NAME, "date_of_birth": "not a date"}, format="json")
     signed_in_client(outsider).get(f"/people/{person.pk}/")  # a 404, which Django logs
     assert caplog.records
     logged = "\n".join(record.getMessage() for record in caplog.records)
@@ -41,7 +41,7 @@ def test_error_reports_hide_form_fields_and_local_variables(org_a, member, setti
     person = person_create(actor=actor_of(worker), given_names=NAME, family_name=FAMILY)
     request = RequestFactory().post("/people/new/", {"given_names": NAME, "family_name": FAMILY})
     try:
-        secret_local = person.full_name  # noqa: F841 - a local that must not appear in the report
+        secret_local = person.display_name  # noqa: F841 - a local that must not appear in the report
         raise RuntimeError("boom")
     except RuntimeError:
         report = ExceptionReporter(request, *sys.exc_info())

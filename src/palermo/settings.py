@@ -315,7 +315,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "palermo.api.pagination.PagePagination",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["palermo.api.parsers.JSONParser"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "palermo.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "palermo.api.errors.exception_handler",
     "UNAUTHENTICATED_USER": None,
 }
@@ -339,6 +339,10 @@ SPECTACULAR_SETTINGS = {
         "RiskLevelEnum": "palermo.assistance.models.RiskLevel",
         "RiskFactorKindEnum": "palermo.assistance.models.RiskFactorKind",
         "ServiceEnum": "palermo.common.catalogue.SERVICE_CODE_CHOICES",
+        "DecisionStageEnum": "palermo.identification.models.DecisionStage",
+        "TipStatusEnum": "palermo.reporting.models.TipStatus",
+        "InspectionRequestStatusEnum": "palermo.reporting.models.InspectionRequestStatus",
+        "ScreeningStatusEnum": "palermo.identification.api.SCREENING_STATUSES",
     },
 }
 

@@ -57,7 +57,7 @@ def test_case_worker_and_decision_maker_of_the_organisation_see_the_case(world: 
 def test_first_responder_sees_only_the_cases_they_opened(world: World, member) -> None:  # type: ignore[no-untyped-def]
     responder = member(Role.FIRST_RESPONDER, world.org_a)
     assert api_client(responder).get(f"/api/v1/cases/{world.case.pk}").status_code == 404
-    person = api_client(responder).post("/api/v1/people", {"given_names": "Ana"}, format="json").json()
+    person = api_client(responder).post("/api/v1/persons", {"given_names": "Ana"}, format="json").json()
     opened = api_client(responder).post("/api/v1/cases", {"person": person["id"]}, format="json")
     assert opened.status_code == 201
     assert api_client(responder).get(f"/api/v1/cases/{opened.json()['id']}").status_code == 200

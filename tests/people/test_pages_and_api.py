@@ -284,13 +284,17 @@ def test_api_search_bad_input(worker):
     assert set(wrong.json()["error"]["fields"]) == {"citizenship", "date_of_birth"}
 
 
-def test_older_people_endpoints_still_work(worker):
+def test_the_older_people_endpoints_are_gone(worker):
     api = api_client(worker)
-    created = api.post("/api/v1/people", {"given_names": "Ana María", "family_name": "Peña"}, format="json")
+    created = api.post("/api/v1/persons", {"given_names": "Ana María", "family_name": "Peña"}, format="json")
     assert created.status_code == 201
     assert created.json()["reference"].startswith("P-")
-    found = api.post("/api/v1/people/search", {"name": "Ana Maria Pena"}, format="json").json()
-    assert [p["family_name"] for p in found["results"]] == ["Peña"]
+    found = api.post("/api/v1/persons/search", {"query": "Ana Maria Pena"}, format="json").json()
+    assert [p["id"] for p in found["results"]] == [created.json()["id"]]
+    listed = api.get("/api/v1/persons").json()
+    assert [p["family_name"] for p in listed["results"]] == ["Peña"]
+    for gone in (api.get("/api/v1/people"), api.post("/api/v1/people/search", {"name": "Ana"}, format="json")):
+        assert (gone.status_code, gone.json()["error"]["code"]) == (404, "not_found")
 
 
 def test_schema_documents_the_persons_paths(worker):

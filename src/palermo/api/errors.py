@@ -8,7 +8,8 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
-from rest_framework import exceptions, status
+from drf_spectacular.utils import OpenApiResponse, extend_schema_serializer
+from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -25,6 +26,39 @@ CODES = {
 
 
 INVALID_FIELDS = "Some fields are not valid."
+
+
+class ErrorDetailOutput(serializers.Serializer):
+    code = serializers.CharField(help_text="A stable word to branch on (see docs/api-errors.md).")
+    message = serializers.CharField(help_text="One sentence for a person.")
+    fields = serializers.DictField(  # type: ignore[assignment]  # a field named like a Serializer attribute
+        child=serializers.ListField(child=serializers.CharField()),
+        help_text="For `invalid`: the messages per field (dotted for nested ones); `{}` otherwise.",
+    )
+
+
+@extend_schema_serializer(component_name="Error")
+class ErrorOutput(serializers.Serializer):
+    """The body of every refusal (`error_body` builds it)."""
+
+    error = ErrorDetailOutput()
+
+
+WHEN = {
+    400: "Invalid input: `error.fields` names each field at fault.",
+    401: "No token, or an unknown, expired or revoked one.",
+    403: "The token's role, or this record's rules, do not allow it.",
+    404: "No such record for you (other organisations' records answer the same).",
+    409: "A concurrent change: nothing was changed.",
+    413: "The body is larger than the server accepts.",
+    415: "The body is not in a media type this operation reads.",
+    429: "Too many requests from here in a short time.",
+}
+
+
+def error_responses(*statuses: int) -> dict[int, OpenApiResponse]:
+    """`extend_schema(responses={200: Out, **error_responses(400, 404)})`: the refusals an operation gives."""
+    return {code: OpenApiResponse(ErrorOutput, description=WHEN[code]) for code in statuses}
 
 
 def error_body(code: str, message: str, fields: dict[str, list[str]] | None = None) -> dict[str, Any]:

@@ -12,10 +12,10 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
-from palermo.api.authentication import api_actor
+from palermo.api.errors import error_responses
 from palermo.api.fields import IntegerField, PrimaryKeyRelatedField
+from palermo.api.views import PalermoApiView
 from palermo.assistance import selectors, services
 from palermo.assistance.models import (
     FactorRating,
@@ -32,6 +32,11 @@ from palermo.audit.services import audit_record
 from palermo.cases.selectors import case_get_for
 from palermo.common import catalogue
 from palermo.organisations.models import Organisation
+from palermo.permissions import Capability
+
+# Reading a case's assistance takes seeing the case; changing it, managing cases (services check the case too).
+VIEW_CASE = (Capability.PERSON_VIEW_OWN, Capability.PERSON_VIEW_ORGANISATION)
+MANAGE = Capability.CASE_MANAGE
 
 # --- Output --------------------------------------------------------------------------------------------------
 
@@ -122,20 +127,22 @@ class RecoveryInput(serializers.Serializer):
     started_on = serializers.DateField()
 
 
-class PathwayApi(APIView):
-    @extend_schema(responses=PathwayOutput)
+class PathwayApi(PalermoApiView):
+    capabilities = {"get": VIEW_CASE, "post": MANAGE}
+
+    @extend_schema(responses={200: PathwayOutput, **error_responses(404)})
     def get(self, request: Request, case_id: int) -> Response:
         """The case's pathway through the scheme of assistance, its recovery period and what return needs."""
-        actor = api_actor(request)
+        actor = self.actor
         case = case_get_for(actor=actor, case_id=case_id)
         audit_record(actor=actor, action="assistance.view", target=case)
         return Response(_pathway(case))
 
-    @extend_schema(request=StageInput, responses=PathwayOutput)
+    @extend_schema(request=StageInput, responses={200: PathwayOutput, **error_responses(400, 403, 404)})
     def post(self, request: Request, case_id: int) -> Response:
         """Update one stage. The return stage refuses to start or finish without the recorded consent to
         return and the receiving provider's confirmation; the error says which is missing."""
-        actor = api_actor(request)
+        actor = self.actor
         case = case_get_for(actor=actor, case_id=case_id)
         data = StageInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -186,21 +193,21 @@ class PlanItemInput(serializers.Serializer):
     notes = serializers.CharField(max_length=20000, required=False, allow_blank=True, default="")
 
 
-class PlanApi(APIView):
-    pagination_class = None
+class PlanApi(PalermoApiView):
+    capabilities = {"get": VIEW_CASE, "post": MANAGE}
 
-    @extend_schema(responses=PlanItemOutput(many=True))
+    @extend_schema(responses={200: PlanItemOutput(many=True), **error_responses(404)})
     def get(self, request: Request, case_id: int) -> Response:
         """The assistance plan of the case, by start date."""
-        actor = api_actor(request)
+        actor = self.actor
         case = case_get_for(actor=actor, case_id=case_id)
         audit_record(actor=actor, action="assistance.view", target=case)
         return Response(PlanItemOutput(selectors.plan_items_for(case), many=True).data)
 
-    @extend_schema(request=PlanItemInput, responses={201: PlanItemOutput})
+    @extend_schema(request=PlanItemInput, responses={201: PlanItemOutput, **error_responses(400, 403, 404)})
     def post(self, request: Request, case_id: int) -> Response:
         """Add a service to the plan."""
-        actor = api_actor(request)
+        actor = self.actor
         case = case_get_for(actor=actor, case_id=case_id)
         data = PlanItemInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -208,18 +215,22 @@ class PlanApi(APIView):
         return Response(PlanItemOutput(item).data, status=status.HTTP_201_CREATED)
 
 
-class PlanItemApi(APIView):
-    @extend_schema(responses=PlanItemOutput)
+class PlanItemApi(PalermoApiView):
+    capabilities = {"get": VIEW_CASE, "patch": MANAGE, "delete": MANAGE}
+
+    @extend_schema(responses={200: PlanItemOutput, **error_responses(404)})
     def get(self, request: Request, case_id: int, item_id: int) -> Response:
-        actor = api_actor(request)
+        actor = self.actor
         case = case_get_for(actor=actor, case_id=case_id)
         item = selectors.plan_item_get_for(actor=actor, case=case, item_id=item_id)
         return Response(PlanItemOutput(item).data)
 
-    @extend_schema(request=PlanItemInput(partial=True), responses=PlanItemOutput)
+    @extend_schema(
+        request=PlanItemInput(partial=True), responses={200: PlanItemOutput, **error_responses(400, 403, 404)}
+    )
     def patch(self, request: Request, case_id: int, item_id: int) -> Response:
         """Change some fields, e.g. {"status": "delivered"}."""
-        actor = api_actor(request)
+        actor = self.actor
         case = case_get_for(actor=actor, case_id=case_id)
         item = selectors.plan_item_get_for(actor=actor, case=case, item_id=item_id)
         data = PlanItemInput(data=request.data, partial=True)
@@ -227,10 +238,10 @@ class PlanItemApi(APIView):
         item = services.plan_item_update(actor=actor, item=item, **data.validated_data)
         return Response(PlanItemOutput(item).data)
 
-    @extend_schema(request=None, responses={204: None})
+    @extend_schema(request=None, responses={204: None, **error_responses(403, 404)})
     def delete(self, request: Request, case_id: int, item_id: int) -> Response:
         """Remove an item entered by mistake (a service that did not happen is better cancelled)."""
-        actor = api_actor(request)
+        actor = self.actor
         case = case_get_for(actor=actor, case_id=case_id)
         item = selectors.plan_item_get_for(actor=actor, case=case, item_id=item_id)
         services.plan_item_delete(actor=actor, item=item)
@@ -304,21 +315,21 @@ def _risk(case: Any) -> dict[str, Any]:
     ).data
 
 
-class RiskAssessmentsApi(APIView):
-    pagination_class = None
+class RiskAssessmentsApi(PalermoApiView):
+    capabilities = {"get": VIEW_CASE, "post": MANAGE}
 
-    @extend_schema(responses=RiskOutput)
+    @extend_schema(responses={200: RiskOutput, **error_responses(404)})
     def get(self, request: Request, case_id: int) -> Response:
         """The current risk level, the next review (flagged when overdue), open reviews and every assessment."""
-        actor = api_actor(request)
+        actor = self.actor
         case = case_get_for(actor=actor, case_id=case_id)
         audit_record(actor=actor, action="risk.list", target=case)
         return Response(_risk(case))
 
-    @extend_schema(request=RiskAssessmentInput, responses={201: RiskAssessmentOutput})
+    @extend_schema(request=RiskAssessmentInput, responses={201: RiskAssessmentOutput, **error_responses(400, 403, 404)})
     def post(self, request: Request, case_id: int) -> Response:
         """Record a new assessment; it answers the reviews still open."""
-        actor = api_actor(request)
+        actor = self.actor
         case = case_get_for(actor=actor, case_id=case_id)
         data = RiskAssessmentInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -334,11 +345,13 @@ class RiskAssessmentsApi(APIView):
         return Response(RiskAssessmentOutput(assessment).data, status=status.HTTP_201_CREATED)
 
 
-class RiskReviewsApi(APIView):
-    @extend_schema(request=RiskReviewInput, responses={201: RiskReviewOutput})
+class RiskReviewsApi(PalermoApiView):
+    capabilities = {"post": MANAGE}
+
+    @extend_schema(request=RiskReviewInput, responses={201: RiskReviewOutput, **error_responses(400, 403, 404)})
     def post(self, request: Request, case_id: int) -> Response:
         """Ask for a review after an event (before a court hearing, before return, after an incident)."""
-        actor = api_actor(request)
+        actor = self.actor
         case = case_get_for(actor=actor, case_id=case_id)
         data = RiskReviewInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -346,11 +359,13 @@ class RiskReviewsApi(APIView):
         return Response(RiskReviewOutput(review).data, status=status.HTTP_201_CREATED)
 
 
-class RecoveryPeriodApi(APIView):
-    @extend_schema(request=RecoveryInput, responses=PathwayOutput)
+class RecoveryPeriodApi(PalermoApiView):
+    capabilities = {"post": MANAGE}
+
+    @extend_schema(request=RecoveryInput, responses={200: PathwayOutput, **error_responses(400, 403, 404)})
     def post(self, request: Request, case_id: int) -> Response:
         """Record the start of the recovery and reflection period by hand (a decision taken outside Palermo)."""
-        actor = api_actor(request)
+        actor = self.actor
         case = case_get_for(actor=actor, case_id=case_id)
         data = RecoveryInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -371,11 +386,13 @@ class ReturnConfirmationInput(serializers.Serializer):
     provider_name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
 
-class ReturnConsentApi(APIView):
-    @extend_schema(request=ReturnConsentInput, responses=PathwayOutput)
+class ReturnConsentApi(PalermoApiView):
+    capabilities = {"post": MANAGE}
+
+    @extend_schema(request=ReturnConsentInput, responses={200: PathwayOutput, **error_responses(400, 403, 404)})
     def post(self, request: Request, case_id: int) -> Response:
         """Record the person's written, informed consent to return (date and language; you are the recorder)."""
-        actor = api_actor(request)
+        actor = self.actor
         case = case_get_for(actor=actor, case_id=case_id)
         data = ReturnConsentInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -383,11 +400,13 @@ class ReturnConsentApi(APIView):
         return Response(_pathway(case))
 
 
-class ReturnConfirmationApi(APIView):
-    @extend_schema(request=ReturnConfirmationInput, responses=PathwayOutput)
+class ReturnConfirmationApi(PalermoApiView):
+    capabilities = {"post": MANAGE}
+
+    @extend_schema(request=ReturnConfirmationInput, responses={200: PathwayOutput, **error_responses(400, 403, 404)})
     def post(self, request: Request, case_id: int) -> Response:
         """Record that a provider in the country of origin confirmed it will receive the person."""
-        actor = api_actor(request)
+        actor = self.actor
         case = case_get_for(actor=actor, case_id=case_id)
         data = ReturnConfirmationInput(data=request.data)
         data.is_valid(raise_exception=True)

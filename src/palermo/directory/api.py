@@ -2,26 +2,29 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
-from palermo.api.authentication import api_actor
+from palermo.api.errors import error_responses
 from palermo.api.fields import PrimaryKeyRelatedField
 from palermo.api.pagination import PagePagination
+from palermo.api.views import PalermoApiView
 from palermo.common.catalogue import SERVICE_CODE_CHOICES
 from palermo.directory import selectors, services
 from palermo.directory.models import ActorType, DirectoryEntry, Level, Stage
-from palermo.directory.selectors import DirectoryFilters
 from palermo.organisations.models import Organisation
+from palermo.permissions import Capability
 
 
 class DirectoryEntryOutput(serializers.ModelSerializer):
     maintained_by = serializers.CharField(source="maintained_by.name")
+    stages = serializers.ListField(child=serializers.ChoiceField(Stage.choices))
+    services = serializers.ListField(
+        child=serializers.CharField(), help_text="Codes of the shared assistance catalogue"
+    )
+    languages = serializers.ListField(child=serializers.CharField())
 
     class Meta:
         model = DirectoryEntry
@@ -72,59 +75,70 @@ class DirectoryEntryInput(serializers.Serializer):
     )
 
 
-FILTERS = [
-    OpenApiParameter("q", str, description="Text in the name or description"),
-    OpenApiParameter("actor_type", str, enum=ActorType.values),
-    OpenApiParameter("level", str, enum=Level.values),
-    OpenApiParameter("stage", str, enum=Stage.values),
-    OpenApiParameter("service", str, description="A service code of the shared catalogue"),
-    OpenApiParameter("always_open", bool),
-    OpenApiParameter("area", str, description="Country code, region or municipality"),
-]
-
-
-def _filters(params: Any) -> DirectoryFilters:
-    return DirectoryFilters(
-        text=params.get("q", ""),
-        actor_type=params.get("actor_type", ""),
-        level=params.get("level", ""),
-        stage=params.get("stage", ""),
-        service=params.get("service", ""),
-        always_open=params.get("always_open", "").lower() in ("1", "true", "yes"),
-        area=params.get("area", ""),
+class DirectoryQuery(serializers.Serializer):
+    q = serializers.CharField(required=False, allow_blank=True, default="", help_text="Text in the name or description")
+    actor_type = serializers.ChoiceField(ActorType.choices, required=False, allow_blank=True, default="")
+    level = serializers.ChoiceField(Level.choices, required=False, allow_blank=True, default="")
+    stage = serializers.ChoiceField(Stage.choices, required=False, allow_blank=True, default="")
+    service = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="A service code of the shared catalogue"
+    )
+    always_open = serializers.BooleanField(required=False, default=False)
+    area = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="Country code, region or municipality"
     )
 
+    def filters(self) -> selectors.DirectoryFilters:
+        values = self.validated_data
+        return selectors.DirectoryFilters(
+            text=values["q"],
+            actor_type=values["actor_type"],
+            level=values["level"],
+            stage=values["stage"],
+            service=values["service"],
+            always_open=values["always_open"],
+            area=values["area"],
+        )
 
-class DirectoryListApi(APIView):
-    @extend_schema(parameters=FILTERS, responses=DirectoryEntryOutput(many=True))
+
+class DirectoryListApi(PalermoApiView):
+    capabilities = {"get": Capability.DIRECTORY_VIEW, "post": Capability.PLANNING_MANAGE}
+    pagination_class = PagePagination
+
+    @extend_schema(parameters=[DirectoryQuery], responses={200: DirectoryEntryOutput(many=True)})
     def get(self, request: Request) -> Response:
         """Search the directory: every organisation in the response, on Palermo or not."""
-        entries = selectors.directory_entry_list(actor=api_actor(request), filters=_filters(request.query_params))
-        paginator = PagePagination()
-        page = paginator.paginate_queryset(entries, request, view=self) or []
-        return paginator.get_paginated_response(DirectoryEntryOutput(page, many=True).data)
+        filters = DirectoryQuery(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        entries = selectors.directory_entry_list(actor=self.actor, filters=filters.filters())
+        return self.page_response(DirectoryEntryOutput(self.page_of(entries), many=True).data)
 
-    @extend_schema(request=DirectoryEntryInput, responses={201: DirectoryEntryOutput})
+    @extend_schema(request=DirectoryEntryInput, responses={201: DirectoryEntryOutput, **error_responses(400, 403)})
     def post(self, request: Request) -> Response:
-        """Add an entry, maintained by your organisation (coordinators)."""
+        """Add an entry, maintained by your organisation (coordinators). Linking it to a Palermo organisation
+        other than yours is refused (403)."""
         data = DirectoryEntryInput(data=request.data)
         data.is_valid(raise_exception=True)
-        entry = services.directory_entry_create(actor=api_actor(request), **data.validated_data)
+        entry = services.directory_entry_create(actor=self.actor, **data.validated_data)
         return Response(DirectoryEntryOutput(entry).data, status=status.HTTP_201_CREATED)
 
 
-class DirectoryDetailApi(APIView):
-    @extend_schema(responses=DirectoryEntryOutput)
+class DirectoryDetailApi(PalermoApiView):
+    capabilities = {"get": Capability.DIRECTORY_VIEW, "patch": Capability.PLANNING_MANAGE}
+
+    @extend_schema(responses={200: DirectoryEntryOutput, **error_responses(404)})
     def get(self, request: Request, entry_id: int) -> Response:
-        entry = selectors.directory_entry_get(actor=api_actor(request), entry_id=entry_id)
+        entry = selectors.directory_entry_get(actor=self.actor, entry_id=entry_id)
         return Response(DirectoryEntryOutput(entry).data)
 
-    @extend_schema(request=DirectoryEntryInput(partial=True), responses=DirectoryEntryOutput)
+    @extend_schema(
+        request=DirectoryEntryInput(partial=True),
+        responses={200: DirectoryEntryOutput, **error_responses(400, 403, 404)},
+    )
     def patch(self, request: Request, entry_id: int) -> Response:
-        """Change an entry your organisation maintains (coordinators)."""
-        actor = api_actor(request)
-        entry = selectors.directory_entry_get(actor=actor, entry_id=entry_id)
+        """Change an entry your organisation maintains (coordinators); another's is refused (403)."""
+        entry = selectors.directory_entry_get(actor=self.actor, entry_id=entry_id)
         data = DirectoryEntryInput(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        entry = services.directory_entry_update(actor=actor, entry=entry, **data.validated_data)
+        entry = services.directory_entry_update(actor=self.actor, entry=entry, **data.validated_data)
         return Response(DirectoryEntryOutput(entry).data)

@@ -1,4 +1,4 @@
-"""API: the catalogues, and evaluation of a screening (stores nothing)."""
+"""API: the catalogues, evaluation of a screening (stores nothing), screenings and decisions."""
 
 from __future__ import annotations
 
@@ -6,21 +6,62 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from drf_spectacular.utils import OpenApiExample, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
-from palermo.api.authentication import api_actor
+from palermo.api.errors import error_responses
 from palermo.api.fields import IntegerField
 from palermo.api.pagination import PagePagination
+from palermo.api.views import ANY_ROLE, PalermoApiView
 from palermo.identification import selectors, services
 from palermo.identification.catalogues import Catalogue
-from palermo.identification.models import DecisionResult, DecisionStage, IdentificationDecision, Screening
+from palermo.identification.models import (
+    DecisionResult,
+    DecisionStage,
+    Outcome,
+    Screening,
+)
 from palermo.identification.rules import PALERMO_ELEMENTS, EvaluationInputError, parse_input
 from palermo.identification.selectors import catalogue_list
 from palermo.identification.services import screening_evaluate
+from palermo.permissions import Capability
+
+# Who reads screenings and decisions: those who see the people they are about.
+VIEW_SCREENINGS = (Capability.PERSON_VIEW_OWN, Capability.PERSON_VIEW_ORGANISATION)
+SCREENING_STATUSES = ["in_progress", "completed"]
+
+
+# --- Catalogues ------------------------------------------------------------------------------------------
+
+
+class SourceOutput(serializers.Serializer):
+    document = serializers.CharField()
+    section = serializers.CharField()
+
+
+class IndicatorOutput(serializers.Serializer):
+    id = serializers.CharField()
+    strength = serializers.CharField(allow_null=True, help_text="strong, medium or weak; null when unweighted")
+    text = serializers.CharField()
+
+
+class DimensionOutput(serializers.Serializer):
+    id = serializers.CharField()
+    title = serializers.CharField()
+    indicators = IndicatorOutput(many=True)
+
+
+class CatalogueOutput(serializers.Serializer):
+    id = serializers.CharField()
+    version = IntegerField()
+    title = serializers.CharField()
+    form_of_exploitation = serializers.CharField()
+    audience = serializers.CharField()
+    has_strengths = serializers.BooleanField()
+    source = SourceOutput()  # type: ignore[assignment]  # a field named like a Field attribute
+    dimensions = DimensionOutput(many=True)
 
 
 def catalogue_summary(catalogue: Catalogue) -> dict[str, Any]:
@@ -43,14 +84,17 @@ def catalogue_summary(catalogue: Catalogue) -> dict[str, Any]:
     }
 
 
-class CatalogueListApi(APIView):
+class CatalogueListApi(PalermoApiView):
     """The indicator catalogues, with their dimensions and indicators in the request's language."""
 
-    pagination_class = None
+    capabilities = {"get": ANY_ROLE}
 
-    @extend_schema(responses=inline_serializer("Catalogue", {"id": serializers.CharField()}, many=True))
+    @extend_schema(responses={200: CatalogueOutput(many=True)})
     def get(self, request: Request) -> Response:
-        return Response([catalogue_summary(c) for c in catalogue_list()])
+        return Response(CatalogueOutput([catalogue_summary(c) for c in catalogue_list()], many=True).data)
+
+
+# --- Evaluation ------------------------------------------------------------------------------------------
 
 
 EVALUATE_EXAMPLE = {
@@ -68,77 +112,122 @@ EVALUATE_EXAMPLE = {
 }
 
 
-class ScreeningEvaluateApi(APIView):
+class ScreeningEvaluateInput(serializers.Serializer):
+    """The shapes only: the catalogue's own rules (shared with the pages and the CLI) check the content."""
+
+    catalogue = serializers.CharField()
+    age = IntegerField(allow_null=True, required=False)
+    answers = serializers.DictField(
+        child=serializers.CharField(), required=False, help_text="Indicator id to yes, no or unknown."
+    )
+    palermo = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        required=False,
+        help_text=f"act, means and purpose: {PALERMO_ELEMENTS}",
+    )
+
+
+class DimensionResultOutput(serializers.Serializer):
+    positive = serializers.BooleanField()
+    strong = IntegerField()
+    medium = IntegerField()
+    weak = IntegerField()
+    indicators = serializers.ListField(child=serializers.CharField())
+
+
+class PalermoResultOutput(serializers.Serializer):
+    act = serializers.BooleanField()
+    means = serializers.BooleanField()
+    purpose = serializers.BooleanField()
+    child = serializers.BooleanField()
+    met = serializers.BooleanField()
+
+
+class ScreeningEvaluationOutput(serializers.Serializer):
+    catalogue = serializers.CharField()
+    outcome = serializers.ChoiceField(choices=Outcome.choices)
+    dimensions = serializers.DictField(child=DimensionResultOutput(), help_text="By dimension id.")
+    unknown = serializers.ListField(child=serializers.CharField(), help_text="Indicators answered `unknown`.")
+    palermo = PalermoResultOutput()
+    explanation = serializers.CharField()
+
+
+class ScreeningEvaluateApi(PalermoApiView):
     """Evaluate answers against a catalogue. Nothing is stored; the same rules as the pages and the CLI."""
 
+    capabilities = {"post": ANY_ROLE}
+
     @extend_schema(
-        request=inline_serializer(
-            "ScreeningEvaluateInput",
-            {
-                "catalogue": serializers.CharField(),
-                "age": IntegerField(allow_null=True, required=False),
-                "answers": serializers.DictField(child=serializers.ChoiceField(["yes", "no", "unknown"])),
-                "palermo": serializers.DictField(
-                    child=serializers.ListField(child=serializers.CharField()),
-                    required=False,
-                    help_text=f"act, means and purpose: {PALERMO_ELEMENTS}",
-                ),
-            },
-        ),
-        responses=inline_serializer("ScreeningEvaluation", {"outcome": serializers.CharField()}),
+        request=ScreeningEvaluateInput,
+        responses={200: ScreeningEvaluationOutput, **error_responses(400)},
         examples=[OpenApiExample("Adult, labour", value=EVALUATE_EXAMPLE, request_only=True)],
     )
     def post(self, request: Request) -> Response:
+        ScreeningEvaluateInput(data=request.data).is_valid(raise_exception=True)
         try:
+            # The body as sent: the rules refuse unexpected keys, as the CLI does.
             evaluation = screening_evaluate(data=request.data)
         except EvaluationInputError as error:
             raise serializers.ValidationError(error.fields) from None
-        return Response(evaluation.as_dict())
+        return Response(ScreeningEvaluationOutput(evaluation.as_dict()).data)
 
 
 # --- Screenings and decisions: the same services as the pages -------------------------------------
 
 
-def screening_output(screening: Screening, *, full: bool = False) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "id": screening.pk,
-        "catalogue": screening.catalogue.catalogue_id,
-        "catalogue_version": screening.catalogue.version,
-        "reference": screening.reference,
-        "status": "completed" if screening.is_complete else "in_progress",
-        "outcome": screening.outcome or None,
-        "person": screening.person_id,
-        "created_at": screening.created_at,
-        "completed_at": screening.completed_at,
-        "referred_at": screening.referred_at,
-    }
-    if full:
-        data["responses"] = screening.responses
-        data["result"] = screening.result
-        if screening.referred_at:
-            status = selectors.identification_status(screening)
-            data["identification"] = {
-                "reasonable_grounds_due": status.grounds_due,
-                "reasonable_grounds_overdue": status.grounds_overdue,
-                "recovery_period_ends": status.recovery_ends,
-                "reasonable_grounds": decision_output(status.grounds) if status.grounds else None,
-                "conclusive": decision_output(status.conclusive) if status.conclusive else None,
-            }
-    return data
+class DecisionOutput(serializers.Serializer):
+    id = IntegerField(source="pk")
+    stage = serializers.ChoiceField(choices=DecisionStage.choices)
+    result = serializers.ChoiceField(choices=DecisionResult.choices)
+    decided_on = serializers.DateField()
+    reasoning = serializers.CharField()
+    information = serializers.CharField()
+    decided_by = serializers.EmailField(source="decided_by.email")
+    supersedes = IntegerField(source="supersedes_id", allow_null=True)
+    created_at = serializers.DateTimeField()
 
 
-def decision_output(decision: IdentificationDecision) -> dict[str, Any]:
-    return {
-        "id": decision.pk,
-        "stage": decision.stage,
-        "result": decision.result,
-        "decided_on": decision.decided_on,
-        "reasoning": decision.reasoning,
-        "information": decision.information,
-        "decided_by": decision.decided_by.email,
-        "supersedes": decision.supersedes_id,
-        "created_at": decision.created_at,
-    }
+class IdentificationOutput(serializers.Serializer):
+    reasonable_grounds_due = serializers.DateField(source="grounds_due", allow_null=True)
+    reasonable_grounds_overdue = serializers.BooleanField(source="grounds_overdue")
+    recovery_period_ends = serializers.DateField(source="recovery_ends", allow_null=True)
+    reasonable_grounds = DecisionOutput(source="grounds", allow_null=True)
+    conclusive = DecisionOutput(allow_null=True)
+
+
+class ScreeningSummaryOutput(serializers.Serializer):
+    id = IntegerField(source="pk")
+    catalogue = serializers.CharField(source="catalogue.catalogue_id")
+    catalogue_version = IntegerField(source="catalogue.version")
+    reference = serializers.CharField()
+    status = serializers.SerializerMethodField()
+    outcome = serializers.SerializerMethodField()
+    person = IntegerField(source="person_id", allow_null=True)
+    created_at = serializers.DateTimeField()
+    completed_at = serializers.DateTimeField(allow_null=True)
+    referred_at = serializers.DateTimeField(allow_null=True)
+
+    @extend_schema_field(serializers.ChoiceField(choices=SCREENING_STATUSES))
+    def get_status(self, screening: Screening) -> str:
+        return "completed" if screening.is_complete else "in_progress"
+
+    @extend_schema_field(serializers.ChoiceField(choices=Outcome.choices, allow_null=True))
+    def get_outcome(self, screening: Screening) -> str | None:
+        return screening.outcome or None
+
+
+class ScreeningOutput(ScreeningSummaryOutput):
+    responses = serializers.JSONField(help_text="The answers and notes as recorded.")
+    result = ScreeningEvaluationOutput(allow_null=True, help_text="The evaluation; null until completed.")
+    identification = serializers.SerializerMethodField(
+        help_text="Deadlines and decisions; null until the screening is referred."
+    )
+
+    @extend_schema_field(IdentificationOutput(allow_null=True))
+    def get_identification(self, screening: Screening) -> dict[str, Any] | None:
+        if not screening.referred_at:
+            return None
+        return dict(IdentificationOutput(selectors.identification_status(screening)).data)
 
 
 def _invalid(error: ValidationError | EvaluationInputError) -> serializers.ValidationError:
@@ -159,20 +248,21 @@ class ScreeningInput(serializers.Serializer):
     complete = serializers.BooleanField(required=False, default=True)
 
 
-class ScreeningListApi(APIView):
-    @extend_schema(responses=inline_serializer("ScreeningSummary", {"id": IntegerField()}, many=True))
+class ScreeningListApi(PalermoApiView):
+    capabilities = {"get": VIEW_SCREENINGS, "post": Capability.SCREENING_CONDUCT}
+    pagination_class = PagePagination
+
+    @extend_schema(responses={200: ScreeningSummaryOutput(many=True)})
     def get(self, request: Request) -> Response:
         """Screenings your role may see, newest first."""
-        paginator = PagePagination()
-        actor = api_actor(request)
-        page = paginator.paginate_queryset(selectors.screening_list_for(actor=actor), request, view=self) or []
-        selectors.screening_list_audited(actor=actor, screenings=list(page))
-        return paginator.get_paginated_response([screening_output(s) for s in page])
+        page = self.page_of(selectors.screening_list_for(actor=self.actor))
+        selectors.screening_list_audited(actor=self.actor, screenings=page)
+        return self.page_response(ScreeningSummaryOutput(page, many=True).data)
 
-    @extend_schema(request=ScreeningInput, responses={201: inline_serializer("Screening", {"id": IntegerField()})})
+    @extend_schema(request=ScreeningInput, responses={201: ScreeningOutput, **error_responses(400)})
     def post(self, request: Request) -> Response:
         """Record a whole screening at once: answers, notes and Palermo elements; completed unless complete=false."""
-        actor = api_actor(request)
+        actor = self.actor
         data = ScreeningInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
@@ -204,27 +294,31 @@ class ScreeningListApi(APIView):
                     screening = services.screening_complete(actor=actor, screening=screening, palermo=values["palermo"])
         except (ValidationError, EvaluationInputError) as error:
             raise _invalid(error) from None
-        return Response(screening_output(screening, full=True), status=status.HTTP_201_CREATED)
+        return Response(ScreeningOutput(screening).data, status=status.HTTP_201_CREATED)
 
 
-class ScreeningDetailApi(APIView):
-    @extend_schema(responses=inline_serializer("ScreeningDetail", {"id": IntegerField()}))
+class ScreeningDetailApi(PalermoApiView):
+    capabilities = {"get": VIEW_SCREENINGS}
+
+    @extend_schema(responses={200: ScreeningOutput, **error_responses(404)})
     def get(self, request: Request, screening_id: int) -> Response:
-        screening = selectors.screening_get_for(actor=api_actor(request), screening_id=screening_id)
-        return Response(screening_output(screening, full=True))
+        screening = selectors.screening_get_for(actor=self.actor, screening_id=screening_id)
+        return Response(ScreeningOutput(screening).data)
 
 
-class ScreeningReferApi(APIView):
-    @extend_schema(request=None, responses=inline_serializer("ScreeningReferred", {"id": IntegerField()}))
+class ScreeningReferApi(PalermoApiView):
+    capabilities = {"post": Capability.SCREENING_CONDUCT}
+
+    @extend_schema(request=None, responses={200: ScreeningOutput, **error_responses(400, 404)})
     def post(self, request: Request, screening_id: int) -> Response:
-        """Refer a completed screening for an identification decision."""
-        actor = api_actor(request)
+        """Refer a completed screening for an identification decision (400 while it is not completed)."""
+        actor = self.actor
         screening = selectors.screening_get_for(actor=actor, screening_id=screening_id)
         try:
             screening = services.screening_refer(actor=actor, screening=screening)
         except ValidationError as error:
             raise _invalid(error) from None
-        return Response(screening_output(screening, full=True))
+        return Response(ScreeningOutput(screening).data)
 
 
 class DecisionInput(serializers.Serializer):
@@ -235,20 +329,19 @@ class DecisionInput(serializers.Serializer):
     information = serializers.CharField(max_length=20000, required=False, allow_blank=True, default="")
 
 
-class DecisionListApi(APIView):
-    @extend_schema(responses=inline_serializer("Decision", {"id": IntegerField()}, many=True))
+class DecisionListApi(PalermoApiView):
+    capabilities = {"get": VIEW_SCREENINGS, "post": Capability.DECISION_RECORD}
+
+    @extend_schema(responses={200: DecisionOutput(many=True), **error_responses(404)})
     def get(self, request: Request, screening_id: int) -> Response:
         """Every decision on a referred screening, oldest first, reconsidered ones included."""
-        screening = selectors.screening_get_for(actor=api_actor(request), screening_id=screening_id)
-        return Response([decision_output(d) for d in selectors.decision_history(screening=screening)])
+        screening = selectors.screening_get_for(actor=self.actor, screening_id=screening_id)
+        return Response(DecisionOutput(selectors.decision_history(screening=screening), many=True).data)
 
-    @extend_schema(
-        request=DecisionInput,
-        responses={201: inline_serializer("DecisionRecorded", {"id": IntegerField()})},
-    )
+    @extend_schema(request=DecisionInput, responses={201: DecisionOutput, **error_responses(400, 404)})
     def post(self, request: Request, screening_id: int) -> Response:
         """Record a reasonable-grounds or conclusive decision (decision makers only)."""
-        actor = api_actor(request)
+        actor = self.actor
         screening = selectors.screening_get_for(actor=actor, screening_id=screening_id)
         data = DecisionInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -256,4 +349,4 @@ class DecisionListApi(APIView):
             decision = services.decision_record(actor=actor, screening=screening, **data.validated_data)
         except ValidationError as error:
             raise _invalid(error) from None
-        return Response(decision_output(decision), status=status.HTTP_201_CREATED)
+        return Response(DecisionOutput(decision).data, status=status.HTTP_201_CREATED)

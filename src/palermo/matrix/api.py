@@ -6,29 +6,28 @@ from typing import Any
 
 from django.http import Http404, HttpResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
-from palermo.api.authentication import api_actor
-from palermo.api.errors import error_body
-from palermo.api.fields import INT64_MAX, INT64_MIN, IntegerField, PrimaryKeyRelatedField, in_int64_range
+from palermo.api.errors import ErrorDetailOutput, error_body, error_responses
+from palermo.api.fields import IntegerField, PrimaryKeyRelatedField
 from palermo.api.pagination import PagePagination
 from palermo.api.parsers import MultiPartParser
+from palermo.api.views import PalermoApiView
 from palermo.directory.models import DirectoryEntry, MatrixLevel, ResponseArea, Stage
 from palermo.matrix import exports, selectors, services
-from palermo.matrix.grid import Cell, build_grid, matrix_by_actor, matrix_gaps
+from palermo.matrix.grid import build_grid, matrix_by_actor, matrix_gaps
 from palermo.matrix.imports import ImportProblems
 from palermo.matrix.models import MatrixAction, ResponseMatrix, Responsible
 from palermo.organisations.models import Organisation
-
-VERSION_SCHEMA = {"type": "integer", "minimum": INT64_MIN, "maximum": INT64_MAX}
+from palermo.permissions import Capability
 
 
 class MatrixActionOutput(serializers.ModelSerializer):
     actors: Any = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    responsible = serializers.ListField(child=serializers.ChoiceField(Responsible.choices))
 
     class Meta:
         model = MatrixAction
@@ -88,233 +87,237 @@ class ActionChangeInput(serializers.Serializer):
     group = serializers.CharField(max_length=100, required=False, allow_blank=True)
 
 
-def _cell(cell: Cell) -> dict[str, Any]:
-    return {
-        "level": cell.level,
-        "area": cell.area,
-        "stage": cell.stage,
-        "actions": MatrixActionOutput(cell.actions, many=True).data,
-    }
+VERSION_MESSAGE = "Send the version you read, e.g. ?version=2."
+FILE_MESSAGE = "Send the filled template as the multipart field `file`."
 
 
-CellOutput = inline_serializer(
-    "MatrixCell",
-    {
-        "level": serializers.CharField(),
-        "area": serializers.CharField(),
-        "stage": serializers.CharField(),
-        "actions": MatrixActionOutput(many=True),
-    },
+class ActionDeleteQuery(serializers.Serializer):
+    version = IntegerField(
+        help_text="The version you read",
+        error_messages=dict.fromkeys(
+            ("required", "invalid", "null", "max_value", "min_value", "max_string_length"), VERSION_MESSAGE
+        ),
+    )
+
+
+class CellOutput(serializers.Serializer):
+    level = serializers.ChoiceField(MatrixLevel.choices)
+    area = serializers.ChoiceField(ResponseArea.choices)
+    stage = serializers.ChoiceField(Stage.choices)
+    actions = MatrixActionOutput(many=True)
+
+
+class MatrixWithCellsOutput(serializers.Serializer):
+    matrix = MatrixOutput()
+    cells = CellOutput(many=True)
+
+
+class EmptyCellOutput(serializers.Serializer):
+    level = serializers.ChoiceField(MatrixLevel.choices)
+    area = serializers.ChoiceField(ResponseArea.choices)
+    stage = serializers.ChoiceField(Stage.choices)
+
+
+class MatrixGapsOutput(serializers.Serializer):
+    empty_cells = EmptyCellOutput(many=True)
+    unassigned = MatrixActionOutput(many=True)
+
+
+class ActorDutiesOutput(serializers.Serializer):
+    key = serializers.CharField(help_text="An actor type, or entry:<directory id>")
+    label = serializers.CharField()  # type: ignore[assignment]  # a field named like a Field attribute
+    directory_entry = IntegerField(source="entry.pk", allow_null=True)
+    actions = MatrixActionOutput(many=True)
+
+
+class MatrixImportInput(serializers.Serializer):
+    file = serializers.FileField(
+        allow_empty_file=True,
+        error_messages=dict.fromkeys(("required", "invalid", "null"), FILE_MESSAGE),
+    )
+
+
+class MatrixImportedOutput(serializers.Serializer):
+    imported = IntegerField()
+
+
+class MatrixConflictOutput(serializers.Serializer):
+    """The error, and the action as it is now (null when someone removed it)."""
+
+    error = ErrorDetailOutput()
+    current = MatrixActionOutput(allow_null=True)
+
+
+CONFLICT = OpenApiResponse(
+    MatrixConflictOutput, description="Someone changed or removed the action since your version."
 )
 
 
 def _conflict(current: MatrixAction | None) -> Response:
     if current is None:
         body = error_body("conflict", "Someone else removed this action meanwhile. Nothing was changed.")
-        body["current"] = None
     else:
         body = error_body(
             "conflict",
             "Someone else changed this action since your version. Nothing was changed; "
             "here is their version: merge and send again with its version number.",
         )
-        body["current"] = MatrixActionOutput(current).data
-    return Response(body, status=status.HTTP_409_CONFLICT)
+    body["current"] = current
+    return Response(MatrixConflictOutput(body).data, status=status.HTTP_409_CONFLICT)
 
 
-class MatrixListApi(APIView):
-    @extend_schema(responses=MatrixOutput(many=True))
+class MatrixListApi(PalermoApiView):
+    capabilities = {"get": Capability.DIRECTORY_VIEW, "post": Capability.PLANNING_MANAGE}
+    pagination_class = PagePagination
+
+    @extend_schema(responses={200: MatrixOutput(many=True)})
     def get(self, request: Request) -> Response:
         """Matrices of your organisation and of those it is a partner of."""
-        paginator = PagePagination()
-        page = paginator.paginate_queryset(selectors.matrix_list_for(actor=api_actor(request)), request, view=self)
-        return paginator.get_paginated_response(MatrixOutput(page or [], many=True).data)
+        page = self.page_of(selectors.matrix_list_for(actor=self.actor))
+        return self.page_response(MatrixOutput(page, many=True).data)
 
-    @extend_schema(request=MatrixInput, responses={201: MatrixOutput})
+    @extend_schema(request=MatrixInput, responses={201: MatrixOutput, **error_responses(400)})
     def post(self, request: Request) -> Response:
         """Create a matrix owned by your organisation (coordinators)."""
         data = MatrixInput(data=request.data)
         data.is_valid(raise_exception=True)
-        matrix = services.matrix_create(actor=api_actor(request), **data.validated_data)
+        matrix = services.matrix_create(actor=self.actor, **data.validated_data)
         return Response(MatrixOutput(matrix).data, status=status.HTTP_201_CREATED)
 
 
-class MatrixDetailApi(APIView):
-    @extend_schema(
-        responses=inline_serializer(
-            "MatrixWithCells", {"matrix": MatrixOutput(), "cells": CellOutput.__class__(many=True)}
-        )
-    )
+class MatrixDetailApi(PalermoApiView):
+    capabilities = {"get": Capability.DIRECTORY_VIEW, "put": Capability.PLANNING_MANAGE}
+
+    @extend_schema(responses={200: MatrixWithCellsOutput, **error_responses(404)})
     def get(self, request: Request, matrix_id: int) -> Response:
         """The matrix and its 24 cells (2 levels, 4 areas, 3 stages), each with its actions."""
-        matrix = selectors.matrix_get_for(actor=api_actor(request), matrix_id=matrix_id)
+        matrix = selectors.matrix_get_for(actor=self.actor, matrix_id=matrix_id)
         grid = build_grid(matrix)
-        return Response({"matrix": MatrixOutput(matrix).data, "cells": [_cell(c) for c in grid.cells()]})
+        return Response(MatrixWithCellsOutput({"matrix": matrix, "cells": list(grid.cells())}).data)
 
-    @extend_schema(request=MatrixInput, responses=MatrixOutput)
+    @extend_schema(request=MatrixInput, responses={200: MatrixOutput, **error_responses(400, 403, 404)})
     def put(self, request: Request, matrix_id: int) -> Response:
-        """Change title, date, participants and partners (the owner's coordinators)."""
-        actor = api_actor(request)
-        matrix = selectors.matrix_get_for(actor=actor, matrix_id=matrix_id)
+        """Change title, date, participants and partners (the owner's coordinators; a partner's get 403)."""
+        matrix = selectors.matrix_get_for(actor=self.actor, matrix_id=matrix_id)
         data = MatrixInput(data=request.data)
         data.is_valid(raise_exception=True)
-        matrix = services.matrix_update(actor=actor, matrix=matrix, **data.validated_data)
+        matrix = services.matrix_update(actor=self.actor, matrix=matrix, **data.validated_data)
         return Response(MatrixOutput(matrix).data)
 
 
-class MatrixActionListApi(APIView):
-    pagination_class = None
+class MatrixActionListApi(PalermoApiView):
+    capabilities = {"get": Capability.DIRECTORY_VIEW, "post": Capability.PLANNING_MANAGE}
 
-    @extend_schema(responses={201: MatrixActionOutput})
+    @extend_schema(responses={200: MatrixActionOutput(many=True), **error_responses(404)})
     def get(self, request: Request, matrix_id: int) -> Response:
         """Every action of the matrix, oldest first."""
-        matrix = selectors.matrix_get_for(actor=api_actor(request), matrix_id=matrix_id)
+        matrix = selectors.matrix_get_for(actor=self.actor, matrix_id=matrix_id)
         grid = build_grid(matrix)
         return Response(MatrixActionOutput([a for c in grid.cells() for a in c.actions], many=True).data)
 
-    @extend_schema(request=ActionInput, responses={201: MatrixActionOutput})
+    @extend_schema(request=ActionInput, responses={201: MatrixActionOutput, **error_responses(400, 403, 404)})
     def post(self, request: Request, matrix_id: int) -> Response:
         """Add an action to a cell. Always a new action: it never overwrites anyone's."""
-        actor = api_actor(request)
-        matrix = selectors.matrix_get_for(actor=actor, matrix_id=matrix_id)
+        matrix = selectors.matrix_get_for(actor=self.actor, matrix_id=matrix_id)
         data = ActionInput(data=request.data)
         data.is_valid(raise_exception=True)
-        action = services.matrix_action_add(actor=actor, matrix=matrix, **data.validated_data)
+        action = services.matrix_action_add(actor=self.actor, matrix=matrix, **data.validated_data)
         return Response(MatrixActionOutput(action).data, status=status.HTTP_201_CREATED)
 
 
-class MatrixActionDetailApi(APIView):
-    @extend_schema(request=ActionChangeInput, responses={200: MatrixActionOutput, 409: None})
+class MatrixActionDetailApi(PalermoApiView):
+    capabilities = {"put": Capability.PLANNING_MANAGE, "delete": Capability.PLANNING_MANAGE}
+
+    @extend_schema(
+        request=ActionChangeInput,
+        responses={200: MatrixActionOutput, 409: CONFLICT, **error_responses(400, 403, 404)},
+    )
     def put(self, request: Request, matrix_id: int, action_id: int) -> Response:
         """Change an action. Send the version you read; if someone changed it since, 409 with theirs."""
-        actor = api_actor(request)
-        matrix = selectors.matrix_get_for(actor=actor, matrix_id=matrix_id)
+        matrix = selectors.matrix_get_for(actor=self.actor, matrix_id=matrix_id)
         action = selectors.matrix_action_get_for(matrix=matrix, action_id=action_id)
         data = ActionChangeInput(data=request.data)
         data.is_valid(raise_exception=True)
         try:
-            action = services.matrix_action_update(actor=actor, action=action, **data.validated_data)
+            action = services.matrix_action_update(actor=self.actor, action=action, **data.validated_data)
         except services.ActionConflict as conflict:
             return _conflict(conflict.current)
         return Response(MatrixActionOutput(action).data)
 
     @extend_schema(
-        parameters=[OpenApiParameter("version", VERSION_SCHEMA, required=True, description="The version you read")],
-        responses={204: None, 409: None},
+        parameters=[ActionDeleteQuery], responses={204: None, 409: CONFLICT, **error_responses(400, 403, 404)}
     )
     def delete(self, request: Request, matrix_id: int, action_id: int) -> Response:
         """Remove an action, if nobody changed it since the version you read."""
-        actor = api_actor(request)
-        matrix = selectors.matrix_get_for(actor=actor, matrix_id=matrix_id)
+        matrix = selectors.matrix_get_for(actor=self.actor, matrix_id=matrix_id)
         action = selectors.matrix_action_get_for(matrix=matrix, action_id=action_id)
+        query = ActionDeleteQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
         try:
-            version = int(request.query_params.get("version", ""))
-            if not in_int64_range(version):
-                raise ValueError(version)
-        except ValueError:
-            raise serializers.ValidationError({"version": ["Send the version you read, e.g. ?version=2."]}) from None
-        try:
-            services.matrix_action_delete(actor=actor, action=action, version=version)
+            services.matrix_action_delete(actor=self.actor, action=action, version=query.validated_data["version"])
         except services.ActionConflict as conflict:
             return _conflict(conflict.current)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class MatrixGapsApi(APIView):
-    @extend_schema(
-        responses=inline_serializer(
-            "MatrixGaps",
-            {
-                "empty_cells": inline_serializer(
-                    "MatrixEmptyCell",
-                    {
-                        "level": serializers.CharField(),
-                        "area": serializers.CharField(),
-                        "stage": serializers.CharField(),
-                    },
-                    many=True,
-                ),
-                "unassigned": MatrixActionOutput(many=True),
-            },
-        )
-    )
+class MatrixGapsApi(PalermoApiView):
+    capabilities = {"get": Capability.DIRECTORY_VIEW}
+
+    @extend_schema(responses={200: MatrixGapsOutput, **error_responses(404)})
     def get(self, request: Request, matrix_id: int) -> Response:
         """The empty cells, and the actions that name nobody to take them."""
-        matrix = selectors.matrix_get_for(actor=api_actor(request), matrix_id=matrix_id)
+        matrix = selectors.matrix_get_for(actor=self.actor, matrix_id=matrix_id)
         gaps = matrix_gaps(build_grid(matrix))
-        return Response(
-            {
-                "empty_cells": [{"level": c.level, "area": c.area, "stage": c.stage} for c in gaps.empty_cells],
-                "unassigned": MatrixActionOutput(gaps.unassigned, many=True).data,
-            }
-        )
+        return Response(MatrixGapsOutput({"empty_cells": gaps.empty_cells, "unassigned": gaps.unassigned}).data)
 
 
-class MatrixExportApi(APIView):
+class MatrixExportApi(PalermoApiView):
+    capabilities = {"get": Capability.DIRECTORY_VIEW}
+
     @extend_schema(
-        parameters=[OpenApiParameter("file_format", str, OpenApiParameter.PATH, enum=["xlsx", "pdf", "docx"])],
-        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+        parameters=[OpenApiParameter("file_format", str, OpenApiParameter.PATH, enum=list(exports.CONTENT_TYPES))],
+        responses={
+            **{(200, content_type): OpenApiTypes.BINARY for content_type in exports.CONTENT_TYPES.values()},
+            **error_responses(404),
+        },
     )
     def get(self, request: Request, matrix_id: int, file_format: str) -> HttpResponse:
         """The matrix in the worksheet's layout, as the pages export it."""
-        actor = api_actor(request)
-        matrix = selectors.matrix_get_for(actor=actor, matrix_id=matrix_id)
+        matrix = selectors.matrix_get_for(actor=self.actor, matrix_id=matrix_id)
         if file_format not in exports.CONTENT_TYPES:
             raise Http404
         content = exports.matrix_file(build_grid(matrix), file_format)
-        services.matrix_export_record(actor=actor, matrix=matrix, file_format=file_format)
+        services.matrix_export_record(actor=self.actor, matrix=matrix, file_format=file_format)
         response = HttpResponse(content, content_type=exports.CONTENT_TYPES[file_format])
         response["Content-Disposition"] = f'attachment; filename="matrix-{matrix.pk}.{file_format}"'
         return response
 
 
-class MatrixImportApi(APIView):
+class MatrixImportApi(PalermoApiView):
     parser_classes = [MultiPartParser]
+    capabilities = {"post": Capability.PLANNING_MANAGE}
 
     @extend_schema(
-        request={"multipart/form-data": inline_serializer("MatrixImportInput", {"file": serializers.FileField()})},
-        responses={201: inline_serializer("MatrixImported", {"imported": IntegerField()})},
+        request={"multipart/form-data": MatrixImportInput},
+        responses={201: MatrixImportedOutput, **error_responses(400, 403, 404)},
     )
     def post(self, request: Request, matrix_id: int) -> Response:
         """Add the actions of a filled worksheet: all of them, or none with every problem listed."""
-        actor = api_actor(request)
-        matrix = selectors.matrix_get_for(actor=actor, matrix_id=matrix_id)
-        upload = request.FILES.get("file")
-        if upload is None:
-            raise serializers.ValidationError({"file": ["Send the filled template as the multipart field `file`."]})
+        matrix = selectors.matrix_get_for(actor=self.actor, matrix_id=matrix_id)
+        data = MatrixImportInput(data=request.data)
+        data.is_valid(raise_exception=True)
         try:
-            count = services.matrix_import(actor=actor, matrix=matrix, upload=upload)
+            count = services.matrix_import(actor=self.actor, matrix=matrix, upload=data.validated_data["file"])
         except ImportProblems as problems:
             raise serializers.ValidationError({"file": problems.problems}) from None
-        return Response({"imported": count}, status=status.HTTP_201_CREATED)
+        return Response(MatrixImportedOutput({"imported": count}).data, status=status.HTTP_201_CREATED)
 
 
-class MatrixByActorApi(APIView):
-    pagination_class = None
+class MatrixByActorApi(PalermoApiView):
+    capabilities = {"get": Capability.DIRECTORY_VIEW}
 
-    @extend_schema(
-        responses=inline_serializer(
-            "MatrixActorDuties",
-            {
-                "key": serializers.CharField(help_text="An actor type, or entry:<directory id>"),
-                "label": serializers.CharField(),
-                "directory_entry": IntegerField(allow_null=True),
-                "actions": MatrixActionOutput(many=True),
-            },
-            many=True,
-        )
-    )
+    @extend_schema(responses={200: ActorDutiesOutput(many=True), **error_responses(404)})
     def get(self, request: Request, matrix_id: int) -> Response:
         """What each actor type, then each named directory organisation, is expected to do."""
-        matrix = selectors.matrix_get_for(actor=api_actor(request), matrix_id=matrix_id)
-        return Response(
-            [
-                {
-                    "key": duty.key,
-                    "label": duty.label,
-                    "directory_entry": duty.entry.pk if duty.entry else None,
-                    "actions": MatrixActionOutput(duty.actions, many=True).data,
-                }
-                for duty in matrix_by_actor(build_grid(matrix))
-            ]
-        )
+        matrix = selectors.matrix_get_for(actor=self.actor, matrix_id=matrix_id)
+        return Response(ActorDutiesOutput(matrix_by_actor(build_grid(matrix)), many=True).data)

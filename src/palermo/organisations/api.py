@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.generics import ListAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
-from palermo.api.authentication import api_actor
+from palermo.api.pagination import PagePagination
+from palermo.api.views import ANY_ROLE, PalermoApiView
 from palermo.organisations.models import Organisation
 from palermo.organisations.selectors import organisation_directory
-from palermo.permissions import capabilities
+from palermo.permissions import Capability
+from palermo.permissions import capabilities as capabilities_of
 
 
 class OrganisationOutput(serializers.ModelSerializer):
@@ -23,13 +23,16 @@ class OrganisationOutput(serializers.ModelSerializer):
         fields = ["id", "name", "type", "type_label", "country", "region", "municipality"]
 
 
-class OrganisationListApi(ListAPIView):
+class OrganisationListApi(PalermoApiView):
     """Organisations in the directory (no personal data)."""
 
-    serializer_class = OrganisationOutput
+    capabilities = {"get": Capability.DIRECTORY_VIEW}
+    pagination_class = PagePagination
 
-    def get_queryset(self):
-        return organisation_directory(actor=api_actor(self.request))
+    @extend_schema(responses={200: OrganisationOutput(many=True)})
+    def get(self, request: Request) -> Response:
+        page = self.page_of(organisation_directory(actor=self.actor))
+        return self.page_response(OrganisationOutput(page, many=True).data)
 
 
 class MeOutput(serializers.Serializer):
@@ -40,12 +43,14 @@ class MeOutput(serializers.Serializer):
     capabilities = serializers.ListField(child=serializers.CharField())
 
 
-class MeApi(APIView):
+class MeApi(PalermoApiView):
     """Who the token acts as: user, organisation, role and what that role may do."""
 
-    @extend_schema(responses=MeOutput)
+    capabilities = {"get": ANY_ROLE}
+
+    @extend_schema(responses={200: MeOutput})
     def get(self, request: Request) -> Response:
-        actor = api_actor(request)
+        actor = self.actor
         assert actor.membership is not None
         assert actor.user is not None
         data = {
@@ -53,6 +58,6 @@ class MeApi(APIView):
             "organisation": actor.membership.organisation,
             "role": actor.membership.role,
             "role_label": actor.membership.get_role_display(),
-            "capabilities": sorted(c.value for c in capabilities(actor)),
+            "capabilities": sorted(c.value for c in capabilities_of(actor)),
         }
         return Response(MeOutput(data).data)

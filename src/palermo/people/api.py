@@ -1,8 +1,5 @@
-"""API for people records: the same selectors and services as the pages.
-
-/api/v1/persons is the full record (every field of the contract); /api/v1/people is the
-older, smaller shape, kept working for existing clients.
-"""
+"""API for people records (/api/v1/persons, every field of the contract): the same selectors and services
+as the pages."""
 
 from __future__ import annotations
 
@@ -13,92 +10,23 @@ from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
-from palermo.api.authentication import api_actor
+from palermo.api.errors import error_responses
 from palermo.api.fields import IntegerField
 from palermo.api.pagination import PagePagination
+from palermo.api.views import PalermoApiView
 from palermo.people import choices, selectors, services
 from palermo.people.models import Person, Sex
-from palermo.permissions import Actor
+from palermo.permissions import Actor, Capability
+
+# Who reads people: a first responder their own records, the others their organisation's.
+VIEW_PEOPLE = (Capability.PERSON_VIEW_OWN, Capability.PERSON_VIEW_ORGANISATION)
 
 
 def _not_in_future(value: Any) -> Any:
     if value and value > timezone.localdate():
         raise serializers.ValidationError("The date of birth cannot be in the future.")
     return value
-
-
-class PersonOutput(serializers.ModelSerializer):
-    class Meta:
-        model = Person
-        fields = ["id", "reference", "given_names", "family_name", "date_of_birth", "created_at", "updated_at"]
-
-
-class PersonInput(serializers.Serializer):
-    given_names = serializers.CharField(max_length=200)
-    family_name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    date_of_birth = serializers.DateField(required=False, allow_null=True, default=None)
-
-    def validate_date_of_birth(self, value):
-        return _not_in_future(value)
-
-
-class PersonListApi(APIView):
-    @extend_schema(responses=PersonOutput(many=True))
-    def get(self, request: Request) -> Response:
-        """People your role may see in your organisation, newest first."""
-        actor = api_actor(request)
-        paginator = PagePagination()
-        page = paginator.paginate_queryset(selectors.person_list_for(actor=actor), request, view=self) or []
-        selectors.person_list_audited(actor=actor, people=page)
-        return paginator.get_paginated_response(PersonOutput(page, many=True).data)
-
-    @extend_schema(request=PersonInput, responses={201: PersonOutput})
-    def post(self, request: Request) -> Response:
-        """Record a person (older shape; see POST /api/v1/persons for every field)."""
-        data = PersonInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        person = services.person_create(actor=api_actor(request), **data.validated_data)
-        return Response(PersonOutput(person).data, status=status.HTTP_201_CREATED)
-
-
-class PersonSearchInput(serializers.Serializer):
-    name = serializers.CharField(max_length=400, help_text="Exact full name; case and accents are ignored.")
-
-
-class PersonSearchApi(APIView):
-    """Find people by exact full name. A POST, so that no name ends up in a URL or an access log."""
-
-    @extend_schema(request=PersonSearchInput, responses=PersonOutput(many=True))
-    def post(self, request: Request) -> Response:
-        actor = api_actor(request)
-        data = PersonSearchInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        paginator = PagePagination()
-        found = selectors.person_find_by_name(actor=actor, full_name=data.validated_data["name"])
-        page = paginator.paginate_queryset(found, request, view=self) or []
-        selectors.person_list_audited(actor=actor, people=page)
-        return paginator.get_paginated_response(PersonOutput(page, many=True).data)
-
-
-class PersonDetailApi(APIView):
-    @extend_schema(responses=PersonOutput)
-    def get(self, request: Request, person_id: int) -> Response:
-        person = selectors.person_get_for(actor=api_actor(request), person_id=person_id)
-        return Response(PersonOutput(person).data)
-
-    @extend_schema(request=PersonInput, responses=PersonOutput)
-    def put(self, request: Request, person_id: int) -> Response:
-        actor = api_actor(request)
-        person = selectors.person_get_for(actor=actor, person_id=person_id)
-        data = PersonInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        person = services.person_update(actor=actor, person=person, **data.validated_data)
-        return Response(PersonOutput(person).data)
-
-
-# --- /api/v1/persons: the full record ----------------------------------------------------------------
 
 
 class PersonFullOutput(serializers.ModelSerializer):
@@ -142,7 +70,7 @@ def _briefs(actor: Actor, people: list[Person]) -> list[dict[str, Any]]:
                 "date_of_birth": person.date_of_birth if visible else None,
             }
         )
-    return list(PersonBrief(rows, many=True).data)
+    return rows
 
 
 class PersonFullInput(serializers.Serializer):
@@ -182,7 +110,7 @@ class PersonCreated(PersonFullOutput):
 
     @extend_schema_field(PersonBrief(many=True))
     def get_possible_duplicates(self, person: Person) -> list[dict[str, Any]]:
-        return self.context["possible_duplicates"]
+        return list(PersonBrief(self.context["possible_duplicates"], many=True).data)
 
 
 def _duplicates_of(actor: Actor, data: dict[str, Any], exclude: Person | None = None) -> list[Person]:
@@ -197,12 +125,22 @@ def _duplicates_of(actor: Actor, data: dict[str, Any], exclude: Person | None = 
     )
 
 
-class PersonsApi(APIView):
-    @extend_schema(request=PersonFullInput, responses={201: PersonCreated})
+class PersonsApi(PalermoApiView):
+    capabilities = {"get": VIEW_PEOPLE, "post": Capability.PERSON_CREATE}
+    pagination_class = PagePagination
+
+    @extend_schema(responses={200: PersonFullOutput(many=True)})
+    def get(self, request: Request) -> Response:
+        """People your role may see in your organisation, newest first (the page read is audited)."""
+        page = self.page_of(selectors.person_list_for(actor=self.actor))
+        selectors.person_list_audited(actor=self.actor, people=page)
+        return self.page_response(PersonFullOutput(page, many=True).data)
+
+    @extend_schema(request=PersonFullInput, responses={201: PersonCreated, **error_responses(400)})
     def post(self, request: Request) -> Response:
         """Record a person. The answer lists likely duplicates in your organisation; check them
         (or ask POST /api/v1/persons/possible-duplicates before recording)."""
-        actor = api_actor(request)
+        actor = self.actor
         data = PersonFullInput(data=request.data)
         data.is_valid(raise_exception=True)
         person = services.person_create(actor=actor, **data.validated_data)
@@ -211,27 +149,31 @@ class PersonsApi(APIView):
         return Response(body, status=status.HTTP_201_CREATED)
 
 
-class PersonDuplicatesApi(APIView):
-    @extend_schema(request=PersonFullInput, responses=PersonBriefList)
+class PersonDuplicatesApi(PalermoApiView):
+    capabilities = {"post": (Capability.PERSON_CREATE, Capability.PERSON_CHANGE)}
+
+    @extend_schema(request=PersonFullInput, responses={200: PersonBriefList, **error_responses(400)})
     def post(self, request: Request) -> Response:
         """Likely duplicates in your organisation of the person you are about to record (nothing is saved)."""
-        actor = api_actor(request)
+        actor = self.actor
         data = PersonFullInput(data=request.data)
         data.is_valid(raise_exception=True)
-        return Response({"results": _briefs(actor, _duplicates_of(actor, data.validated_data))})
+        return Response(PersonBriefList({"results": _briefs(actor, _duplicates_of(actor, data.validated_data))}).data)
 
 
-class PersonApi(APIView):
-    @extend_schema(responses=PersonFullOutput)
+class PersonApi(PalermoApiView):
+    capabilities = {"get": VIEW_PEOPLE, "patch": Capability.PERSON_CHANGE}
+
+    @extend_schema(responses={200: PersonFullOutput, **error_responses(404)})
     def get(self, request: Request, person_id: int) -> Response:
         """One person's full record (the read is audited)."""
-        person = selectors.person_get_for(actor=api_actor(request), person_id=person_id)
+        person = selectors.person_get_for(actor=self.actor, person_id=person_id)
         return Response(PersonFullOutput(person).data)
 
-    @extend_schema(request=PersonFullInput, responses=PersonFullOutput)
+    @extend_schema(request=PersonFullInput, responses={200: PersonFullOutput, **error_responses(400, 404)})
     def patch(self, request: Request, person_id: int) -> Response:
         """Change the fields given; the others stay as they are."""
-        actor = api_actor(request)
+        actor = self.actor
         person = selectors.person_get_for(actor=actor, person_id=person_id)
         data = PersonFullInput(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
@@ -265,13 +207,15 @@ class PersonFindInput(serializers.Serializer):
         return attrs
 
 
-class PersonFindApi(APIView):
+class PersonFindApi(PalermoApiView):
     """Find people by name (POST: no name in a URL or an access log); best match first, at most 20."""
 
-    @extend_schema(request=PersonFindInput, responses=PersonBriefList)
+    capabilities = {"post": VIEW_PEOPLE}
+
+    @extend_schema(request=PersonFindInput, responses={200: PersonBriefList, **error_responses(400)})
     def post(self, request: Request) -> Response:
-        actor = api_actor(request)
+        actor = self.actor
         data = PersonFindInput(data=request.data)
         data.is_valid(raise_exception=True)
         found = selectors.person_search(actor=actor, **data.validated_data)
-        return Response({"results": _briefs(actor, found)})
+        return Response(PersonBriefList({"results": _briefs(actor, found)}).data)

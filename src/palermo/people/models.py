@@ -67,11 +67,6 @@ class Person(models.Model):
         return self.name or self.name_original_script or self.reference
 
     @property
-    def full_name(self) -> str:
-        """Older spelling of display_name, kept for the templates that use it."""
-        return self.display_name
-
-    @property
     def sex_label(self) -> str:
         return str(dict(Sex.choices).get(self.sex, "")) if self.sex else ""
 

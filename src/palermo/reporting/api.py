@@ -1,4 +1,4 @@
-"""The public reporting API (no authentication; the same services as the form)."""
+"""The reporting API: the public endpoints (no token; the same services as the form) and the recipients' triage."""
 
 from __future__ import annotations
 
@@ -7,27 +7,37 @@ import binascii
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.debug import sensitive_variables
-from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import exceptions, permissions, serializers, status
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
+from rest_framework import exceptions, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
-from palermo.api.authentication import api_actor
-from palermo.api.fields import IntegerField, in_int64_range, out_of_range_message
+from palermo.api.errors import error_responses
+from palermo.api.fields import IntegerField
 from palermo.api.pagination import PagePagination
 from palermo.api.parsers import JSONParser, MultiPartParser
+from palermo.api.views import PalermoApiView, PublicApiView
 from palermo.attachments.downloads import attachment_response
 from palermo.attachments.uploads import limit_uploads
+from palermo.permissions import Capability
 from palermo.reporting import conversions, selectors, services
-from palermo.reporting.models import Tip, TipStatus
+from palermo.reporting.models import (
+    InspectionRequest,
+    InspectionRequestStatus,
+    Tip,
+    TipPriority,
+    TipStatus,
+)
 from palermo.reporting.views import receipt_limited, submit_limited
+
+PHOTO_TYPES = ("image/jpeg", "image/png", "image/webp")
 
 
 def _busy() -> exceptions.Throttled:
@@ -36,11 +46,18 @@ def _busy() -> exceptions.Throttled:
     )
 
 
-class PublicApi(APIView):
+def _message_output(name: str, sender: list[str], **extra: serializers.Field) -> type[serializers.Serializer]:
+    # A message's `from` is a Python keyword, so the class is built rather than written.
+    fields = {"from": serializers.ChoiceField(choices=sender), "body": serializers.CharField(), **extra}
+    return type(name, (serializers.Serializer,), fields)
+
+
+# --- Public: no token; answers in the reporter's language ----------------------------------------------
+
+
+class PublicApi(PublicApiView):
     """Public endpoints answer in the reporter's language: the tip's, or the `language` sent."""
 
-    authentication_classes: list[Any] = []
-    permission_classes = [permissions.AllowAny]
     language = "en"
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
@@ -59,76 +76,105 @@ class PublicApi(APIView):
                 error["message"] = _("Some fields are not valid.")
             return response
 
-
-def _object(request: Request) -> dict[str, Any]:
-    try:
-        data = request.data
-    except exceptions.ParseError:
-        raise exceptions.ValidationError({"non_field_errors": [_("Send a JSON object.")]}) from None
-    if not isinstance(data, dict):
-        raise exceptions.ValidationError({"non_field_errors": [_("Send a JSON object.")]})
-    return data
-
-
-def _tip_for(view: PublicApi, request: Request) -> Any:
-    data = _object(request)
-    view.use_language(data.get("language"))
-    with translation.override(view.language):
-        if receipt_limited(request._request):
-            raise _busy()
-        tip = services.tip_for_receipt(data.get("receipt", ""))
-        if tip is None:
-            raise exceptions.NotFound(_("No report has this receipt code."))
-    view.use_language(tip.language)
-    return tip
-
-
-def _photos(request: Request, data: dict[str, Any]) -> list[object]:
-    """Photos as multipart files (`photos`), or in JSON as a list of base64 strings."""
-    files = list(request.FILES.getlist("photos")) if hasattr(request.FILES, "getlist") else []
-    if files:
-        return files
-    encoded = data.get("photos") if not hasattr(data, "getlist") else None
-    if encoded in (None, ""):
-        return []
-    if not isinstance(encoded, list) or not all(isinstance(item, str) for item in encoded):
-        raise services.TipInputError({"photos": [_("Send photos as a list of base64 strings, or as files.")]})
-    if len(encoded) > services.MAX_PHOTOS:
-        raise services.TipInputError(
-            {"photos": [_("You can send up to %(count)s photos.") % {"count": services.MAX_PHOTOS}]}
-        )
-    photos: list[object] = []
-    for item in encoded:
+    def read(self, request: Request, serializer: type[serializers.Serializer]) -> dict[str, Any]:
+        """The body checked by `serializer`, its messages in the language the body names."""
         try:
-            photos.append(base64.b64decode(item, validate=True))
+            data = request.data
+        except exceptions.ParseError:
+            raise exceptions.ValidationError({"non_field_errors": [_("Send a JSON object.")]}) from None
+        if not hasattr(data, "get"):
+            raise exceptions.ValidationError({"non_field_errors": [_("Send a JSON object.")]})
+        self.use_language(data.get("language"))
+        with translation.override(self.language):
+            checked = serializer(data=data)
+            checked.is_valid(raise_exception=True)
+        return dict(checked.validated_data)
+
+    def tip_for(self, request: Request, receipt: str) -> Tip:
+        """The tip a receipt opens; guesses are slowed, and a wrong receipt is a 404."""
+        with translation.override(self.language):
+            if receipt_limited(request._request):
+                raise _busy()
+            tip = services.tip_for_receipt(receipt)
+            if tip is None:
+                raise exceptions.NotFound(_("No report has this receipt code."))
+        self.use_language(tip.language)
+        return tip
+
+
+def _text(**kwargs: Any) -> serializers.CharField:
+    # The service checks lengths and says what is missing, in the reporter's language.
+    return serializers.CharField(required=False, allow_blank=True, allow_null=True, trim_whitespace=False, **kwargs)
+
+
+@extend_schema_field({"type": "array", "items": {"type": "string", "format": "byte"}, "maxItems": services.MAX_PHOTOS})
+class Base64PhotosField(serializers.Field):
+    """Photos in a JSON body: a list of base64 strings, decoded here (multipart sends files instead)."""
+
+    def get_value(self, dictionary: Any) -> Any:
+        if hasattr(dictionary, "getlist"):  # multipart: the files are read from request.FILES
+            return serializers.empty
+        return super().get_value(dictionary)
+
+    def to_internal_value(self, data: Any) -> list[bytes]:
+        if data in (None, ""):
+            return []
+        if not isinstance(data, list) or not all(isinstance(item, str) for item in data):
+            raise serializers.ValidationError(_("Send photos as a list of base64 strings, or as files."))
+        if len(data) > services.MAX_PHOTOS:
+            raise serializers.ValidationError(
+                _("You can send up to %(count)s photos.") % {"count": services.MAX_PHOTOS}
+            )
+        try:
+            return [base64.b64decode(item, validate=True) for item in data]
         except (binascii.Error, ValueError):
-            raise services.TipInputError({"photos": [_("A photo is not valid base64.")]}) from None
-    return photos
+            raise serializers.ValidationError(_("A photo is not valid base64.")) from None
+
+    def to_representation(self, value: Any) -> Any:
+        return value
+
+
+class PublicTipInput(serializers.Serializer):
+    description = _text(help_text="What you saw. Required.")
+    language = serializers.CharField(
+        required=False,
+        default="en",
+        help_text="The language answers come back in: " + ", ".join(settings.PALERMO_PUBLIC_LANGUAGES),
+    )
+    location = _text()
+    when = _text()
+    exploitation = _text(help_text="labour, sexual, begging_criminality, other or unknown")
+    involved = _text()
+    contact = _text()
+    area = _text()
+    photos = Base64PhotosField(required=False, allow_null=True, default=list)
+
+    def validate_language(self, value: str) -> str:
+        if value not in settings.PALERMO_PUBLIC_LANGUAGES:
+            languages = ", ".join(settings.PALERMO_PUBLIC_LANGUAGES)
+            raise serializers.ValidationError(_("Use one of: %(languages)s.") % {"languages": languages})
+        return value
+
+
+class PublicTipUpload(PublicTipInput):
+    photos = serializers.ListField(  # type: ignore[assignment]  # the multipart form of the same field
+        child=serializers.FileField(), required=False, help_text="Up to three JPEG, PNG or WebP files, 5 MB each."
+    )
+
+
+class PublicTipReceiptOutput(serializers.Serializer):
+    receipt = serializers.CharField(help_text="Keep it: the only way back to the tip.")
+    held = serializers.BooleanField(
+        help_text="No organisation receives tips like this one yet; delivered when one does."
+    )
 
 
 class PublicTipApi(PublicApi):
     parser_classes = [JSONParser, MultiPartParser]
 
     @extend_schema(
-        request=inline_serializer(
-            "PublicTipInput",
-            {
-                "description": serializers.CharField(),
-                "language": serializers.CharField(),
-                "location": serializers.CharField(required=False),
-                "when": serializers.CharField(required=False),
-                "exploitation": serializers.CharField(required=False),
-                "involved": serializers.CharField(required=False),
-                "contact": serializers.CharField(required=False),
-                "area": serializers.CharField(required=False),
-                "photos": serializers.ListField(child=serializers.CharField(), required=False),
-            },
-        ),
-        responses={
-            201: inline_serializer(
-                "PublicTipReceipt", {"receipt": serializers.CharField(), "held": serializers.BooleanField()}
-            )
-        },
+        request={"application/json": PublicTipInput, "multipart/form-data": PublicTipUpload},
+        responses={201: PublicTipReceiptOutput, **error_responses(400, 429)},
     )
     @sensitive_variables()
     def post(self, request: Request) -> Response:
@@ -137,384 +183,443 @@ class PublicTipApi(PublicApi):
         JSON, or multipart/form-data with up to three `photos` files (JPEG, PNG or WebP, 5 MB each);
         JSON may carry small photos as base64 strings. Messages come back in the tip's language."""
         limit_uploads(request._request, max_bytes=services.PHOTO_MAX_BYTES, max_files=services.MAX_PHOTOS)
-        data = _object(request)
-        language = data.get("language", "en")
-        self.use_language(language)
+        try:
+            raw = request.data
+        except exceptions.ParseError:
+            raw = None
+        self.use_language(raw.get("language") if isinstance(raw, dict) else None)
         with translation.override(self.language):
             if submit_limited(request._request):
                 raise _busy()
-            if language not in settings.PALERMO_PUBLIC_LANGUAGES:
-                languages = ", ".join(settings.PALERMO_PUBLIC_LANGUAGES)
-                raise exceptions.ValidationError(
-                    {"language": [_("Use one of: %(languages)s.") % {"languages": languages}]}
-                )
-            fields = {
-                k: data.get(k)
-                for k in ("description", "location", "when", "exploitation", "involved", "contact", "area")
-            }
+        values = self.read(request, PublicTipInput)
+        files = list(request.FILES.getlist("photos")) if hasattr(request.FILES, "getlist") else []
+        photos: list[object] = list(files or values.pop("photos") or [])
+        values.pop("photos", None)
+        language = values.pop("language")
+        with translation.override(self.language):
             try:
-                submitted = services.tip_submit(data=fields, language=language, photos=_photos(request, data))
+                submitted = services.tip_submit(data=values, language=language, photos=photos)
             except services.TipInputError as error:
                 raise exceptions.ValidationError(error.fields) from None
-        # `held`: no organisation receives tips like this one yet; it is delivered when one does.
-        return Response({"receipt": submitted.receipt, "held": submitted.held}, status=status.HTTP_201_CREATED)
+        return Response(PublicTipReceiptOutput(submitted).data, status=status.HTTP_201_CREATED)
+
+
+class PublicReceiptInput(serializers.Serializer):
+    receipt = serializers.CharField(max_length=100)
+    language = serializers.CharField(required=False, help_text="For messages before the tip is found.")
+
+
+class PublicFollowUpInput(PublicReceiptInput):
+    message = _text(help_text="What you want to add.")
+
+
+class PublicFollowUpOutput(serializers.Serializer):
+    added = serializers.BooleanField()
 
 
 class PublicFollowUpApi(PublicApi):
-    @extend_schema(
-        request=inline_serializer(
-            "PublicFollowUp", {"receipt": serializers.CharField(), "message": serializers.CharField()}
-        ),
-        responses={201: None},
-    )
+    @extend_schema(request=PublicFollowUpInput, responses={201: PublicFollowUpOutput, **error_responses(400, 404, 429)})
     @sensitive_variables()
     def post(self, request: Request) -> Response:
         """Add information to a tip, with its receipt."""
-        tip = _tip_for(self, request)
-        try:
-            with translation.override(self.language):
-                services.tip_follow_up(tip=tip, message=_object(request).get("message"))
-        except services.TipInputError as error:
-            raise exceptions.ValidationError(error.fields) from None
-        return Response({"added": True}, status=status.HTTP_201_CREATED)
+        values = self.read(request, PublicFollowUpInput)
+        tip = self.tip_for(request, values["receipt"])
+        with translation.override(self.language):
+            try:
+                services.tip_follow_up(tip=tip, message=values.get("message"))
+            except services.TipInputError as error:
+                raise exceptions.ValidationError(error.fields) from None
+        return Response(PublicFollowUpOutput({"added": True}).data, status=status.HTTP_201_CREATED)
+
+
+PublicMessageOutput = _message_output("PublicMessageOutput", ["you", "organisation"])
+
+
+class PublicConversationOutput(serializers.Serializer):
+    status = serializers.ChoiceField(choices=TipStatus.choices)
+    held = serializers.BooleanField()
+    messages = PublicMessageOutput(many=True)
 
 
 class PublicMessagesApi(PublicApi):
     @extend_schema(
-        request=inline_serializer("PublicReceipt", {"receipt": serializers.CharField()}),
-        responses=inline_serializer("PublicConversation", {"messages": serializers.ListField()}),
+        request=PublicReceiptInput, responses={200: PublicConversationOutput, **error_responses(400, 404, 429)}
     )
     @sensitive_variables()
     def post(self, request: Request) -> Response:
         """The conversation on a tip: what the reporter added and what the organisation answered."""
-        tip = _tip_for(self, request)
-        return Response(
-            {
-                "status": tip.status,
-                "held": tip.organisation_id is None,
-                "messages": [
-                    {"from": "you" if m.from_reporter else "organisation", "body": m.body} for m in tip.messages.all()
-                ],
-            }
-        )
+        tip = self.tip_for(request, self.read(request, PublicReceiptInput)["receipt"])
+        conversation = {
+            "status": tip.status,
+            "held": tip.organisation_id is None,
+            "messages": [
+                {"from": "you" if m.from_reporter else "organisation", "body": m.body} for m in tip.messages.all()
+            ],
+        }
+        return Response(PublicConversationOutput(conversation).data)
 
 
 # --- Recipients' triage: authenticated, the same services and scope as the inbox pages ---------------
 
+TRIAGE = Capability.TIPS_TRIAGE
 
-def tip_output(tip: Tip, *, full: bool = False, actor: Any = None) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "id": tip.pk,
-        "received_at": tip.received_at,
-        "language": tip.language,
-        "exploitation": tip.exploitation,
-        "area": tip.area,
-        "status": tip.status,
-        "priority": tip.priority,
-        "assigned_to": tip.assigned_to_id,
-    }
-    if full:
-        data["content"] = tip.content
-        data["messages"] = [
-            {"from": "reporter" if m.from_reporter else "organisation", "body": m.body, "sent_at": m.sent_at}
-            for m in tip.messages.all()
-        ]
-        data["photos"] = [
+
+class TipSummaryOutput(serializers.Serializer):
+    id = IntegerField(source="pk")
+    received_at = serializers.DateTimeField()
+    language = serializers.CharField()
+    exploitation = serializers.CharField()
+    area = serializers.CharField()
+    status = serializers.ChoiceField(choices=TipStatus.choices)
+    priority = serializers.ChoiceField(choices=TipPriority.choices)
+    assigned_to = IntegerField(source="assigned_to_id", allow_null=True)
+
+
+TipMessageOutput = _message_output(
+    "TipMessageOutput", ["reporter", "organisation"], sent_at=serializers.DateTimeField()
+)
+
+
+class TipPhotoOutput(serializers.Serializer):
+    id = IntegerField(source="pk")
+    content_type = serializers.ChoiceField(choices=PHOTO_TYPES)
+    width = IntegerField()
+    height = IntegerField()
+    url = serializers.SerializerMethodField()
+
+    def get_url(self, photo: Any) -> str:
+        return reverse("api-tip-photo", args=[photo.tip_id, photo.pk])
+
+
+class TipConvertedOutput(serializers.Serializer):
+    kind = serializers.CharField()
+    object_id = IntegerField()
+
+
+class TipOutput(TipSummaryOutput):
+    content = serializers.DictField(child=serializers.CharField(), help_text="What the reporter wrote, by field.")
+    messages = TipMessageOutput(many=True)
+    photos = TipPhotoOutput(many=True)
+    conversions = TipConvertedOutput(many=True, help_text="What your organisation made of the tip.")
+    links = serializers.ListField(child=IntegerField(), help_text="Linked tips in your inbox.")
+    suggested_links = serializers.ListField(child=IntegerField(), help_text="Tips in your inbox about the same place.")
+
+
+def _tip(actor: Any, tip: Tip) -> dict[str, Any]:
+    """The whole tip, as the inbox's detail page shows it."""
+    return dict(
+        TipOutput(
             {
-                "id": p.pk,
-                "content_type": p.content_type,
-                "width": p.width,
-                "height": p.height,
-                "url": reverse("api-tip-photo", args=[tip.pk, p.pk]),
+                **{name: getattr(tip, name) for name in ("pk", "received_at", "language", "exploitation", "area")},
+                **{name: getattr(tip, name) for name in ("status", "priority", "assigned_to_id", "content")},
+                "messages": [
+                    {"from": "reporter" if m.from_reporter else "organisation", "body": m.body, "sent_at": m.sent_at}
+                    for m in tip.messages.all()
+                ],
+                "photos": list(tip.photos.defer("content")),
+                "conversions": list(tip.conversions.filter(organisation_id=tip.organisation_id or 0)),
+                "links": [t.pk for t in selectors.tip_links_for(actor=actor, tip=tip)],
+                "suggested_links": [t.pk for t in selectors.tip_link_suggestions_for(actor=actor, tip=tip)],
             }
-            for p in tip.photos.defer("content")
-        ]
-        data["conversions"] = [
-            {"kind": c.kind, "object_id": c.object_id}
-            for c in tip.conversions.filter(organisation_id=tip.organisation_id or 0)
-        ]
-        if actor is not None:
-            data["links"] = [t.pk for t in selectors.tip_links_for(actor=actor, tip=tip)]
-            data["suggested_links"] = [t.pk for t in selectors.tip_link_suggestions_for(actor=actor, tip=tip)]
-    return data
+        ).data
+    )
 
 
-def _django_errors(error: ValidationError) -> exceptions.ValidationError:
-    if hasattr(error, "error_dict"):
-        return exceptions.ValidationError(error.message_dict)
-    return exceptions.ValidationError({"non_field_errors": error.messages})
+class TipInboxQuery(serializers.Serializer):
+    status = serializers.ChoiceField(
+        choices=TipStatus.choices,
+        required=False,
+        error_messages={"invalid_choice": f"Use one of: {', '.join(TipStatus.values)}."},
+    )
 
 
-class TipInboxApi(APIView):
-    @extend_schema(responses=inline_serializer("TipSummary", {"id": IntegerField()}, many=True))
+class TipInboxApi(PalermoApiView):
+    capabilities = {"get": TRIAGE}
+    pagination_class = PagePagination
+
+    @extend_schema(parameters=[TipInboxQuery], responses={200: TipSummaryOutput(many=True)})
     def get(self, request: Request) -> Response:
         """Tips routed to your organisation, newest first; `?status=` filters."""
-        tips = selectors.tip_inbox_page_for(actor=api_actor(request))
-        wanted = request.query_params.get("status")
-        if wanted:
-            if wanted not in TipStatus.values:
-                raise exceptions.ValidationError({"status": [f"Use one of: {', '.join(TipStatus.values)}."]})
-            tips = tips.filter(status=wanted)
-        paginator = PagePagination()
-        page = paginator.paginate_queryset(tips, request, view=self) or []
-        return paginator.get_paginated_response([tip_output(t) for t in page])
+        query = TipInboxQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        tips = selectors.tip_inbox_page_for(actor=self.actor)
+        if query.validated_data.get("status"):
+            tips = tips.filter(status=query.validated_data["status"])
+        return self.page_response(TipSummaryOutput(self.page_of(tips), many=True).data)
 
 
-class TipDetailApi(APIView):
-    @extend_schema(responses=inline_serializer("TipDetail", {"id": IntegerField()}))
+class TipDetailApi(PalermoApiView):
+    capabilities = {"get": TRIAGE}
+
+    @extend_schema(responses={200: TipOutput, **error_responses(404)})
     def get(self, request: Request, tip_id: int) -> Response:
-        actor = api_actor(request)
-        return Response(tip_output(selectors.tip_get_for(actor=actor, tip_id=tip_id), full=True, actor=actor))
+        return Response(_tip(self.actor, selectors.tip_get_for(actor=self.actor, tip_id=tip_id)))
 
 
-class TipReplyApi(APIView):
-    @extend_schema(
-        request=inline_serializer("TipReply", {"body": serializers.CharField()}),
-        responses={201: inline_serializer("TipReplied", {"id": IntegerField()})},
-    )
+class TipReplyInput(serializers.Serializer):
+    body = serializers.CharField(required=False, allow_blank=True, default="", help_text="What the reporter reads.")
+
+
+class TipReplyApi(PalermoApiView):
+    capabilities = {"post": TRIAGE}
+
+    @extend_schema(request=TipReplyInput, responses={201: TipOutput, **error_responses(400, 404)})
     def post(self, request: Request, tip_id: int) -> Response:
         """Answer the reporter; they read it with their receipt."""
-        actor = api_actor(request)
-        tip = selectors.tip_get_for(actor=actor, tip_id=tip_id)
-        try:
-            services.tip_reply(actor=actor, tip=tip, body=_object(request).get("body", ""))
-        except ValidationError as error:
-            raise exceptions.ValidationError(error.message_dict) from None
-        return Response(tip_output(tip, full=True, actor=actor), status=status.HTTP_201_CREATED)
+        tip = selectors.tip_get_for(actor=self.actor, tip_id=tip_id)
+        data = TipReplyInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.tip_reply(actor=self.actor, tip=tip, body=data.validated_data["body"])
+        return Response(_tip(self.actor, tip), status=status.HTTP_201_CREATED)
 
 
-class TipTriageApi(APIView):
-    @extend_schema(
-        request=inline_serializer(
-            "TipTriage", {"status": serializers.CharField(), "priority": serializers.CharField()}
-        ),
-        responses=inline_serializer("TipTriaged", {"id": IntegerField()}),
-    )
+class TipTriageInput(serializers.Serializer):
+    status = serializers.CharField(required=False, help_text="Unchanged when left out.")
+    priority = serializers.CharField(required=False, help_text="Unchanged when left out.")
+
+
+class TipTriageApi(PalermoApiView):
+    capabilities = {"post": TRIAGE}
+
+    @extend_schema(request=TipTriageInput, responses={200: TipSummaryOutput, **error_responses(400, 404)})
     def post(self, request: Request, tip_id: int) -> Response:
-        actor = api_actor(request)
-        tip = selectors.tip_get_for(actor=actor, tip_id=tip_id)
-        data = _object(request)
-        try:
-            tip = services.tip_triage(
-                actor=actor,
-                tip=tip,
-                status=str(data.get("status", tip.status)),
-                priority=str(data.get("priority", tip.priority)),
-            )
-        except ValidationError as error:
-            raise exceptions.ValidationError({"non_field_errors": error.messages}) from None
-        return Response(tip_output(tip))
+        """Set the status and priority (forwarding has its own operation)."""
+        tip = selectors.tip_get_for(actor=self.actor, tip_id=tip_id)
+        data = TipTriageInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        tip = services.tip_triage(
+            actor=self.actor,
+            tip=tip,
+            status=values.get("status", tip.status),
+            priority=values.get("priority", tip.priority),
+        )
+        return Response(TipSummaryOutput(tip).data)
 
 
-def _int_field(data: dict[str, Any], name: str, *, nullable: bool = False) -> int | None:
-    value = data.get(name)
-    if value is None and nullable:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int | str):
-        raise exceptions.ValidationError({name: ["Send a number."]})
-    try:
-        number = int(value)
-    except ValueError:
-        raise exceptions.ValidationError({name: ["Send a number."]}) from None
-    if not in_int64_range(number):
-        raise exceptions.ValidationError({name: [out_of_range_message()]})
-    return number
+class TipAssignInput(serializers.Serializer):
+    assigned_to = IntegerField(required=False, allow_null=True, default=None, help_text="A user id; null: nobody.")
 
 
-class TipAssignApi(APIView):
-    @extend_schema(
-        request=inline_serializer("TipAssign", {"assigned_to": IntegerField(allow_null=True)}),
-        responses=inline_serializer("TipAssigned", {"id": IntegerField()}),
-    )
+class TipAssignApi(PalermoApiView):
+    capabilities = {"post": TRIAGE}
+
+    @extend_schema(request=TipAssignInput, responses={200: TipSummaryOutput, **error_responses(400, 404)})
     def post(self, request: Request, tip_id: int) -> Response:
         """Assign the tip to a member of your organisation who handles tips (`null`: nobody)."""
-        actor = api_actor(request)
-        tip = selectors.tip_get_for(actor=actor, tip_id=tip_id)
-        user_id = _int_field(_object(request), "assigned_to", nullable=True)
-        try:
-            tip = services.tip_assign(actor=actor, tip=tip, user_id=user_id)
-        except ValidationError as error:
-            raise _django_errors(error) from None
-        return Response(tip_output(tip))
+        tip = selectors.tip_get_for(actor=self.actor, tip_id=tip_id)
+        data = TipAssignInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        tip = services.tip_assign(actor=self.actor, tip=tip, user_id=data.validated_data["assigned_to"])
+        return Response(TipSummaryOutput(tip).data)
 
 
-class TipForwardApi(APIView):
-    @extend_schema(
-        request=inline_serializer(
-            "TipForward", {"organisation": IntegerField(), "note": serializers.CharField(required=False)}
-        ),
-        responses={201: inline_serializer("TipForwarded", {"to_organisation": IntegerField()})},
-    )
+class TipForwardInput(serializers.Serializer):
+    organisation = IntegerField(help_text="The organisation that takes the tip over.")
+    note = serializers.CharField(required=False, allow_blank=True, allow_null=True, default="")
+
+
+class TipForwardedOutput(serializers.Serializer):
+    tip = IntegerField(source="tip_id")
+    to_organisation = IntegerField(source="to_organisation_id")
+    forwarded_at = serializers.DateTimeField()
+
+
+class TipForwardApi(PalermoApiView):
+    capabilities = {"post": TRIAGE}
+
+    @extend_schema(request=TipForwardInput, responses={201: TipForwardedOutput, **error_responses(400, 404)})
     def post(self, request: Request, tip_id: int) -> Response:
         """Forward the tip to another organisation; yours no longer sees it afterwards."""
-        actor = api_actor(request)
-        tip = selectors.tip_get_for(actor=actor, tip_id=tip_id)
-        data = _object(request)
-        organisation_id = _int_field(data, "organisation")
-        assert organisation_id is not None
-        try:
-            forward = services.tip_forward(
-                actor=actor, tip=tip, organisation_id=organisation_id, note=str(data.get("note") or "")
-            )
-        except ValidationError as error:
-            raise _django_errors(error) from None
-        return Response(
-            {"tip": tip.pk, "to_organisation": forward.to_organisation_id, "forwarded_at": forward.forwarded_at},
-            status=status.HTTP_201_CREATED,
+        tip = selectors.tip_get_for(actor=self.actor, tip_id=tip_id)
+        data = TipForwardInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        forward = services.tip_forward(
+            actor=self.actor, tip=tip, organisation_id=values["organisation"], note=values["note"] or ""
         )
+        return Response(TipForwardedOutput(forward).data, status=status.HTTP_201_CREATED)
 
 
-class TipLinksApi(APIView):
-    @extend_schema(
-        request=inline_serializer("TipLinkInput", {"other": IntegerField()}),
-        responses={201: inline_serializer("TipLinks", {"links": serializers.ListField()})},
-    )
+class TipLinkInput(serializers.Serializer):
+    other = IntegerField(help_text="Another tip in your inbox.")
+
+
+class TipLinksOutput(serializers.Serializer):
+    links = serializers.ListField(child=IntegerField())
+
+
+class TipLinksApi(PalermoApiView):
+    capabilities = {"post": TRIAGE}
+
+    @extend_schema(request=TipLinkInput, responses={201: TipLinksOutput, **error_responses(400, 404)})
     def post(self, request: Request, tip_id: int) -> Response:
         """Link the tip to another tip in your inbox (same place, same matter)."""
-        actor = api_actor(request)
-        tip = selectors.tip_get_for(actor=actor, tip_id=tip_id)
-        other_id = _int_field(_object(request), "other")
-        other = selectors.tip_inbox_for(actor=actor).filter(pk=other_id or 0).first()
+        tip = selectors.tip_get_for(actor=self.actor, tip_id=tip_id)
+        data = TipLinkInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        other = selectors.tip_inbox_for(actor=self.actor).filter(pk=data.validated_data["other"]).first()
         if other is None:
             raise exceptions.ValidationError({"other": ["There is no tip with this number in your inbox."]})
-        try:
-            services.tip_link(actor=actor, tip=tip, other=other)
-        except ValidationError as error:
-            raise _django_errors(error) from None
-        links = [t.pk for t in selectors.tip_links_for(actor=actor, tip=tip)]
-        return Response({"links": links}, status=status.HTTP_201_CREATED)
+        services.tip_link(actor=self.actor, tip=tip, other=other)
+        links = [t.pk for t in selectors.tip_links_for(actor=self.actor, tip=tip)]
+        return Response(TipLinksOutput({"links": links}).data, status=status.HTTP_201_CREATED)
 
 
-class TipLinkApi(APIView):
-    @extend_schema(responses={204: None})
+class TipLinkApi(PalermoApiView):
+    capabilities = {"delete": TRIAGE}
+
+    @extend_schema(responses={204: None, **error_responses(404)})
     def delete(self, request: Request, tip_id: int, other_id: int) -> Response:
-        actor = api_actor(request)
-        tip = selectors.tip_get_for(actor=actor, tip_id=tip_id)
-        services.tip_unlink(actor=actor, tip=tip, other_id=other_id)
+        tip = selectors.tip_get_for(actor=self.actor, tip_id=tip_id)
+        services.tip_unlink(actor=self.actor, tip=tip, other_id=other_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class TipConversionsApi(APIView):
-    @extend_schema(
-        request=inline_serializer(
-            "TipConvert",
-            {
-                "kind": serializers.ChoiceField(choices=["screening", "inspection_request"]),
-                "catalogue": serializers.CharField(required=False),
-                "target": IntegerField(required=False),
-                "place": serializers.CharField(required=False),
-                "scope": serializers.CharField(required=False),
-            },
-        ),
-        responses={201: inline_serializer("TipConverted", {"kind": serializers.CharField()})},
-    )
-    def post(self, request: Request, tip_id: int) -> Response:
-        """Turn the tip into a draft screening (`catalogue` optional) or a recorded inspection request
-        (`target` organisation id, `place`, `scope`: what to inspect)."""
-        actor = api_actor(request)
-        tip = selectors.tip_get_for(actor=actor, tip_id=tip_id)
-        data = _object(request)
+CHOOSE_KIND = gettext_lazy("Choose what to turn the tip into.")
+
+
+class OrganisationChoice(IntegerField):
+    """An organisation id that is not a number is no organisation: the conversion says so, with the
+    other fields' problems, rather than this field alone."""
+
+    def run_validation(self, data: Any = serializers.empty) -> int | None:
         try:
-            made = conversions.tip_convert(actor=actor, tip=tip, kind=str(data.get("kind", "")), data=data)
-        except ValidationError as error:
-            raise _django_errors(error) from None
-        return Response({"kind": made.kind, "object_id": made.object_id}, status=status.HTTP_201_CREATED)
+            return super().run_validation(data)
+        except serializers.ValidationError:
+            return None
 
 
-class TipPhotoApi(APIView):
-    @extend_schema(responses={(200, "image/jpeg"): bytes})
+class TipConvertInput(serializers.Serializer):
+    kind = serializers.ChoiceField(
+        choices=sorted(conversions.CONVERSION_KINDS),
+        error_messages={"required": CHOOSE_KIND, "invalid_choice": CHOOSE_KIND, "null": CHOOSE_KIND},
+    )
+    catalogue = serializers.CharField(
+        required=False, help_text="screening: the catalogue (by default the tip's form's)"
+    )
+    target = OrganisationChoice(required=False, allow_null=True, help_text="inspection_request: who should inspect")
+    place = serializers.CharField(required=False, allow_blank=True, help_text="inspection_request: where")
+    scope = serializers.CharField(required=False, allow_blank=True, help_text="inspection_request: what")
+
+
+class TipConversionsApi(PalermoApiView):
+    capabilities = {"post": TRIAGE}
+
+    @extend_schema(request=TipConvertInput, responses={201: TipConvertedOutput, **error_responses(400, 403, 404)})
+    def post(self, request: Request, tip_id: int) -> Response:
+        """Turn the tip into a draft screening (`catalogue` optional; for roles that screen) or a recorded
+        inspection request (`target` organisation id, `place`, `scope`: what to inspect)."""
+        tip = selectors.tip_get_for(actor=self.actor, tip_id=tip_id)
+        data = TipConvertInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        made = conversions.tip_convert(actor=self.actor, tip=tip, kind=values["kind"], data=values)
+        return Response(TipConvertedOutput(made).data, status=status.HTTP_201_CREATED)
+
+
+class TipPhotoApi(PalermoApiView):
+    capabilities = {"get": TRIAGE}
+
+    @extend_schema(
+        responses={
+            **{(200, content_type): OpenApiResponse(OpenApiTypes.BINARY) for content_type in PHOTO_TYPES},
+            **error_responses(404),
+        }
+    )
     def get(self, request: Request, tip_id: int, photo_id: int) -> HttpResponse:
         """A photo sent with the tip, as a download; every download is audited."""
-        photo = selectors.tip_photo_get_for(actor=api_actor(request), tip_id=tip_id, photo_id=photo_id)
+        photo = selectors.tip_photo_get_for(actor=self.actor, tip_id=tip_id, photo_id=photo_id)
         return attachment_response(photo.content, content_type=photo.content_type, filename=photo.filename)
 
 
-def route_output(route: Any) -> dict[str, Any]:
-    return {
-        "id": route.pk,
-        "exploitation": route.exploitation,
-        "area": route.area,
-        "organisation": route.organisation_id,
-        "fallback": route.is_fallback,
-    }
+class TipRouteOutput(serializers.Serializer):
+    id = IntegerField(source="pk")
+    exploitation = serializers.CharField(help_text='A form of exploitation, or "any"')
+    area = serializers.CharField(help_text='"" for anywhere')
+    organisation = IntegerField(source="organisation_id")
+    fallback = serializers.BooleanField(source="is_fallback")
 
 
-class TipRoutesApi(APIView):
-    @extend_schema(responses=inline_serializer("TipRoute", {"id": IntegerField()}, many=True))
+class TipRouteInput(serializers.Serializer):
+    organisation = IntegerField()
+    exploitation = serializers.CharField(required=False, allow_blank=True, default="")
+    area = serializers.CharField(required=False, allow_blank=True, allow_null=True, default="")
+
+
+# Deployment coordinators govern every route; coordinators route their own area's tips to themselves.
+ROUTE_SETTERS = (Capability.PLANNING_MANAGE, Capability.DEPLOYMENT_GOVERN)
+
+
+class TipRoutesApi(PalermoApiView):
+    capabilities = {"get": Capability.PLANNING_MANAGE, "post": ROUTE_SETTERS}
+
+    @extend_schema(responses={200: TipRouteOutput(many=True)})
     def get(self, request: Request) -> Response:
         """Where tips go: by form of exploitation ("any") and area ("" anywhere)."""
-        return Response([route_output(r) for r in selectors.tip_routes_for(actor=api_actor(request))])
+        return Response(TipRouteOutput(selectors.tip_routes_for(actor=self.actor), many=True).data)
 
-    @extend_schema(
-        request=inline_serializer(
-            "TipRouteInput",
-            {
-                "organisation": IntegerField(),
-                "exploitation": serializers.CharField(),
-                "area": serializers.CharField(required=False),
-            },
-        ),
-        responses={201: inline_serializer("TipRouteSet", {"id": IntegerField()})},
-    )
+    @extend_schema(request=TipRouteInput, responses={201: TipRouteOutput, **error_responses(400, 403)})
     def post(self, request: Request) -> Response:
-        """Route tips to an organisation; a route for the same form and area is replaced."""
-        actor = api_actor(request)
-        data = _object(request)
-        try:
-            route = services.tip_route_set(
-                actor=actor,
-                organisation_id=_int_field(data, "organisation") or 0,
-                exploitation=str(data.get("exploitation", "")),
-                area=str(data.get("area") or ""),
-            )
-        except ValidationError as error:
-            raise _django_errors(error) from None
-        return Response(route_output(route), status=status.HTTP_201_CREATED)
+        """Route tips to an organisation; a route for the same form and area is replaced. A coordinator routes
+        the tips of a named area to their own organisation only (403 otherwise)."""
+        data = TipRouteInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        route = services.tip_route_set(
+            actor=self.actor,
+            organisation_id=values["organisation"],
+            exploitation=values["exploitation"],
+            area=values["area"] or "",
+        )
+        return Response(TipRouteOutput(route).data, status=status.HTTP_201_CREATED)
 
 
-class TipRouteApi(APIView):
-    @extend_schema(responses={204: None})
+class TipRouteApi(PalermoApiView):
+    capabilities = {"delete": ROUTE_SETTERS}
+
+    @extend_schema(responses={204: None, **error_responses(400, 403)})
     def delete(self, request: Request, route_id: int) -> Response:
-        try:
-            services.tip_route_remove(actor=api_actor(request), route_id=route_id)
-        except ValidationError as error:
-            raise _django_errors(error) from None
+        """Remove a route (400 when it is gone already, or is the fallback that must stay)."""
+        services.tip_route_remove(actor=self.actor, route_id=route_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-def inspection_output(inspection: Any) -> dict[str, Any]:
-    return {
-        "id": inspection.pk,
-        "tip": inspection.tip_id,
-        "target": inspection.target_id,
-        "place": inspection.place,
-        "scope": inspection.scope,
-        "status": inspection.status,
-        "created_at": inspection.created_at,
-    }
+class InspectionRequestOutput(serializers.Serializer):
+    id = IntegerField(source="pk")
+    tip = IntegerField(source="tip_id", allow_null=True)
+    target = IntegerField(source="target_id")
+    place = serializers.CharField()
+    scope = serializers.CharField()
+    status = serializers.ChoiceField(choices=InspectionRequestStatus.choices)
+    created_at = serializers.DateTimeField()
 
 
-class InspectionRequestsApi(APIView):
-    @extend_schema(responses=inline_serializer("InspectionRequest", {"id": IntegerField()}, many=True))
+class InspectionRequestsApi(PalermoApiView):
+    capabilities = {"get": TRIAGE}
+
+    @extend_schema(responses={200: InspectionRequestOutput(many=True)})
     def get(self, request: Request) -> Response:
         """Your organisation's recorded inspection requests (the listing is audited)."""
-        return Response(
-            [inspection_output(i) for i in selectors.inspection_requests_listed_for(actor=api_actor(request))]
-        )
+        inspections = selectors.inspection_requests_listed_for(actor=self.actor)
+        return Response(InspectionRequestOutput(inspections, many=True).data)
 
 
-class InspectionRequestStatusApi(APIView):
-    @extend_schema(
-        request=inline_serializer("InspectionStatus", {"status": serializers.CharField()}),
-        responses=inline_serializer("InspectionRequestOut", {"id": IntegerField()}),
-    )
+class InspectionStatusInput(serializers.Serializer):
+    status = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class InspectionRequestStatusApi(PalermoApiView):
+    capabilities = {"post": TRIAGE}
+
+    @extend_schema(request=InspectionStatusInput, responses={200: InspectionRequestOutput, **error_responses(400, 404)})
     def post(self, request: Request, inspection_id: int) -> Response:
-        actor = api_actor(request)
-        inspection = selectors.inspection_request_get_for(actor=actor, inspection_id=inspection_id)
-        try:
-            conversions.inspection_request_set_status(
-                actor=actor, inspection=inspection, status=str(_object(request).get("status", ""))
-            )
-        except ValidationError as error:
-            raise _django_errors(error) from None
-        return Response(inspection_output(inspection))
+        inspection: InspectionRequest = selectors.inspection_request_get_for(
+            actor=self.actor, inspection_id=inspection_id
+        )
+        data = InspectionStatusInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        conversions.inspection_request_set_status(
+            actor=self.actor, inspection=inspection, status=data.validated_data["status"]
+        )
+        return Response(InspectionRequestOutput(inspection).data)

@@ -6,13 +6,13 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
-from palermo.api.authentication import api_actor
+from palermo.api.errors import error_responses
 from palermo.api.fields import IntegerField
+from palermo.api.views import PalermoApiView
 from palermo.audit.services import audit_record
 from palermo.cases.selectors import case_get_for
-from palermo.permissions import Capability, require
+from palermo.permissions import Capability
 from palermo.worklist import selectors, services
 from palermo.worklist.labels import kind_label
 from palermo.worklist.models import Task
@@ -29,14 +29,13 @@ class WorkItemOutput(serializers.Serializer):
     case_reference = serializers.CharField()
 
 
-class WorkApi(APIView):
-    pagination_class = None
+class WorkApi(PalermoApiView):
+    capabilities = {"get": Capability.WORK_VIEW}
 
-    @extend_schema(responses=WorkItemOutput(many=True))
+    @extend_schema(responses={200: WorkItemOutput(many=True)})
     def get(self, request: Request) -> Response:
         """Everything due for you, earliest first, with the group the "my work" page puts it in."""
-        actor = api_actor(request)
-        require(actor, Capability.WORK_VIEW)
+        actor = self.actor
         rows = [
             {
                 "group": group.key,
@@ -76,12 +75,13 @@ class TaskDoneInput(serializers.Serializer):
     done = serializers.BooleanField()
 
 
-class TaskListApi(APIView):
-    @extend_schema(request=TaskInput, responses={201: TaskOutput})
+class TaskListApi(PalermoApiView):
+    capabilities = {"post": Capability.WORK_VIEW}
+
+    @extend_schema(request=TaskInput, responses={201: TaskOutput, **error_responses(400, 404)})
     def post(self, request: Request) -> Response:
-        """Add a task to your list (or a colleague's)."""
-        actor = api_actor(request)
-        require(actor, Capability.WORK_VIEW)
+        """Add a task to your list (or a colleague's); a `case` you may not see answers 404."""
+        actor = self.actor
         data = TaskInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
@@ -92,11 +92,13 @@ class TaskListApi(APIView):
         return Response(TaskOutput(task).data, status=status.HTTP_201_CREATED)
 
 
-class TaskDetailApi(APIView):
-    @extend_schema(request=TaskDoneInput, responses=TaskOutput)
+class TaskDetailApi(PalermoApiView):
+    capabilities = {"patch": Capability.WORK_VIEW}
+
+    @extend_schema(request=TaskDoneInput, responses={200: TaskOutput, **error_responses(400, 404)})
     def patch(self, request: Request, task_id: int) -> Response:
         """Tick a task off ({"done": true}) or open it again ({"done": false})."""
-        actor = api_actor(request)
+        actor = self.actor
         task = selectors.task_get_for(actor=actor, task_id=task_id)
         data = TaskDoneInput(data=request.data)
         data.is_valid(raise_exception=True)
