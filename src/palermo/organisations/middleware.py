@@ -15,7 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from palermo.accounts.selectors import membership_list_for_user
+from palermo.accounts.selectors import membership_list_acting
 from palermo.permissions import Actor, Channel, role_needs_second_factor
 
 SESSION_KEY = "palermo_membership_id"
@@ -41,7 +41,7 @@ def acting_membership_middleware(get_response: Callable[[HttpRequest], HttpRespo
         request.memberships = []  # type: ignore[attr-defined]
         user = request.user
         if user.is_authenticated:
-            memberships = list(membership_list_for_user(user=user))
+            memberships = membership_list_acting(user=user)
             if not memberships:
                 # Every role was taken away: nothing left to act for.
                 logout(request)

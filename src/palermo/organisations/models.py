@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 
@@ -34,6 +35,22 @@ class Role(models.TextChoices):
     DEPLOYMENT_COORDINATOR = "deployment_coordinator", _("Deployment coordinator")
 
 
+_LABELS: dict[tuple[type[models.TextChoices], str | None], dict[str, str]] = {}
+
+
+def choice_label(choices: type[models.TextChoices], value: str) -> str:
+    """The translated label of `value`, as `get_FOO_display()` gives it, from a table kept per language.
+
+    Django's own method translates every label of the field on each call: eleven for an
+    organisation's type, fifty times over for a page of the directory.
+    """
+    key = (choices, translation.get_language())
+    labels = _LABELS.get(key)
+    if labels is None:
+        labels = _LABELS[key] = {str(member.value): str(member.label) for member in choices}
+    return labels.get(value, value)
+
+
 class Organisation(models.Model):
     name = models.CharField(_("name"), max_length=200, unique=True)
     type = models.CharField(_("type"), max_length=40, choices=OrganisationType.choices)
@@ -56,6 +73,9 @@ class Organisation(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_type_display(self) -> str:  # type: ignore[no-redef]  # replaces Django's, same result
+        return choice_label(OrganisationType, self.type)
+
 
 class Membership(models.Model):
     """A user's role in one organisation. A user acts for one membership at a time."""
@@ -77,6 +97,9 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation.name} — {self.get_role_display()}"
+
+    def get_role_display(self) -> str:  # type: ignore[no-redef]  # replaces Django's, same result
+        return choice_label(Role, self.role)
 
 
 class Invitation(models.Model):
