@@ -109,3 +109,45 @@ def test_type_and_role_labels_are_djangos_in_every_language(language):
         assert membership.get_role_display() == membership._get_FIELD_display(Membership._meta.get_field("role"))
     with translation.override("fr"):
         assert Membership(role=Role.CASE_WORKER).get_role_display() != "Case worker"
+
+
+@pytest.mark.django_db
+def test_a_person_is_read_as_the_orm_reads_it_within_the_scope_only(org_a, org_b, member):
+    from django.http import Http404
+
+    from palermo.audit.models import AuditEntry
+    from palermo.people.models import Person
+    from palermo.people.selectors import person_get_for
+    from palermo.people.services import person_create
+    from tests.conftest import actor_of
+
+    worker, responder = member(Role.CASE_WORKER, org_a), member(Role.FIRST_RESPONDER, org_a)
+    outsider = member(Role.CASE_WORKER, org_b)
+    person = person_create(
+        actor=actor_of(worker),
+        given_names="Łucja",
+        family_name="Ørsted",
+        aliases=["Lucy"],
+        date_of_birth=datetime.date(1990, 2, 3),
+        citizenships=["UA"],
+        languages=["uk"],
+        interpreter_needed=True,
+    )
+
+    with CaptureQueriesContext(connection) as queries:
+        read = person_get_for(actor=actor_of(worker), person_id=str(person.pk))
+    assert sum("people_person" in q["sql"] for q in queries) == 1
+    assert _fields(read) == _fields(Person.objects.get(pk=person.pk))
+    assert (read.given_names, read.aliases, read.date_of_birth) == ("Łucja", ["Lucy"], datetime.date(1990, 2, 3))
+    assert AuditEntry.objects.filter(action="person.view", object_id=str(person.pk)).count() == 1
+
+    # A first responder sees only what they recorded; another organisation nothing; nonsense ids are missing.
+    for actor, person_id in (
+        (actor_of(responder), person.pk),
+        (actor_of(outsider), person.pk),
+        (actor_of(worker), "x1"),
+        (actor_of(worker), person.pk + 1000),
+    ):
+        with pytest.raises(Http404):
+            person_get_for(actor=actor, person_id=person_id)
+    assert AuditEntry.objects.filter(action="person.view").count() == 1

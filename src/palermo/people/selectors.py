@@ -10,8 +10,10 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.http import Http404
 
-from palermo.audit.services import audit_record, audited_get
+from palermo.audit.services import audit_record
+from palermo.joined import scoped_get
 from palermo.people.models import Person
 from palermo.people.search import LIMIT, search_hits
 from palermo.people.services import person_name_index
@@ -41,8 +43,17 @@ def person_list_audited(*, actor: Actor, people: list[Person]) -> list[Person]:
 
 
 def person_get_for(*, actor: Actor, person_id: int | str) -> Person:
-    """One person the actor may see; 404 alike for missing and for out of scope."""
-    return audited_get(actor=actor, queryset=person_queryset_for(actor), object_id=person_id, action="person.view")
+    """One person the actor may see; 404 alike for missing and for out of scope.
+
+    `audited_get` on `person_queryset_for`, with the row read by a statement written once: this
+    read runs on every view of a person (see palermo.joined).
+    """
+    scope = personal_record_scope(actor)
+    person = scoped_get(Person, person_id, scope) if scope is not None else None
+    if person is None:
+        raise Http404
+    audit_record(actor=actor, action="person.view", target=person)
+    return person
 
 
 def person_find_by_name(*, actor: Actor, full_name: str) -> QuerySet[Person]:
