@@ -151,3 +151,52 @@ def test_a_person_is_read_as_the_orm_reads_it_within_the_scope_only(org_a, org_b
         with pytest.raises(Http404):
             person_get_for(actor=actor, person_id=person_id)
     assert AuditEntry.objects.filter(action="person.view").count() == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/login/", "/api/v1/me", "/no-such-page/"])
+def test_every_response_carries_the_policy_and_cache_headers_django_csp_and_django_give(client, path):
+    from csp.utils import build_policy
+    from django.http import HttpResponse
+    from django.utils.cache import add_never_cache_headers, patch_cache_control
+
+    expected = HttpResponse()
+    add_never_cache_headers(expected)
+    patch_cache_control(expected, private=True)
+
+    response = client.get(path)
+    assert response.headers["Content-Security-Policy"] == build_policy()
+    assert "Content-Security-Policy-Report-Only" not in response.headers
+    assert response.headers["Cache-Control"] == expected.headers["Cache-Control"]
+    assert response.headers["Permissions-Policy"] == "camera=(), microphone=(), geolocation=()"
+
+
+@pytest.mark.django_db
+def test_a_changed_policy_setting_is_the_one_sent(client, settings):
+    from csp.utils import build_policy
+
+    settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": {"default-src": ["'none'"]}}
+    assert client.get("/login/").headers["Content-Security-Policy"] == "default-src 'none'"
+    settings.CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": {"img-src": ["'self'"]}}
+    report_only = client.get("/login/").headers["Content-Security-Policy-Report-Only"]
+    assert report_only == build_policy(report_only=True)
+    assert "img-src 'self'" in report_only
+
+
+def test_a_response_with_a_nonce_or_its_own_policy_goes_through_django_csp(rf):
+    from csp.utils import build_policy
+    from django.http import HttpResponse
+
+    from palermo.web.middleware import ContentSecurityPolicyMiddleware
+
+    middleware = ContentSecurityPolicyMiddleware(lambda request: HttpResponse())
+    request = rf.get("/")
+    middleware.process_request(request)
+    nonce = str(request.csp_nonce)
+    assert middleware.process_response(request, HttpResponse())["Content-Security-Policy"] == build_policy(nonce=nonce)
+
+    request = rf.get("/")
+    middleware.process_request(request)
+    response = HttpResponse()
+    response._csp_replace = {"img-src": ["https://maps.example"]}  # type: ignore[attr-defined]
+    assert "img-src https://maps.example" in middleware.process_response(request, response)["Content-Security-Policy"]

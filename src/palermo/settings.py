@@ -90,7 +90,7 @@ MIDDLEWARE = [
     "palermo.organisations.middleware.acting_membership_middleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "palermo.web.middleware.ContentSecurityPolicyMiddleware",
     "palermo.web.middleware.private_pages_middleware",
     "axes.middleware.AxesMiddleware",
 ]
