@@ -200,3 +200,34 @@ def test_a_response_with_a_nonce_or_its_own_policy_goes_through_django_csp(rf):
     response = HttpResponse()
     response._csp_replace = {"img-src": ["https://maps.example"]}  # type: ignore[attr-defined]
     assert "img-src https://maps.example" in middleware.process_response(request, response)["Content-Security-Policy"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("change", ["removed", "unconfirmed", "another user's", "malformed"])
+def test_the_sessions_device_is_read_on_every_request(org_a, member, change):
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from django.urls import reverse
+
+    from tests.conftest import signed_in_client
+
+    worker = member(Role.CASE_WORKER, org_a)
+    client = signed_in_client(worker)
+    assert client.get("/").status_code == 200
+
+    device = TOTPDevice.objects.get(user=worker.user)
+    if change == "removed":
+        device.delete()
+    elif change == "unconfirmed":
+        TOTPDevice.objects.filter(pk=device.pk).update(confirmed=False)
+    elif change == "another user's":
+        TOTPDevice.objects.filter(pk=device.pk).update(user=member(Role.CASE_WORKER, org_a).user)
+    else:
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = "otp_totp.totpdevice/not-a-number"
+        session.save()
+
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("accounts:second_factor"))

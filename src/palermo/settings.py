@@ -85,7 +85,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    "palermo.accounts.middleware.SecondFactorMiddleware",
     "palermo.accounts.middleware.session_limits_middleware",
     "palermo.organisations.middleware.acting_membership_middleware",
     "django.contrib.messages.middleware.MessageMiddleware",
