@@ -540,6 +540,8 @@ def main(argv: list[str]) -> None:
         "database_version": load.postgres_version(arguments.database_url),
         "started_at": stamp,
         "git": load.git_commit(),
+        # Set when another checkout's code is served (e.g. an earlier commit, for a before/after pair).
+        "pythonpath": os.environ.get("PYTHONPATH", ""),
         "command": " ".join([Path(sys.executable).name, "bench/request_cost.py", *argv]),
         "machine": {
             "cpus": os.cpu_count(),
