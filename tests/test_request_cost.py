@@ -1,7 +1,8 @@
 """What every request reads is read cheaply, and still exactly what the ORM would give.
 
-The token and membership reads are written as SQL once (palermo.joined); the choice labels come
-from a table per language. These tests hold them to the ORM's answers, on SQLite and PostgreSQL.
+The token, membership, person and second-factor device reads are written as SQL once
+(palermo.joined); the choice labels come from a table per language; the security headers are built
+once. These tests hold them to the ORM's, Django's and django-csp's answers, on SQLite and PostgreSQL.
 """
 
 from __future__ import annotations
@@ -9,15 +10,27 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from csp.utils import build_policy
 from django.db import connection
+from django.http import Http404, HttpResponse
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from palermo.accounts.models import ApiToken
 from palermo.accounts.selectors import api_token_authenticate, membership_list_acting, membership_list_for_user
 from palermo.accounts.services import api_token_create
+from palermo.audit.models import AuditEntry
 from palermo.organisations.models import Membership, Organisation, OrganisationType, Role
+from palermo.people.models import Person
+from palermo.people.selectors import person_get_for
+from palermo.people.services import person_create
 from palermo.permissions import Actor
+from palermo.web.middleware import ContentSecurityPolicyMiddleware
+from tests.conftest import actor_of, signed_in_client
 from tests.factories import MembershipFactory, OrganisationFactory
 
 
@@ -113,14 +126,6 @@ def test_type_and_role_labels_are_djangos_in_every_language(language):
 
 @pytest.mark.django_db
 def test_a_person_is_read_as_the_orm_reads_it_within_the_scope_only(org_a, org_b, member):
-    from django.http import Http404
-
-    from palermo.audit.models import AuditEntry
-    from palermo.people.models import Person
-    from palermo.people.selectors import person_get_for
-    from palermo.people.services import person_create
-    from tests.conftest import actor_of
-
     worker, responder = member(Role.CASE_WORKER, org_a), member(Role.FIRST_RESPONDER, org_a)
     outsider = member(Role.CASE_WORKER, org_b)
     person = person_create(
@@ -156,10 +161,6 @@ def test_a_person_is_read_as_the_orm_reads_it_within_the_scope_only(org_a, org_b
 @pytest.mark.django_db
 @pytest.mark.parametrize("path", ["/login/", "/api/v1/me", "/no-such-page/"])
 def test_every_response_carries_the_policy_and_cache_headers_django_csp_and_django_give(client, path):
-    from csp.utils import build_policy
-    from django.http import HttpResponse
-    from django.utils.cache import add_never_cache_headers, patch_cache_control
-
     expected = HttpResponse()
     add_never_cache_headers(expected)
     patch_cache_control(expected, private=True)
@@ -173,8 +174,6 @@ def test_every_response_carries_the_policy_and_cache_headers_django_csp_and_djan
 
 @pytest.mark.django_db
 def test_a_changed_policy_setting_is_the_one_sent(client, settings):
-    from csp.utils import build_policy
-
     settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": {"default-src": ["'none'"]}}
     assert client.get("/login/").headers["Content-Security-Policy"] == "default-src 'none'"
     settings.CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": {"img-src": ["'self'"]}}
@@ -184,11 +183,6 @@ def test_a_changed_policy_setting_is_the_one_sent(client, settings):
 
 
 def test_a_response_with_a_nonce_or_its_own_policy_goes_through_django_csp(rf):
-    from csp.utils import build_policy
-    from django.http import HttpResponse
-
-    from palermo.web.middleware import ContentSecurityPolicyMiddleware
-
     middleware = ContentSecurityPolicyMiddleware(lambda request: HttpResponse())
     request = rf.get("/")
     middleware.process_request(request)
@@ -205,13 +199,6 @@ def test_a_response_with_a_nonce_or_its_own_policy_goes_through_django_csp(rf):
 @pytest.mark.django_db
 @pytest.mark.parametrize("change", ["removed", "unconfirmed", "another user's", "malformed"])
 def test_the_sessions_device_is_read_on_every_request(org_a, member, change):
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    from django.urls import reverse
-
-    from tests.conftest import signed_in_client
-
     worker = member(Role.CASE_WORKER, org_a)
     client = signed_in_client(worker)
     assert client.get("/").status_code == 200
