@@ -14,7 +14,8 @@ from palermo.people.models import Person
 from palermo.permissions import Capability
 from tests.conftest import api_client
 
-# The operations of cases/api.py, converted in round 2 (the same list as tests/test_api_schemathesis.py).
+# The operations of cases/api.py, consent/api.py and referrals/api.py, converted in round 2 (the same list
+# as tests/test_api_schemathesis.py).
 from tests.test_api_schemathesis import NOT_YET_CONFORMING
 
 

@@ -10,15 +10,17 @@ from django.db import connection
 from palermo.accounts.models import User
 from palermo.assistance.models import PlanItem, RiskAssessment
 from palermo.audit.models import AuditEntry
-from palermo.cases.models import Case, CaseEvent, CaseNote, Consent, Referral, ReferralStatus
-from palermo.cases.selectors import referral_get_for, referral_inbox_for
-from palermo.cases.sharing import shared_view
+from palermo.cases.models import Case, CaseEvent, CaseNote
+from palermo.consent.models import Consent
 from palermo.demo import fictional
 from palermo.demo.bench_cases import NOTE_TEXTS
 from palermo.organisations.models import Membership, Organisation, Role
 from palermo.people.models import Person
 from palermo.people.selectors import person_find_by_name, person_search
 from palermo.permissions import OPERATOR_GRANTED_ROLES, Actor, Channel
+from palermo.referrals.models import Referral, ReferralStatus
+from palermo.referrals.selectors import referral_get_for, referral_inbox_for
+from palermo.referrals.sharing import shared_view
 
 SEED = ("bench", "seed", "--organisations", "3", "--users", "20", "--people", "30")
 

@@ -21,15 +21,10 @@ from palermo.accounts.services import recovery_code_digest, recovery_codes_gener
 from palermo.assistance.services import plan_item_add
 from palermo.audit.models import AuditEntry
 from palermo.audit.services import audit_verify
-from palermo.cases.models import Case, CaseAttachment, CaseNote, Referral
-from palermo.cases.services import (
-    case_attachment_add,
-    case_note_add,
-    case_open,
-    consent_record,
-    legal_basis_record,
-)
+from palermo.cases.models import Case, CaseAttachment, CaseNote
+from palermo.cases.services import case_attachment_add, case_note_add, case_open
 from palermo.config import new_encryption_key
+from palermo.consent.services import consent_record, legal_basis_record
 from palermo.encryption.fields import EncryptedFieldMixin, encrypted_fields
 from palermo.encryption.rotation import encrypted_tables
 from palermo.identification.models import Screening
@@ -39,6 +34,7 @@ from palermo.people.models import Person
 from palermo.people.selectors import person_find_by_name, person_search
 from palermo.people.services import person_create
 from palermo.permissions import Actor, Channel
+from palermo.referrals.models import Referral
 from palermo.reporting.conversions import tip_convert
 from palermo.reporting.models import Tip, TipPhoto, TipRoute
 from palermo.reporting.selectors import tip_link_suggestions_for

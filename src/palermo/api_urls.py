@@ -8,12 +8,14 @@ from palermo.api import errors
 from palermo.api.fields import IdConverter
 from palermo.assistance import api as assistance_api
 from palermo.cases import api as cases_api
+from palermo.consent import api as consent_api
 from palermo.directory import api as directory_api
 from palermo.identification import api as identification_api
 from palermo.matrix import api as matrix_api
 from palermo.organisations import api as organisations_api
 from palermo.people import api as people_api
 from palermo.practices import api as practices_api
+from palermo.referrals import api as referrals_api
 from palermo.reporting import api as reporting_api
 from palermo.worklist import api as worklist_api
 
@@ -60,14 +62,14 @@ urlpatterns = [
         cases_api.CaseAttachmentApi.as_view(),
         name="api-case-attachment",
     ),
-    path("cases/<id:case_id>/consents", cases_api.CaseConsentListApi.as_view(), name="api-case-consents"),
-    path("cases/<id:case_id>/legal-bases", cases_api.CaseLegalBasisListApi.as_view(), name="api-case-legal-bases"),
-    path("consents/<id:consent_id>/withdraw", cases_api.ConsentWithdrawApi.as_view(), name="api-consent-withdraw"),
-    path("referrals", cases_api.ReferralListApi.as_view(), name="api-referrals"),
-    path("referrals/<id:referral_id>", cases_api.ReferralDetailApi.as_view(), name="api-referral"),
-    path("referrals/<id:referral_id>/accept", cases_api.ReferralAcceptApi.as_view(), name="api-referral-accept"),
-    path("referrals/<id:referral_id>/decline", cases_api.ReferralDeclineApi.as_view(), name="api-referral-decline"),
-    path("referrals/<id:referral_id>/revoke", cases_api.ReferralRevokeApi.as_view(), name="api-referral-revoke"),
+    path("cases/<id:case_id>/consents", consent_api.CaseConsentListApi.as_view(), name="api-case-consents"),
+    path("cases/<id:case_id>/legal-bases", consent_api.CaseLegalBasisListApi.as_view(), name="api-case-legal-bases"),
+    path("consents/<id:consent_id>/withdraw", consent_api.ConsentWithdrawApi.as_view(), name="api-consent-withdraw"),
+    path("referrals", referrals_api.ReferralListApi.as_view(), name="api-referrals"),
+    path("referrals/<id:referral_id>", referrals_api.ReferralDetailApi.as_view(), name="api-referral"),
+    path("referrals/<id:referral_id>/accept", referrals_api.ReferralAcceptApi.as_view(), name="api-referral-accept"),
+    path("referrals/<id:referral_id>/decline", referrals_api.ReferralDeclineApi.as_view(), name="api-referral-decline"),
+    path("referrals/<id:referral_id>/revoke", referrals_api.ReferralRevokeApi.as_view(), name="api-referral-revoke"),
     path("public/tips", reporting_api.PublicTipApi.as_view(), name="api-public-tips"),
     path("public/tips/follow-up", reporting_api.PublicFollowUpApi.as_view(), name="api-public-tips-follow-up"),
     path("public/tips/messages", reporting_api.PublicMessagesApi.as_view(), name="api-public-tips-messages"),

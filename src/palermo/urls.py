@@ -13,6 +13,8 @@ urlpatterns = [
     path("people/", include("palermo.people.urls")),
     path("screenings/", include("palermo.identification.urls")),
     path("", include("palermo.cases.urls")),
+    path("", include("palermo.consent.urls")),
+    path("", include("palermo.referrals.urls")),
     path("", include("palermo.reporting.urls")),
     path("audit/", include("palermo.audit.urls")),
     path("cases/<int:case_id>/assistance/", include("palermo.assistance.urls")),

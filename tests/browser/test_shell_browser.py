@@ -226,7 +226,7 @@ def test_each_role_gets_its_own_dashboard_and_only_the_pages_it_may_open(
         "People": reverse("people:list"),
         "Screenings": reverse("identification:list"),
         "Cases": reverse("cases:list"),
-        "Referrals": reverse("cases:referrals"),
+        "Referrals": reverse("referrals:list"),
         "Directory": reverse("directory:list"),
         "Members": reverse("organisations:members"),
         "Audit trail": reverse("audit:list"),

@@ -50,7 +50,7 @@ def world(org_a: Organisation, org_b: Organisation, member) -> World:  # type: i
 
 
 def give_referral_consent(world: World, fields: list[str], services: list[str], **kwargs: object):  # type: ignore[no-untyped-def]
-    from palermo.cases.services import consent_record
+    from palermo.consent.services import consent_record
 
     values = {
         "purpose": "referral",

@@ -21,10 +21,12 @@ from pypdf.generic import (
 
 from palermo.attachments.documents import DocumentRejected, sanitise_pdf
 from palermo.audit.models import AuditEntry
-from palermo.cases.models import CaseAttachment, CaseEvent, Referral
-from palermo.cases.services import case_attachment_add, referral_send
-from palermo.cases.sharing import SHAREABLE_FIELDS
+from palermo.cases.models import CaseAttachment, CaseEvent
+from palermo.cases.services import case_attachment_add
+from palermo.consent.shareable import SHAREABLE_FIELDS
 from palermo.organisations.models import Role
+from palermo.referrals.models import Referral
+from palermo.referrals.services import referral_send
 from tests.cases.conftest import World, give_referral_consent
 from tests.conftest import actor_of, api_client, signed_in_client
 from tests.reporting.photos import FORGED_HTML, SECRETS, blank, jpeg_with_gps, noisy

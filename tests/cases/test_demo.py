@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from django.core.management import call_command
 
-from palermo.cases.models import Case, Referral
+from palermo.cases.models import Case
+from palermo.referrals.models import Referral
 
 
 @pytest.mark.django_db

@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from palermo.cases.models import Case, Consent, Referral
+from palermo.cases.models import Case
 from palermo.identification.models import Screening
 from palermo.identification.services import decision_record, screening_attach_person
 from palermo.organisations.models import Membership, Organisation, Role
@@ -35,54 +35,6 @@ def test_another_organisations_person_cannot_get_a_case(world: World) -> None:
     assert Case.objects.count() == 1
 
 
-def test_consent_form_explains_what_is_missing(world: World) -> None:
-    client = signed_in_client(world.worker_a)
-    response = client.post(
-        f"/cases/{world.case.pk}/consents/new/",
-        {
-            "purpose": "referral",
-            "status": "given",
-            "informed_language": "ro",
-            "informed_how": "oral",
-            "shared_fields": ["languages"],
-            "interpreter": "on",
-        },
-    )
-    assert response.status_code == 400
-    assert "A consent to referral names the organisation the case goes to." in response.content.decode()
-    # What was typed is kept.
-    assert re.search(r'name="shared_fields" value="languages"[^>]*checked', response.content.decode())
-    assert not Consent.objects.exists()
-    response = client.post(
-        f"/cases/{world.case.pk}/consents/new/",
-        {
-            "purpose": "referral",
-            "organisation": world.org_b.pk,
-            "status": "given",
-            "informed_language": "ro",
-            "informed_how": "oral",
-            "shared_fields": ["languages"],
-            "services": ["shelter"],
-        },
-    )
-    assert response.status_code == 302
-    assert Consent.objects.get().fields == ["languages"]
-
-
-def test_referral_form_shows_the_consent_rule_that_blocks_it(world: World) -> None:
-    give_referral_consent(world, ["languages"], ["medical"])
-    client = signed_in_client(world.worker_a)
-    form = client.get(f"/cases/{world.case.pk}/refer/").content.decode()
-    assert "Beta Police" in form
-    assert "Alpha Shelter</option>" not in form  # never one's own organisation
-    response = client.post(
-        f"/cases/{world.case.pk}/refer/", {"to_organisation": world.org_b.pk, "services": ["shelter"], "note": "x"}
-    )
-    assert response.status_code == 400
-    assert "does not cover the service: Temporary shelter or safe accommodation." in response.content.decode()
-    assert not Referral.objects.exists()
-
-
 def test_closing_from_the_page_needs_a_reason(world: World) -> None:
     client = signed_in_client(world.worker_a)
     assert client.post(f"/cases/{world.case.pk}/close/", {"reason": ""}).status_code == 400
@@ -91,25 +43,6 @@ def test_closing_from_the_page_needs_a_reason(world: World) -> None:
     page = client.get(f"/cases/{world.case.pk}/").content.decode()
     assert "Contact lost" in page
     assert "Reopen the case" in page
-
-
-def test_decision_maker_records_a_legal_basis_shown_on_the_case(world: World, member) -> None:  # type: ignore[no-untyped-def]
-    decider = member(Role.DECISION_MAKER, world.org_a)
-    client = signed_in_client(decider)
-    response = client.post(
-        f"/cases/{world.case.pk}/legal-basis/new/",
-        {
-            "purpose": "referral",
-            "organisation": world.org_b.pk,
-            "shared_fields": ["names"],
-            "provision": "Child Protection Act, art. 12",
-            "note": "Duty to report",
-        },
-    )
-    assert response.status_code == 302
-    page = client.get(f"/cases/{world.case.pk}/").content.decode()
-    assert "Child Protection Act, art. 12" in page
-    assert signed_in_client(world.worker_a).get(f"/cases/{world.case.pk}/legal-basis/new/").status_code == 403
 
 
 def test_htcds_export_download(world: World) -> None:
@@ -132,55 +65,6 @@ def test_another_app_adds_a_section_to_the_case_page(world: World, settings, tmp
     finally:
         CASE_PANELS.remove("panel_for_test.html")
     assert f"Plan for {world.case.reference}" in page
-
-
-def test_recipient_declines_from_the_page_and_the_sender_reads_why(world: World) -> None:
-    from palermo.cases.services import referral_send
-    from tests.conftest import actor_of
-
-    give_referral_consent(world, ["languages"], ["shelter"])
-    referral = referral_send(
-        actor=actor_of(world.worker_a), case=world.case, to_organisation=world.org_b, services=["shelter"]
-    )
-    recipient = signed_in_client(world.worker_b)
-    refused = recipient.post(f"/referrals/{referral.pk}/decline/", {"reason": ""}, follow=True)
-    assert "Say why you decline" in refused.content.decode()
-    response = recipient.post(f"/referrals/{referral.pk}/decline/", {"reason": "No bed free until March"})
-    assert response["Location"] == "/referrals/"
-    page = signed_in_client(world.worker_a).get(f"/cases/{world.case.pk}/").content.decode()
-    assert "Declined" in page
-    assert "No bed free until March" in page
-
-
-def test_sender_revokes_from_the_page(world: World) -> None:
-    from palermo.cases.services import referral_send
-    from tests.conftest import actor_of
-
-    give_referral_consent(world, ["languages"], ["shelter"])
-    referral = referral_send(
-        actor=actor_of(world.worker_a), case=world.case, to_organisation=world.org_b, services=["shelter"]
-    )
-    sender = signed_in_client(world.worker_a)
-    assert "Revoke the referral" in sender.get(f"/referrals/{referral.pk}/").content.decode()
-    page = sender.post(f"/referrals/{referral.pk}/revoke/", follow=True).content.decode()
-    assert "The referral is revoked." in page
-    assert signed_in_client(world.worker_b).get(f"/referrals/{referral.pk}/").status_code == 404
-
-
-def test_the_referral_form_lists_the_services_each_organisation_offers_in_the_directory(world, member) -> None:  # type: ignore[no-untyped-def]
-    from palermo.directory.models import DirectoryEntry
-
-    DirectoryEntry.objects.create(
-        name=world.org_b.name,
-        actor_type="ngo",
-        level="local",
-        country="AT",
-        services=["shelter", "legal"],
-        linked_organisation=world.org_b,
-        maintained_by=world.org_b,
-    )
-    page = signed_in_client(world.worker_a).get(f"/cases/{world.case.pk}/refer/").content.decode()
-    assert f"{world.org_b.name} — Temporary shelter or safe accommodation, Legal assistance and representation" in page
 
 
 def test_assigning_someone_outside_the_organisation_is_refused_and_changes_nothing(world) -> None:  # type: ignore[no-untyped-def]
@@ -237,7 +121,8 @@ def test_the_case_page_queries_do_not_grow_with_its_records(world: World, member
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from palermo.cases.services import case_note_add, referral_send
+    from palermo.cases.services import case_note_add
+    from palermo.referrals.services import referral_send
     from tests.conftest import actor_of
 
     client = signed_in_client(world.worker_a)
@@ -255,8 +140,9 @@ def test_the_case_page_queries_do_not_grow_with_its_records(world: World, member
     # Every note names its author, every consent who recorded it, the referral its organisation.
     assert page.count(colleague.user.full_name or colleague.user.email) >= 2
     assert world.org_b.name in page
-    # Only the organisations query is new (the opening event already named a user): one query for all of them.
-    assert len(more.captured_queries) == len(few.captured_queries) + 1
+    # Nothing new: the users share one query (the opening event already named one), and the consents and
+    # referrals sections read their organisations and authors with their own rows.
+    assert len(more.captured_queries) == len(few.captured_queries)
 
 
 def _decided_screening(world: World, decider: Membership, reference: str, *decisions: tuple[str, str]) -> Screening:
@@ -343,6 +229,25 @@ def test_the_case_page_queries_do_not_grow_with_its_screenings_and_decisions(wor
     assert len(three.captured_queries) == len(one.captured_queries)
 
 
+def test_the_case_page_shows_its_sections_in_the_same_order(world: World) -> None:
+    """Assistance, consents and referrals come from their own apps (case panels) and keep their place."""
+    page = signed_in_client(world.worker_a).get(f"/cases/{world.case.pk}/").content.decode()
+    ids = re.findall(r'<h2 id="([a-z-]+)-h"', page)
+    sections = [
+        "person",
+        "status",
+        "exploitation",
+        "screenings",
+        "consents",
+        "referrals",
+        "attachments",
+        "notes",
+        "history",
+    ]
+    assert [i for i in ids if i in sections] == sections
+    assert ids.index("screenings") < ids.index("assistance") < ids.index("consents")
+
+
 def _one_of_each(world: World, decider: Membership, member, round: int) -> Organisation:  # type: ignore[no-untyped-def]
     """One more of every record the case page lists, each naming a new user or organisation where it names one:
     a screening with decisions at both stages, a note, a consent, a legal basis, a referral, a file, a plan
@@ -350,7 +255,9 @@ def _one_of_each(world: World, decider: Membership, member, round: int) -> Organ
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from palermo.assistance.services import plan_item_add, risk_assessment_record, risk_review_request
-    from palermo.cases.services import case_attachment_add, case_note_add, legal_basis_record, referral_send
+    from palermo.cases.services import case_attachment_add, case_note_add
+    from palermo.consent.services import legal_basis_record
+    from palermo.referrals.services import referral_send
     from tests.factories import OrganisationFactory
     from tests.reporting.photos import blank
 

@@ -10,7 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from palermo.audit.models import AuditEntry
-from palermo.identification.deadlines import add_working_days, reasonable_grounds_due, recovery_period_end
+from palermo.common.workdays import add_working_days
+from palermo.identification.deadlines import reasonable_grounds_due, recovery_period_end
 from palermo.identification.models import IdentificationDecision, Screening
 from palermo.identification.selectors import current_decision, current_decision_among
 from palermo.identification.services import screening_start

@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from palermo.api.errors import error_responses
 from palermo.api.fields import IntegerField, PrimaryKeyRelatedField
 from palermo.api.views import PalermoApiView
-from palermo.assistance import catalogue, selectors, services
+from palermo.assistance import selectors, services
 from palermo.assistance.models import (
     FactorRating,
     PlanItem,
@@ -30,6 +30,7 @@ from palermo.assistance.models import (
 )
 from palermo.audit.services import audit_record
 from palermo.cases.selectors import case_get_for
+from palermo.common import catalogue
 from palermo.organisations.models import Organisation
 from palermo.permissions import Capability
 

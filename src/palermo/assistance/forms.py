@@ -11,7 +11,6 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
-from palermo.assistance import catalogue
 from palermo.assistance.models import (
     STANDARD_FACTORS,
     FactorRating,
@@ -22,6 +21,7 @@ from palermo.assistance.models import (
     ServiceVariant,
     StageStatus,
 )
+from palermo.common import catalogue
 from palermo.organisations.models import Membership, Organisation
 from palermo.people.forms import ListSelectOne
 

@@ -12,7 +12,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from palermo.assistance import catalogue
+from palermo.common import catalogue
 from palermo.encryption.fields import EncryptedJSONField, EncryptedTextField
 
 

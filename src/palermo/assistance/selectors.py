@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from palermo.assistance import catalogue
 from palermo.assistance.models import (
     OPEN_PLAN_STATUSES,
     PathwayStage,
@@ -27,6 +26,7 @@ from palermo.assistance.models import (
 from palermo.audit.services import audited_get
 from palermo.cases.models import Case
 from palermo.cases.selectors import case_queryset_for
+from palermo.common import catalogue
 from palermo.identification.deadlines import recovery_period_end
 from palermo.identification.models import DecisionResult, DecisionStage, IdentificationDecision
 from palermo.permissions import Actor, Capability, can

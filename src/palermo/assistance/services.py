@@ -15,7 +15,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from palermo.assistance import catalogue
 from palermo.assistance.models import (
     FactorRating,
     PathwayStage,
@@ -34,6 +33,7 @@ from palermo.assistance.models import (
 )
 from palermo.audit.services import audit_record
 from palermo.cases.models import Case
+from palermo.common import catalogue
 from palermo.organisations.models import Membership, Organisation
 from palermo.permissions import Actor, Capability, require
 

@@ -1,6 +1,6 @@
 """What the assistance app gives the consent projection, for the codes `risk` and `assistance_plan`.
 
-The cases app registers these getters (`register_shareable("risk", ...)`). They return plain,
+palermo.consent.shareable lists these getters with every other shareable field. They return plain,
 JSON-able values and never a note: a receiving organisation learns the level and the dates, and
 which services are planned by whom, not what the workers wrote.
 """

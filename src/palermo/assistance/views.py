@@ -18,10 +18,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from palermo.assistance import catalogue, forms, selectors, services
+from palermo.assistance import forms, selectors, services
 from palermo.assistance.panel import panel_context
 from palermo.cases.models import Case
 from palermo.cases.selectors import case_get_for
+from palermo.common import catalogue
 from palermo.permissions import Actor, Capability
 from palermo.web.decorators import page
 

@@ -15,10 +15,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from palermo.assistance import catalogue
 from palermo.assistance.models import PathwayStage, RecoveryPeriod, RiskAssessment, RiskReview, StageStatus
 from palermo.assistance.selectors import cases_in_care_of, open_plan_items
 from palermo.cases.models import Case
+from palermo.common import catalogue
 from palermo.identification.deadlines import recovery_period_end
 from palermo.identification.models import DecisionResult, DecisionStage, IdentificationDecision
 from palermo.permissions import Actor

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from palermo.audit.models import AuditChainHead, AuditEntry
 from palermo.hmac_keys import hmac_key
+from palermo.model_labels import stored_label
 from palermo.permissions import Actor
 
 GENESIS = "0" * 64
@@ -72,7 +73,7 @@ def audit_record(
         membership_id=actor.membership.pk if actor.membership else None,
         channel=actor.channel.value,
         action=action,
-        object_type=target._meta.label_lower if target is not None else "",
+        object_type=stored_label(target) if target is not None else "",
         object_id=str(target.pk) if target is not None else "",
         detail=detail or {},
     )

@@ -1,11 +1,10 @@
-"""API for cases, consents and referrals: the same selectors and services as the pages."""
+"""API for cases, their notes and files: the same selectors and services as the pages."""
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
@@ -16,7 +15,7 @@ from rest_framework.views import APIView
 
 from palermo.api.authentication import api_actor
 from palermo.api.errors import error_body
-from palermo.api.fields import IntegerField, PrimaryKeyRelatedField
+from palermo.api.fields import IntegerField
 from palermo.api.pagination import PagePagination
 from palermo.api.parsers import MultiPartParser
 from palermo.attachments.downloads import attachment_response
@@ -28,24 +27,10 @@ from palermo.cases.models import (
     Case,
     CaseAttachment,
     CaseNote,
-    Consent,
-    ConsentPurpose,
-    ConsentStatus,
-    InformedHow,
-    LegalBasis,
-    Referral,
 )
 from palermo.cases.people import person_reference
-from palermo.cases.services import ConsentRuleError
-from palermo.cases.sharing import shared_view
 from palermo.identification.selectors import identification_statuses, screening_get_for
-from palermo.organisations.models import Organisation
 from palermo.people.selectors import person_get_for
-
-CONSENT_RULES = (
-    "consent_missing, consent_other_organisation, consent_other_purpose, consent_withdrawn, consent_refused, "
-    "consent_service_not_covered, consent_field_not_covered, legal_basis_field_not_covered"
-)
 
 
 def _case_json(case: Case) -> dict[str, Any]:
@@ -232,251 +217,6 @@ class CaseNoteListApi(APIView):
         data.is_valid(raise_exception=True)
         note = services.case_note_add(actor=actor, case=case, text=data.validated_data["text"])
         return Response(NoteSerializer(note).data, status=status.HTTP_201_CREATED)
-
-
-class SharedFieldsMixin:
-    """Adds `fields` (shareable field codes): a class attribute of that name would hide the serializer's own."""
-
-    fields_default: Any = list
-
-    def get_fields(self) -> dict[str, serializers.Field]:
-        found: dict[str, serializers.Field] = super().get_fields()  # type: ignore[misc]
-        found["fields"] = serializers.ListField(
-            child=serializers.CharField(),
-            default=self.fields_default,
-            allow_null=self.fields_default is None,
-            help_text="Shareable field codes: names, date_of_birth, sex_gender, citizenships, languages, safe_contact, "
-            "residence_status, dependants, exploitation, trafficking_status, identification, risk, assistance_plan.",
-        )
-        return found
-
-
-class ConsentSerializer(SharedFieldsMixin, serializers.ModelSerializer):
-    organisation = PrimaryKeyRelatedField(
-        source="recipient", queryset=Organisation.objects.all(), allow_null=True, required=False, default=None
-    )
-    status = serializers.ChoiceField(choices=[ConsentStatus.GIVEN, ConsentStatus.REFUSED, ConsentStatus.WITHDRAWN])
-    purpose = serializers.ChoiceField(choices=ConsentPurpose.choices)
-    informed_how = serializers.ChoiceField(choices=InformedHow.choices, required=False, default="")
-    informed_language = serializers.CharField(required=False, default="", max_length=16)
-    services = serializers.ListField(child=serializers.CharField(), default=list)
-
-    class Meta:
-        model = Consent
-        fields = [
-            "id",
-            "case",
-            "purpose",
-            "organisation",
-            "fields",
-            "services",
-            "status",
-            "informed_language",
-            "informed_how",
-            "interpreter",
-            "guardian",
-            "best_interests_note",
-            "recorded_by",
-            "recorded_at",
-            "withdrawn_at",
-        ]
-        read_only_fields = ["id", "case", "recorded_by", "recorded_at", "withdrawn_at"]
-        extra_kwargs = {"guardian": {"required": False}, "best_interests_note": {"required": False}}
-
-
-class CaseConsentListApi(APIView):
-    @extend_schema(responses=ConsentSerializer(many=True))
-    def get(self, request: Request, case_id: int) -> Response:
-        case = selectors.case_get_for(actor=api_actor(request), case_id=case_id)
-        return Response(ConsentSerializer(selectors.consents_of(case), many=True).data)
-
-    @extend_schema(request=ConsentSerializer, responses={201: ConsentSerializer})
-    def post(self, request: Request, case_id: int) -> Response:
-        """Record consent for one purpose: status `given` or `refused`; for referral, name the organisation."""
-        actor = api_actor(request)
-        case = selectors.case_get_for(actor=actor, case_id=case_id)
-        data = ConsentSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = dict(data.validated_data)
-        consent = services.consent_record(actor=actor, case=case, **values)
-        return Response(ConsentSerializer(consent).data, status=status.HTTP_201_CREATED)
-
-
-class ConsentWithdrawApi(APIView):
-    @extend_schema(request=None, responses=ConsentSerializer)
-    def post(self, request: Request, consent_id: int) -> Response:
-        """The person withdrew consent: referrals resting on it stop sharing at once."""
-        actor = api_actor(request)
-        consent = selectors.consent_get_for(actor=actor, consent_id=consent_id)
-        return Response(ConsentSerializer(services.consent_withdraw(actor=actor, consent=consent)).data)
-
-
-class LegalBasisSerializer(SharedFieldsMixin, serializers.ModelSerializer):
-    organisation = PrimaryKeyRelatedField(
-        source="recipient", queryset=Organisation.objects.all(), allow_null=True, required=False, default=None
-    )
-    purpose = serializers.ChoiceField(choices=ConsentPurpose.choices)
-
-    class Meta:
-        model = LegalBasis
-        fields = ["id", "case", "purpose", "organisation", "fields", "provision", "note", "decided_by", "recorded_at"]
-        read_only_fields = ["id", "case", "decided_by", "recorded_at"]
-        extra_kwargs = {"note": {"required": False}}
-
-
-class CaseLegalBasisListApi(APIView):
-    @extend_schema(responses=LegalBasisSerializer(many=True))
-    def get(self, request: Request, case_id: int) -> Response:
-        case = selectors.case_get_for(actor=api_actor(request), case_id=case_id)
-        return Response(LegalBasisSerializer(case.legal_bases.all(), many=True).data)
-
-    @extend_schema(request=LegalBasisSerializer, responses={201: LegalBasisSerializer})
-    def post(self, request: Request, case_id: int) -> Response:
-        """A decision maker records that the law allows sharing without consent (e.g. child protection)."""
-        actor = api_actor(request)
-        case = selectors.case_get_for(actor=actor, case_id=case_id)
-        data = LegalBasisSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        basis = services.legal_basis_record(actor=actor, case=case, **data.validated_data)
-        return Response(LegalBasisSerializer(basis).data, status=status.HTTP_201_CREATED)
-
-
-class ReferralInput(SharedFieldsMixin, serializers.Serializer):
-    fields_default = None  # everything the consent (or legal basis) covers
-
-    case = IntegerField()
-    to_organisation = IntegerField()
-    services = serializers.ListField(child=serializers.CharField(), allow_empty=False)
-    note = serializers.CharField(required=False, allow_blank=True, default="")
-
-
-ReferralOutput = inline_serializer(
-    "Referral",
-    {
-        "id": IntegerField(),
-        "case_reference": serializers.CharField(),
-        "status": serializers.CharField(),
-        "services": serializers.ListField(child=serializers.CharField()),
-        "note": serializers.CharField(),
-        "shared": serializers.DictField(help_text="Only the fields the consent covers, keyed by field code."),
-    },
-)
-
-
-def _referral_json(referral: Referral, actor: Any) -> dict[str, Any]:
-    body = shared_view(referral, actor).as_json()
-    if actor.membership and actor.membership.organisation_id == referral.organisation_id:
-        # The sender's own view adds what it decided itself; the recipient gets the shared view only.
-        body.update(
-            {
-                "case": referral.case_id,
-                "fields": list(referral.fields),
-                "consent": referral.consent_id,
-                "legal_basis": referral.legal_basis_id,
-                "decline_reason": referral.decline_reason,
-            }
-        )
-    return body
-
-
-class ReferralListApi(APIView):
-    @extend_schema(responses=ReferralOutput, operation_id="referrals_list")
-    def get(self, request: Request) -> Response:
-        """Referrals received (`?box=received`, default) or sent (`?box=sent`), references and status only."""
-        actor = api_actor(request)
-        box = request.query_params.get("box", "received")
-        queryset = (
-            selectors.referral_outbox_for(actor=actor) if box == "sent" else selectors.referral_inbox_for(actor=actor)
-        )
-        paginator = PagePagination()
-        page = selectors.referral_rows(
-            paginator.paginate_queryset(cast(Any, selectors.ReferralRowPages(queryset)), request, view=self) or []
-        )
-        if page:
-            audit_record(actor=actor, action="referral.list", detail={"ids": [r.pk for r in page]})
-        return paginator.get_paginated_response(
-            [
-                {
-                    "id": r.pk,
-                    "case_reference": r.case_reference,
-                    "from_organisation": r.organisation_id,
-                    "to_organisation": r.to_organisation_id,
-                    "services": r.services,
-                    "status": r.status,
-                    "sent_at": r.sent_at.isoformat(),
-                    "acknowledge_by": r.acknowledge_by.isoformat(),
-                    "overdue": r.overdue,
-                }
-                for r in page
-            ]
-        )
-
-    @extend_schema(
-        request=ReferralInput,
-        responses={201: ReferralOutput},
-        description=f"Refused with 400 and one of these error codes when consent does not allow it: {CONSENT_RULES}.",
-    )
-    def post(self, request: Request) -> Response:
-        """Refer a case to another organisation for named services (codes of the assistance catalogue)."""
-        actor = api_actor(request)
-        data = ReferralInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        case = selectors.case_get_for(actor=actor, case_id=data.validated_data["case"])
-        to_organisation = get_object_or_404(Organisation, pk=data.validated_data["to_organisation"])
-        try:
-            referral = services.referral_send(
-                actor=actor,
-                case=case,
-                to_organisation=to_organisation,
-                services=data.validated_data["services"],
-                fields=data.validated_data["fields"],
-                note=data.validated_data["note"],
-            )
-        except ConsentRuleError as error:
-            return Response(error_body(error.rule, error.text, {"consent": [error.text]}), status=400)
-        return Response(_referral_json(referral, actor), status=status.HTTP_201_CREATED)
-
-
-class ReferralDetailApi(APIView):
-    @extend_schema(responses=ReferralOutput)
-    def get(self, request: Request, referral_id: int) -> Response:
-        """For the recipient: only the fields the consent covers, and the note; 404 once consent is withdrawn."""
-        actor = api_actor(request)
-        referral = selectors.referral_get_for(actor=actor, referral_id=referral_id)
-        return Response(_referral_json(referral, actor))
-
-
-class DeclineInput(serializers.Serializer):
-    reason = serializers.CharField()
-
-
-class ReferralAcceptApi(APIView):
-    @extend_schema(request=None, responses=ReferralOutput)
-    def post(self, request: Request, referral_id: int) -> Response:
-        actor = api_actor(request)
-        referral = selectors.referral_get_for(actor=actor, referral_id=referral_id)
-        return Response(_referral_json(services.referral_accept(actor=actor, referral=referral), actor))
-
-
-class ReferralDeclineApi(APIView):
-    @extend_schema(request=DeclineInput, responses=ReferralOutput)
-    def post(self, request: Request, referral_id: int) -> Response:
-        actor = api_actor(request)
-        referral = selectors.referral_get_for(actor=actor, referral_id=referral_id)
-        data = DeclineInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        referral = services.referral_decline(actor=actor, referral=referral, reason=data.validated_data["reason"])
-        return Response({"id": referral.pk, "status": referral.status})
-
-
-class ReferralRevokeApi(APIView):
-    @extend_schema(request=None, responses=ReferralOutput)
-    def post(self, request: Request, referral_id: int) -> Response:
-        """The sender takes back a referral nobody has answered yet."""
-        actor = api_actor(request)
-        referral = selectors.referral_get_for(actor=actor, referral_id=referral_id)
-        referral = services.referral_revoke(actor=actor, referral=referral)
-        return Response({"id": referral.pk, "status": referral.status})
 
 
 # --- Attachments -------------------------------------------------------------------------------------

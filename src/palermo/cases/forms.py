@@ -8,28 +8,9 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from palermo.assistance.catalogue import service_choices, service_label
 from palermo.cases import vocabularies
-from palermo.cases.models import ConsentPurpose, ConsentStatus, InformedHow
-from palermo.cases.sharing import shareable_choices
-from palermo.organisations.models import Organisation
 
 CHECKBOXES = forms.CheckboxSelectMultiple
-
-
-def _organisation_field(recipients: list[tuple[Organisation, list[str]]], required: bool) -> forms.ChoiceField:
-    def describe(organisation: Organisation, offered: list[str]) -> str:
-        if not offered:
-            return organisation.name
-        return f"{organisation.name} — {', '.join(service_label(code) for code in offered)}"
-
-    return forms.TypedChoiceField(
-        label=_("Organisation"),
-        choices=[("", "—")] + [(str(o.pk), describe(o, offered)) for o, offered in recipients],
-        coerce=int,
-        required=required,
-        empty_value=None,
-    )
 
 
 class ExploitationForm(forms.Form):
@@ -48,74 +29,6 @@ class ExploitationForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["exploitation_types"].choices = vocabularies.choices("type_of_exploitation")  # type: ignore[attr-defined]
         self.fields["methods_of_control"].choices = vocabularies.choices("methods_of_control")  # type: ignore[attr-defined]
-
-
-class ConsentForm(forms.Form):
-    purpose = forms.ChoiceField(label=_("Purpose"), choices=ConsentPurpose.choices, widget=forms.RadioSelect)
-    status = forms.ChoiceField(
-        label=_("The person's answer"),
-        choices=[(ConsentStatus.GIVEN, _("Gave consent")), (ConsentStatus.REFUSED, _("Refused"))],
-        widget=forms.RadioSelect,
-    )
-    shared_fields = forms.MultipleChoiceField(
-        label=_("Information that may be shared"),
-        widget=CHECKBOXES,
-        required=False,
-        help_text=_("For a referral: only what the person agreed the other organisation may see."),
-    )
-    services = forms.MultipleChoiceField(label=_("Services"), widget=CHECKBOXES, required=False)
-    informed_language = forms.CharField(label=_("Language the person was informed in"), max_length=16)
-    informed_how = forms.ChoiceField(label=_("Informed"), choices=InformedHow.choices, widget=forms.RadioSelect)
-    interpreter = forms.BooleanField(label=_("Through an interpreter"), required=False)
-    guardian = forms.CharField(
-        label=_("Guardian or representative"),
-        required=False,
-        max_length=300,
-        help_text=_("For a child: who decided on the child's behalf."),
-    )
-    best_interests_note = forms.CharField(
-        label=_("Best-interests note"), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
-
-    def __init__(self, *args: Any, recipients: list[tuple[Organisation, list[str]]], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["organisation"] = _organisation_field(recipients, required=False)
-        self.fields["organisation"].help_text = _("For a referral or law enforcement: who may receive the information.")
-        self.order_fields(["purpose", "organisation", "status", "shared_fields", "services"])
-        self.fields["shared_fields"].choices = shareable_choices()  # type: ignore[attr-defined]
-        self.fields["services"].choices = service_choices()  # type: ignore[attr-defined]
-
-
-class LegalBasisForm(forms.Form):
-    purpose = forms.ChoiceField(label=_("Purpose"), choices=ConsentPurpose.choices, widget=forms.RadioSelect)
-    shared_fields = forms.MultipleChoiceField(
-        label=_("Information that may be shared"), widget=CHECKBOXES, required=False
-    )
-    provision = forms.CharField(label=_("Legal provision"), max_length=300)
-    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-
-    def __init__(self, *args: Any, recipients: list[tuple[Organisation, list[str]]], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["organisation"] = _organisation_field(recipients, required=False)
-        self.order_fields(["purpose", "organisation", "shared_fields", "provision", "note"])
-        self.fields["shared_fields"].choices = shareable_choices()  # type: ignore[attr-defined]
-
-
-class ReferralForm(forms.Form):
-    services = forms.MultipleChoiceField(label=_("Services asked for"), widget=CHECKBOXES)
-    note = forms.CharField(
-        label=_("Note for the organisation"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("The recipient sees this note and the information the consent covers, nothing else."),
-    )
-
-    def __init__(self, *args: Any, recipients: list[tuple[Organisation, list[str]]], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["to_organisation"] = _organisation_field(recipients, required=True)
-        self.fields["to_organisation"].label = _("Refer to")
-        self.order_fields(["to_organisation", "services", "note"])
-        self.fields["services"].choices = service_choices()  # type: ignore[attr-defined]
 
 
 class NoteForm(forms.Form):
@@ -144,10 +57,6 @@ class CloseForm(forms.Form):
 
 class ReopenForm(forms.Form):
     reason = forms.CharField(label=_("Why reopen the case"), widget=forms.Textarea(attrs={"rows": 2}))
-
-
-class DeclineForm(forms.Form):
-    reason = forms.CharField(label=_("Reason for declining"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class AttachmentForm(forms.Form):

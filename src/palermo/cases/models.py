@@ -1,8 +1,8 @@
 """Cases: one person's path through assistance, owned by one organisation.
 
-Around a case: its history (CaseEvent), append-only notes, the screenings linked to it, consents bound
-to a purpose, legal bases that stand in for consent where the law says so, and referrals to other
-organisations. Everything said about the person is encrypted; codes, dates and ids are not.
+Around a case: its history (CaseEvent), append-only notes, the screenings linked to it and its files.
+Consents and legal bases (palermo.consent) and referrals (palermo.referrals) point to a case from their
+own apps. Everything said about the person is encrypted; codes, dates and ids are not.
 """
 
 from __future__ import annotations
@@ -157,151 +157,9 @@ class CaseScreening(models.Model):
         return f"case {self.case_id} screening {self.screening_id}"
 
 
-class ConsentPurpose(models.TextChoices):
-    ASSISTANCE = "assistance", _("Assistance by our organisation")
-    REFERRAL = "referral", _("Referral to another organisation")
-    LAW_ENFORCEMENT = "law_enforcement", _("Sharing with law enforcement")
-    STATISTICS = "statistics", _("Use in anonymised statistics")
-
-
-class ConsentStatus(models.TextChoices):
-    GIVEN = "given", _("Given")
-    REFUSED = "refused", _("Refused")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
-
-
-class InformedHow(models.TextChoices):
-    WRITTEN = "written", _("In writing")
-    ORAL = "oral", _("Orally")
-
-
-class Consent(models.Model):
-    """The person's answer for one purpose. A new answer is a new record; withdrawal marks this one."""
-
-    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="+")
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="consents")
-    purpose = models.CharField(_("purpose"), max_length=24, choices=ConsentPurpose.choices)
-    # For referral (and law enforcement): the organisation the data may go to.
-    recipient = models.ForeignKey(
-        "organisations.Organisation",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("organisation"),
-    )
-    fields = models.JSONField(_("information shared"), default=list, blank=True)  # shareable field codes
-    services = models.JSONField(_("services"), default=list, blank=True)  # assistance catalogue codes
-    status = models.CharField(_("status"), max_length=16, choices=ConsentStatus.choices)
-    informed_language = models.CharField(_("language the person was informed in"), max_length=16, blank=True)
-    interpreter = models.BooleanField(_("through an interpreter"), default=False)
-    # Blank when the API caller did not say: the case page then flags the consent as "how informed: not recorded".
-    informed_how = models.CharField(
-        _("how the person was informed"), max_length=16, choices=InformedHow.choices, blank=True
-    )
-    # For a child: who consented on their behalf, and why this serves the child.
-    guardian = EncryptedTextField(_("guardian or representative"), blank=True)
-    best_interests_note = EncryptedTextField(_("best-interests note"), blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
-    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
-    withdrawn_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-
-    class Meta:
-        ordering = ["-recorded_at", "-id"]
-        indexes = [models.Index(fields=["case", "purpose"], name="consent_case_purpose")]
-
-    def __str__(self) -> str:
-        return f"consent {self.pk} {self.purpose} {self.status}"
-
-
-class LegalBasis(models.Model):
-    """Where the law overrides consent (e.g. a child protection duty): a decision maker records why."""
-
-    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="+")
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="legal_bases")
-    purpose = models.CharField(_("purpose"), max_length=24, choices=ConsentPurpose.choices)
-    recipient = models.ForeignKey(
-        "organisations.Organisation",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("organisation"),
-    )
-    fields = models.JSONField(_("information shared"), default=list, blank=True)
-    provision = models.CharField(_("legal provision"), max_length=300)
-    note = EncryptedTextField(_("note"), blank=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
-
-    class Meta:
-        ordering = ["-recorded_at", "-id"]
-
-    def __str__(self) -> str:
-        return f"legal basis {self.pk} {self.purpose}"
-
-
-class ReferralStatus(models.TextChoices):
-    PENDING = "pending", _("Waiting for an answer")
-    ACCEPTED = "accepted", _("Accepted")
-    DECLINED = "declined", _("Declined")
-    REVOKED = "revoked", _("Revoked")
-
-
-class Referral(models.Model):
-    """A case referred by one organisation (`organisation`) to another for named services.
-
-    The recipient sees only the fields the consent (or legal basis) covers, and only while it holds.
-    """
-
-    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="+")
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="referrals")
-    to_organisation = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.PROTECT, related_name="+", verbose_name=_("to")
-    )
-    services = models.JSONField(_("services"), default=list)
-    fields = models.JSONField(_("information shared"), default=list)
-    note = EncryptedTextField(_("note for the recipient"), blank=True)
-    consent = models.ForeignKey(Consent, null=True, blank=True, on_delete=models.PROTECT, related_name="referrals")
-    legal_basis = models.ForeignKey(
-        LegalBasis, null=True, blank=True, on_delete=models.PROTECT, related_name="referrals"
-    )
-    status = models.CharField(
-        _("status"), max_length=16, choices=ReferralStatus.choices, default=ReferralStatus.PENDING
-    )
-    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    sent_at = models.DateTimeField(_("sent"), auto_now_add=True)
-    acknowledge_by = models.DateField(_("answer due"))
-    answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
-    decline_reason = EncryptedTextField(_("reason for declining"), blank=True)
-    revoked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
-
-    class Meta:
-        ordering = ["-sent_at", "-id"]
-        indexes = [
-            models.Index(fields=["to_organisation", "status"], name="referral_inbox"),
-            models.Index(fields=["organisation", "status"], name="referral_outbox"),
-            # The lists show the newest first, a page at a time: read in index order, stop after a page.
-            models.Index(fields=["to_organisation", "-sent_at", "-id"], name="referral_received_recent"),
-            models.Index(fields=["organisation", "-sent_at", "-id"], name="referral_sent_recent"),
-        ]
-
-    def __str__(self) -> str:
-        return f"referral {self.pk}"
-
-
 class CaseAttachment(models.Model):
     """A file kept with a case: a photo (re-encoded, no metadata) or a PDF (rewritten, no metadata),
-    encrypted at rest. Never shared by referral: the consent projection (sharing.py) has no field for it."""
+    encrypted at rest. Never shared by referral: the shareable fields (palermo.consent.shareable) have none for it."""
 
     organisation = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="+")
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="attachments")

@@ -1,4 +1,4 @@
-"""Pages for cases, consents and referrals: thin, the services and selectors decide."""
+"""Pages for cases, their notes and files: thin, the services and selectors decide."""
 
 from __future__ import annotations
 
@@ -6,28 +6,25 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from palermo.assistance.catalogue import service_label
 from palermo.attachments.downloads import attachment_response
 from palermo.attachments.uploads import limit_uploads
 from palermo.audit.services import audit_record
 from palermo.cases import forms, selectors, services, vocabularies
 from palermo.cases.htcds import case_to_htcds
-from palermo.cases.models import Case, CaseEvent, CaseStatus, ReferralStatus
+from palermo.cases.models import Case, CaseEvent
 from palermo.cases.panels import CASE_PANELS, case_panels_context
 from palermo.cases.people import person_label, person_reference
-from palermo.cases.sharing import shareable_label, shared_view
 from palermo.identification.selectors import identification_statuses, screening_get_for
 from palermo.organisations.models import Organisation
 from palermo.people.selectors import person_get_for
@@ -121,14 +118,6 @@ def _case_context(actor: Actor, case: Case, **forms_in_use: Form) -> dict[str, A
         "exploitation_types": [vocabularies.label("type_of_exploitation", c) for c in case.exploitation_types or []],
         "methods_of_control": [vocabularies.label("methods_of_control", c) for c in case.methods_of_control or []],
         "screenings": screenings,
-        "consents": [
-            (c, [shareable_label(f) for f in c.fields], [service_label(s) for s in c.services])
-            for c in records.consents
-        ],
-        "legal_bases": [(b, [shareable_label(f) for f in b.fields]) for b in records.legal_bases],
-        "referrals": [
-            (r, selectors.referral_is_overdue(r), selectors.referral_access_holds(r)) for r in records.referrals
-        ],
         "notes": records.notes,
         "history": _history(records.events),
         "note_form": forms.NoteForm() if can_manage else None,
@@ -312,241 +301,4 @@ def case_htcds(request: HttpRequest, actor: Actor, case_id: int) -> HttpResponse
     audit_record(actor=actor, action="case.export", target=case, detail={"format": "htcds"})
     response = JsonResponse(case_to_htcds(case), json_dumps_params={"indent": 2, "ensure_ascii": False})
     response["Content-Disposition"] = f'attachment; filename="{case.reference}-htcds.json"'
-    return response
-
-
-@sensitive_post_parameters()
-@page(Capability.CASE_MANAGE)
-def consent_create(request: HttpRequest, actor: Actor, case_id: int) -> HttpResponse:
-    case = selectors.case_get_for(actor=actor, case_id=case_id)
-    form = forms.ConsentForm(request.POST or None, recipients=selectors.referral_recipient_choices(actor))
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        data["fields"] = data.pop("shared_fields")
-        try:
-            services.consent_record(actor=actor, case=case, recipient=_organisation(data.pop("organisation")), **data)
-        except ValidationError as error:
-            _errors_into(form, error)
-        else:
-            messages.success(request, _("The consent is recorded."))
-            return redirect("cases:detail", case_id=case.pk)
-    return render(
-        request,
-        "cases/case_form.html",
-        {"case": case, "form": form, "heading": _("Record consent")},
-        status=400 if form.errors else 200,
-    )
-
-
-@require_POST
-@page(Capability.CASE_MANAGE)
-def consent_withdraw(request: HttpRequest, actor: Actor, case_id: int, consent_id: int) -> HttpResponse:
-    consent = selectors.consent_get_for(actor=actor, consent_id=consent_id)
-    if consent.case_id != int(case_id):
-        raise PermissionDenied("consent.other_case")
-    try:
-        services.consent_withdraw(actor=actor, consent=consent)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("The withdrawal is recorded. Nothing more is shared on this consent."))
-    return redirect("cases:detail", case_id=consent.case_id)
-
-
-@sensitive_post_parameters()
-@page(Capability.DECISION_RECORD)
-def legal_basis_create(request: HttpRequest, actor: Actor, case_id: int) -> HttpResponse:
-    case = selectors.case_get_for(actor=actor, case_id=case_id)
-    form = forms.LegalBasisForm(request.POST or None, recipients=selectors.referral_recipient_choices(actor))
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        data["fields"] = data.pop("shared_fields")
-        try:
-            services.legal_basis_record(
-                actor=actor, case=case, recipient=_organisation(data.pop("organisation")), **data
-            )
-        except ValidationError as error:
-            _errors_into(form, error)
-        else:
-            messages.success(request, _("The legal basis is recorded."))
-            return redirect("cases:detail", case_id=case.pk)
-    return render(
-        request,
-        "cases/case_form.html",
-        {"case": case, "form": form, "heading": _("Record a legal basis")},
-        status=400 if form.errors else 200,
-    )
-
-
-@sensitive_post_parameters()
-@page(Capability.CASE_MANAGE)
-def referral_create(request: HttpRequest, actor: Actor, case_id: int) -> HttpResponse:
-    case = selectors.case_get_for(actor=actor, case_id=case_id)
-    form = forms.ReferralForm(request.POST or None, recipients=selectors.referral_recipient_choices(actor))
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            referral = services.referral_send(
-                actor=actor,
-                case=case,
-                to_organisation=get_object_or_404(Organisation, pk=data["to_organisation"]),
-                services=data["services"],
-                note=data["note"],
-            )
-        except ValidationError as error:
-            _errors_into(form, error)
-        else:
-            messages.success(request, _("The referral is sent."))
-            return redirect("cases:referral", referral_id=referral.pk)
-    return render(
-        request,
-        "cases/case_form.html",
-        {"case": case, "form": form, "heading": _("Refer the case")},
-        status=400 if form.errors else 200,
-    )
-
-
-@page()
-def referral_inbox(request: HttpRequest, actor: Actor) -> HttpResponse:
-    if not (can(actor, Capability.CASE_MANAGE) or can(actor, Capability.REFERRAL_REVOKE)):
-        raise PermissionDenied("referral.list")
-    received, received_at = _referral_page(selectors.referral_inbox_for(actor=actor), request.GET.get("received"))
-    sent, sent_at = _referral_page(selectors.referral_outbox_for(actor=actor), request.GET.get("sent"))
-    shown = [r.pk for r in received + sent]
-    if shown:
-        audit_record(actor=actor, action="referral.list", detail={"ids": shown})
-    return render(
-        request,
-        "cases/referral_inbox.html",
-        {
-            # "from …" and "to …" formatted here: a {% blocktranslate %} a line was a tenth of the page's time.
-            "received": [(r, _("from %(org)s") % {"org": r.organisation_name}) for r in received],
-            "sent": [(r, _("to %(org)s") % {"org": r.to_organisation_name}) for r in sent],
-            # One reverse() for all lines: a {% url %} per line was a tenth of the page's time.
-            "referral_url_prefix": reverse("cases:referrals"),
-            "received_pages": _referral_page_links("received", received_at, "sent", sent_at),
-            "sent_pages": _referral_page_links("sent", sent_at, "received", received_at),
-        },
-    )
-
-
-REFERRALS_PER_PAGE = 25
-
-
-def _referral_page(queryset: Any, number: str | None) -> tuple[list[selectors.ReferralRow], tuple[int, bool]]:
-    """One page of a referral list, newest first, and (page number, whether an older page exists).
-
-    25 at a time: an organisation with thousands of referrals had 400 rows rendered on every visit,
-    most of the page's time. One row more than shown says whether there is an older page, without a COUNT.
-    """
-    page = int(number) if number and number.isdigit() and 0 < int(number) < 10_000 else 1
-    start = (page - 1) * REFERRALS_PER_PAGE
-    rows = selectors.referral_rows(selectors.referral_row_values(queryset)[start : start + REFERRALS_PER_PAGE + 1])
-    return rows[:REFERRALS_PER_PAGE], (page, len(rows) > REFERRALS_PER_PAGE)
-
-
-def _referral_page_links(box: str, at: tuple[int, bool], other: str, other_at: tuple[int, bool]) -> dict[str, str]:
-    """Links to the newer and older pages of one list, keeping the other list where it is."""
-    page, more = at
-    keep = f"&{other}={other_at[0]}" if other_at[0] > 1 else ""
-    return {
-        "newer": f"?{box}={page - 1}{keep}" if page > 1 else "",
-        "older": f"?{box}={page + 1}{keep}" if more else "",
-    }
-
-
-def _referral_context(actor: Actor, referral_id: int) -> dict[str, Any]:
-    referral = selectors.referral_get_for(actor=actor, referral_id=referral_id)
-    is_recipient = actor.membership is not None and actor.membership.organisation_id == referral.to_organisation_id
-    return {
-        "referral": referral,
-        "view": shared_view(referral, actor),
-        "is_recipient": is_recipient,
-        "overdue": selectors.referral_is_overdue(referral),
-    }
-
-
-@page()
-def referral_detail(request: HttpRequest, actor: Actor, referral_id: int) -> HttpResponse:
-    context = _referral_context(actor, referral_id)
-    referral = context["referral"]
-    context.update(
-        {
-            "decline_form": forms.DeclineForm(),
-            "may_answer": context["is_recipient"]
-            and referral.status == ReferralStatus.PENDING
-            and can(actor, Capability.CASE_MANAGE),
-            "may_revoke": not context["is_recipient"]
-            and referral.status == ReferralStatus.PENDING
-            and can(actor, Capability.REFERRAL_REVOKE),
-            "case_open": referral.case.status == CaseStatus.OPEN,
-        }
-    )
-    return render(request, "cases/referral_detail.html", context)
-
-
-@require_POST
-@page(Capability.CASE_MANAGE)
-def referral_accept(request: HttpRequest, actor: Actor, referral_id: int) -> HttpResponse:
-    referral = selectors.referral_get_for(actor=actor, referral_id=referral_id)
-    try:
-        services.referral_accept(actor=actor, referral=referral)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("You accepted the referral."))
-    return redirect("cases:referral", referral_id=referral.pk)
-
-
-@sensitive_post_parameters()
-@require_POST
-@page(Capability.CASE_MANAGE)
-def referral_decline(request: HttpRequest, actor: Actor, referral_id: int) -> HttpResponse:
-    referral = selectors.referral_get_for(actor=actor, referral_id=referral_id)
-    form = forms.DeclineForm(request.POST)
-    try:
-        services.referral_decline(
-            actor=actor, referral=referral, reason=form.cleaned_data["reason"] if form.is_valid() else ""
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect("cases:referral", referral_id=referral.pk)
-    messages.success(request, _("You declined the referral; the sender is told why."))
-    return redirect("cases:referrals")
-
-
-@require_POST
-@page(Capability.REFERRAL_REVOKE)
-def referral_revoke(request: HttpRequest, actor: Actor, referral_id: int) -> HttpResponse:
-    referral = selectors.referral_get_for(actor=actor, referral_id=referral_id)
-    try:
-        services.referral_revoke(actor=actor, referral=referral)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("The referral is revoked."))
-    return redirect("cases:referral", referral_id=referral.pk)
-
-
-@page()
-def referral_summary(request: HttpRequest, actor: Actor, referral_id: int) -> HttpResponse:
-    return render(request, "cases/referral_summary.html", _referral_context(actor, referral_id))
-
-
-def _no_fetch(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
-    # The summary is self-contained: nothing in it may make the server fetch a URL.
-    raise ValueError("a referral summary loads no external resources")
-
-
-@page()
-def referral_summary_pdf(request: HttpRequest, actor: Actor, referral_id: int) -> HttpResponse:
-    from weasyprint import HTML
-
-    context = _referral_context(actor, referral_id)
-    html = render_to_string("cases/referral_summary_pdf.html", context, request=request)
-    pdf = HTML(string=html, url_fetcher=_no_fetch).write_pdf()
-    response = HttpResponse(pdf, content_type="application/pdf")
-    reference = context["referral"].case.reference
-    response["Content-Disposition"] = f'inline; filename="referral-{reference}.pdf"'
-    response["Cache-Control"] = "no-store"
     return response

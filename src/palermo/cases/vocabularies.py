@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from palermo.assistance.catalogue import Text
+from palermo.common.catalogue import Text
 
 FILE = Path(__file__).parent / "vocabularies.yaml"
 ATTRIBUTION = "HTCDS 2.0, International Organization for Migration (IOM), CC BY 4.0"

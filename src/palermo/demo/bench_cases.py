@@ -33,21 +33,11 @@ from palermo.assistance.models import (
     RiskLevel,
 )
 from palermo.cases import vocabularies
-from palermo.cases.models import (
-    Case,
-    CaseEvent,
-    CaseEventKind,
-    CaseNote,
-    CaseStatus,
-    Consent,
-    ConsentPurpose,
-    ConsentStatus,
-    InformedHow,
-    Referral,
-    ReferralStatus,
-)
+from palermo.cases.models import Case, CaseEvent, CaseEventKind, CaseNote, CaseStatus
+from palermo.consent.models import Consent, ConsentPurpose, ConsentStatus, InformedHow
 from palermo.organisations.models import Membership, Organisation, Role
 from palermo.people.models import Person
+from palermo.referrals.models import Referral, ReferralStatus
 
 # What a referral shares and asks for: codes registered in cases.sharing and the assistance catalogue.
 REFERRAL_FIELDS = ["names", "date_of_birth", "exploitation", "risk", "assistance_plan"]

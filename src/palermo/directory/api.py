@@ -11,7 +11,7 @@ from palermo.api.errors import error_responses
 from palermo.api.fields import PrimaryKeyRelatedField
 from palermo.api.pagination import PagePagination
 from palermo.api.views import PalermoApiView
-from palermo.assistance.catalogue import SERVICE_CODE_CHOICES
+from palermo.common.catalogue import SERVICE_CODE_CHOICES
 from palermo.directory import selectors, services
 from palermo.directory.models import ActorType, DirectoryEntry, Level, Stage
 from palermo.organisations.models import Organisation

@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from palermo.assistance.catalogue import service_choices
+from palermo.common.catalogue import service_choices
 from palermo.directory.models import ActorType, DirectoryEntry, Level, Stage
 from palermo.directory.selectors import DirectoryFilters
 from palermo.organisations.models import Organisation

@@ -66,7 +66,7 @@ class DirectoryEntry(models.Model):
     )
     region = models.CharField(_("region"), max_length=200, blank=True)
     municipality = models.CharField(_("municipality"), max_length=200, blank=True)
-    # Codes lists: stages from `Stage`, services from palermo.assistance.catalogue, languages ISO 639-1.
+    # Codes lists: stages from `Stage`, services from palermo.common.catalogue, languages ISO 639-1.
     stages = models.JSONField(_("stages"), default=list, blank=True)
     services = models.JSONField(_("services offered"), default=list, blank=True)
     languages = models.JSONField(_("languages"), default=list, blank=True)
@@ -113,6 +113,6 @@ class DirectoryEntry(models.Model):
         return [str(labels.get(code, code)) for code in self.stages]
 
     def service_labels(self) -> list[str]:
-        from palermo.assistance.catalogue import service_label
+        from palermo.common.catalogue import service_label
 
         return [service_label(code) for code in self.services]

@@ -9,8 +9,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from palermo.assistance.catalogue import SERVICE_CODES
 from palermo.audit.services import audit_record
+from palermo.common.catalogue import SERVICE_CODES
 from palermo.directory.models import STAGE_CODES, DirectoryEntry
 from palermo.organisations.models import Organisation
 from palermo.permissions import (

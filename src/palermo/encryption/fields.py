@@ -10,6 +10,7 @@ from django.core.exceptions import FieldError
 from django.db import models
 
 from palermo.encryption.keyring import keyring
+from palermo.model_labels import stored_label
 
 
 class EncryptedFieldMixin:
@@ -23,7 +24,7 @@ class EncryptedFieldMixin:
     name: str
 
     def _context(self) -> str:
-        return f"{self.model._meta.label_lower}.{self.name}"
+        return f"{stored_label(self.model)}.{self.name}"
 
     def get_lookup(self, lookup_name: str) -> Any:
         if lookup_name != "isnull":

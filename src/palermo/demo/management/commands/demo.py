@@ -15,7 +15,6 @@ from django.db import transaction
 from palermo.accounts.models import User
 from palermo.accounts.services import membership_add, user_create
 from palermo.assistance.demo import demo_assistance
-from palermo.cases.demo import demo_cases
 from palermo.directory.demo import create_demo_directory
 from palermo.identification.models import Screening
 from palermo.identification.services import screening_answer, screening_complete, screening_refer, screening_start
@@ -25,6 +24,7 @@ from palermo.organisations.services import organisation_create
 from palermo.people.models import Person
 from palermo.people.services import person_create
 from palermo.permissions import Actor, Channel
+from palermo.referrals.demo import demo_cases
 from palermo.reporting.models import TipRoute
 
 DEMO_PASSWORD = "palermo-demo"  # noqa: S105 - fictional accounts, usable only with PALERMO_ENV=demo

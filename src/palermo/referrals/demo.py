@@ -1,4 +1,4 @@
-"""Demo data for cases: one case at the shelter, with consent, referred to the municipal social services.
+"""Demo data for cases and referrals: one case at the shelter, with consent, referred to the municipal social services.
 
 The demo case worker belongs to both organisations, so they can switch and see both sides of the referral.
 Safe to run again: it adds nothing when the shelter already holds a case.
@@ -7,10 +7,12 @@ Safe to run again: it adds nothing when the shelter already holds a case.
 from __future__ import annotations
 
 from palermo.cases.models import Case
-from palermo.cases.services import case_open, case_update_exploitation, consent_record, referral_send
+from palermo.cases.services import case_open, case_update_exploitation
+from palermo.consent.services import consent_record
 from palermo.organisations.models import Membership, Organisation, Role
 from palermo.people.models import Person
 from palermo.permissions import Actor, Channel
+from palermo.referrals.services import referral_send
 
 
 def demo_cases(*, sender: Organisation, recipient: Organisation) -> None:

@@ -9,8 +9,10 @@ import pytest
 from pypdf import PdfReader
 
 from palermo.audit.models import AuditEntry
-from palermo.cases.models import Referral
-from palermo.cases.services import case_note_add, consent_withdraw, referral_send
+from palermo.cases.services import case_note_add
+from palermo.consent.services import consent_withdraw
+from palermo.referrals.models import Referral
+from palermo.referrals.services import referral_send
 from palermo.worklist.items import work_items_for
 from tests.cases.conftest import BIRTH, FAMILY_NAME, SHARED_PLACE, World, give_referral_consent
 from tests.conftest import actor_of, api_client, signed_in_client

@@ -8,19 +8,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from django.core.exceptions import PermissionDenied
 
-from palermo.cases.models import Referral
-from palermo.cases.services import (
-    ConsentRuleError,
-    consent_record,
-    consent_withdraw,
-    legal_basis_record,
-    referral_send,
-)
+from palermo.consent.services import consent_record, consent_withdraw, legal_basis_record
 from palermo.organisations.models import Role
+from palermo.referrals.models import Referral
+from palermo.referrals.services import ConsentRuleError, referral_send
 from tests.cases.conftest import World, give_referral_consent
-from tests.conftest import actor_of, api_client, signed_in_client
+from tests.conftest import actor_of, api_client
 from tests.factories import OrganisationFactory
 
 
@@ -159,113 +153,3 @@ def test_a_legal_basis_through_the_api_and_then_a_referral(world: World, member)
     )
     assert response.status_code == 201, response.content
     assert list(response.json()["shared"]) == ["exploitation"]
-
-
-def test_only_a_decision_maker_records_a_legal_basis(world: World) -> None:
-    with pytest.raises(PermissionDenied):
-        legal_basis_record(
-            actor=actor_of(world.worker_a),
-            case=world.case,
-            purpose="referral",
-            recipient=world.org_b,
-            provision="Child Protection Act, art. 12",
-        )
-    response = api_client(world.worker_a).post(
-        f"/api/v1/cases/{world.case.pk}/legal-bases",
-        {"purpose": "referral", "organisation": world.org_b.pk, "provision": "x"},
-        format="json",
-    )
-    assert response.status_code == 403
-
-
-def test_consent_through_the_api_then_withdrawal(world: World) -> None:
-    client = api_client(world.worker_a)
-    response = client.post(
-        f"/api/v1/cases/{world.case.pk}/consents",
-        {
-            "purpose": "referral",
-            "organisation": world.org_b.pk,
-            "fields": ["languages"],
-            "services": ["shelter"],
-            "status": "given",
-            "informed_language": "ro",
-            "informed_how": "oral",
-            "interpreter": True,
-        },
-        format="json",
-    )
-    assert response.status_code == 201, response.content
-    consent = response.json()
-    assert consent["organisation"] == world.org_b.pk
-    assert consent["fields"] == ["languages"]
-    assert client.post(f"/api/v1/consents/{consent['id']}/withdraw").json()["status"] == "withdrawn"
-    refused = client.post(
-        "/api/v1/referrals",
-        {"case": world.case.pk, "to_organisation": world.org_b.pk, "services": ["shelter"]},
-        format="json",
-    )
-    assert refused.json()["error"]["code"] == "consent_withdrawn"
-
-
-def test_the_minimal_consent_body_is_taken_and_flagged_as_not_saying_how_the_person_was_informed(
-    world: World,
-) -> None:
-    response = api_client(world.worker_a).post(
-        f"/api/v1/cases/{world.case.pk}/consents",
-        {"purpose": "referral", "organisation": world.org_b.pk, "fields": ["languages"], "status": "given"},
-        format="json",
-    )
-    assert response.status_code == 201, response.content
-    assert (response.json()["informed_how"], response.json()["informed_language"]) == ("", "")
-    page = signed_in_client(world.worker_a).get(f"/cases/{world.case.pk}/")
-    assert "How the person was informed was not recorded." in page.content.decode()
-
-
-def test_consent_with_unknown_field_code_is_refused_clearly(world: World) -> None:
-    response = api_client(world.worker_a).post(
-        f"/api/v1/cases/{world.case.pk}/consents",
-        {
-            "purpose": "referral",
-            "organisation": world.org_b.pk,
-            "fields": ["shoe_size"],
-            "status": "given",
-            "informed_language": "en",
-            "informed_how": "oral",
-        },
-        format="json",
-    )
-    assert response.status_code == 400
-    assert "shoe_size" in response.json()["error"]["fields"]["fields"][0]
-
-
-def test_a_child_consent_needs_a_guardian(world: World, member) -> None:  # type: ignore[no-untyped-def]
-    import datetime
-
-    from django.core.exceptions import ValidationError
-
-    from palermo.cases.services import case_open
-    from palermo.people.services import person_create
-
-    actor = actor_of(world.worker_a)
-    child = person_create(
-        actor=actor,
-        given_names="Mira",
-        date_of_birth=datetime.date.today().replace(year=datetime.date.today().year - 12),
-    )
-    case = case_open(actor=actor, person=child)
-    with pytest.raises(ValidationError) as refused:
-        consent_record(
-            actor=actor, case=case, purpose="assistance", status="given", informed_language="en", informed_how="oral"
-        )
-    assert "guardian" in refused.value.message_dict
-    consent = consent_record(
-        actor=actor,
-        case=case,
-        purpose="assistance",
-        status="given",
-        informed_language="en",
-        informed_how="oral",
-        guardian="Municipal guardian office",
-        best_interests_note="Needs shelter now",
-    )
-    assert consent.guardian == "Municipal guardian office"

@@ -7,9 +7,10 @@ from collections.abc import Iterable
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from palermo.cases.models import ReferralStatus
-from palermo.cases.selectors import referral_access_holds, referral_inbox_for, referral_outbox_for
 from palermo.permissions import Actor
+from palermo.referrals.access import recipient_access
+from palermo.referrals.models import ReferralStatus
+from palermo.referrals.selectors import referral_inbox_for, referral_outbox_for
 from palermo.worklist.items import WorkItem
 
 
@@ -24,20 +25,19 @@ def referral_work_items(actor: Actor) -> Iterable[WorkItem]:
                 title=_("Answer the referral of case %(case)s from %(org)s")
                 % {"case": referral.case.reference, "org": referral.organisation.name},
                 due=referral.acknowledge_by,
-                url=reverse("cases:referral", kwargs={"referral_id": referral.pk}),
+                url=reverse("referrals:detail", kwargs={"referral_id": referral.pk}),
                 case_reference=referral.case.reference,
             )
         )
-    for referral in referral_outbox_for(actor=actor).filter(status=ReferralStatus.PENDING):
-        if not referral_access_holds(referral):
-            continue  # consent withdrawn: nobody is expected to answer any more
+    # Only those the recipient still sees: once consent is withdrawn nobody is expected to answer.
+    for referral in referral_outbox_for(actor=actor).filter(recipient_access(), status=ReferralStatus.PENDING):
         items.append(
             WorkItem(
                 kind="referral.awaiting_answer",
                 title=_("%(org)s has not yet answered the referral of case %(case)s")
                 % {"case": referral.case.reference, "org": referral.to_organisation.name},
                 due=referral.acknowledge_by,
-                url=reverse("cases:referral", kwargs={"referral_id": referral.pk}),
+                url=reverse("referrals:detail", kwargs={"referral_id": referral.pk}),
                 case_reference=referral.case.reference,
             )
         )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils import translation
 
-from palermo.assistance import catalogue
+from palermo.common import catalogue
 
 
 def test_every_stage_and_service_has_english_and_french_and_unique_codes() -> None:

@@ -1,0 +1,57 @@
+"""Reads of consents and legal bases, scoped through the cases the actor may see."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from palermo.audit.services import audited_get
+from palermo.cases.models import Case
+from palermo.cases.selectors import case_queryset_for
+from palermo.common.catalogue import service_label
+from palermo.consent.models import Consent, LegalBasis
+from palermo.consent.shareable import shareable_label
+from palermo.directory.selectors import services_offered_by
+from palermo.organisations.models import Organisation
+from palermo.permissions import Actor
+
+
+def consents_of(case: Case) -> list[Consent]:
+    """For a case read through `case_get_for`: its consents, newest first, with who recorded them."""
+    return list(case.consents.select_related("recipient", "recorded_by"))
+
+
+def legal_bases_of(case: Case) -> list[LegalBasis]:
+    """For a case read through `case_get_for`: its legal bases, newest first, with who decided them."""
+    return list(case.legal_bases.select_related("recipient", "decided_by"))
+
+
+def consent_get_for(*, actor: Actor, consent_id: int | str) -> Consent:
+    queryset = Consent.objects.filter(case__in=case_queryset_for(actor)).select_related("case", "recipient")
+    return audited_get(actor=actor, queryset=queryset, object_id=consent_id, action="consent.view")
+
+
+def recipient_choices(actor: Actor) -> list[tuple[Organisation, list[str]]]:
+    """Organisations a case may be referred (or a consent or legal basis may let information go) to,
+    with the service codes each offers in the actor directory.
+
+    Every active organisation but the actor's own; one without a directory entry lists no services.
+    """
+    organisations = Organisation.objects.filter(is_active=True).order_by("name")
+    if actor.membership is not None:
+        organisations = organisations.exclude(pk=actor.membership.organisation_id)
+    offered = services_offered_by([o.pk for o in organisations])
+    return [(organisation, offered.get(organisation.pk, [])) for organisation in organisations]
+
+
+def consent_panel_context(*, actor: Actor, case: Case) -> dict[str, Any]:
+    """The case page's "Consents" section: consents and legal bases with their fields and services by label.
+
+    Covered by the page's `case.view` audit entry. One query a list, users and organisations joined:
+    the section costs the same whatever number of consents the case has."""
+    return {
+        "consents": [
+            (c, [shareable_label(f) for f in c.fields], [service_label(s) for s in c.services])
+            for c in consents_of(case)
+        ],
+        "legal_bases": [(b, [shareable_label(f) for f in b.fields]) for b in legal_bases_of(case)],
+    }
