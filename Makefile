@@ -20,11 +20,12 @@ run: install
 	PALERMO_ENV=$${PALERMO_ENV:-demo} $(BIN)/palermo demo
 	PALERMO_ENV=$${PALERMO_ENV:-demo} $(BIN)/palermo runserver 127.0.0.1:8000
 
-# One pytest-xdist worker per core, each with its own test database; tests that share an expensive
-# module fixture carry an xdist_group mark and stay on one worker. PYTEST_WORKERS=0 runs in one process.
+# One pytest-xdist worker per core, each with its own test database. --dist loadfile keeps each module's
+# tests on one worker, so a module fixture (the proxy's deployment, the CLI's data directory) is built
+# once, not once per worker. PYTEST_WORKERS=0 runs in one process.
 PYTEST_WORKERS ?= auto
 test: install
-	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check src tests bench

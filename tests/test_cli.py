@@ -12,8 +12,6 @@ import pytest
 from tests.conftest import copy_of_migrated
 
 PALERMO = Path(sys.executable).with_name("palermo")
-# Under pytest-xdist, the modules that copy the migrated data directory run on one worker, which builds it once.
-pytestmark = pytest.mark.xdist_group("migrated_data_dir")
 
 
 @pytest.fixture(scope="module")

@@ -19,7 +19,7 @@ from palermo.accounts.services import recovery_codes_generate, user_deactivate
 from palermo.audit.models import AuditEntry
 from palermo.organisations.models import Role
 from palermo.permissions import Actor
-from tests.conftest import api_client, signed_in_client
+from tests.conftest import api_client, nothing_changes, signed_in_client
 from tests.factories import PASSWORD
 
 
@@ -53,8 +53,12 @@ def test_first_sign_in_pairs_an_authenticator_before_anything_else(worker):
     page = client.get("/login/set-up/")
     assert b"data:image/svg+xml;base64," in page.content
     device = TOTPDevice.objects.get(user=worker.user, confirmed=False)
-    wrong = client.post("/login/set-up/", {"code": "000000" if _code(device) != "000000" else "111111"})
+    # A wrong code only counts against the device (django-otp's throttle); nothing is paired yet.
+    with nothing_changes(but=("otp_totp.totpdevice",)):
+        wrong = client.post("/login/set-up/", {"code": "000000" if _code(device) != "000000" else "111111"})
     assert wrong.status_code == 400
+    device.refresh_from_db()
+    assert not device.confirmed
     assert "not right" in wrong.content.decode()
     done = client.post("/login/set-up/", {"code": _code(device)})
     assert done.status_code == 200
@@ -69,7 +73,8 @@ def test_code_step_signs_in_and_rejects_wrong_codes(paired):
     worker, device = paired
     client = Client()
     assert _password_step(client, worker.user.email).headers["Location"] == "/login/code/"
-    wrong = client.post("/login/code/", {"code": "123456" if _code(device) != "123456" else "654321"})
+    with nothing_changes(but=("otp_totp.totpdevice",)):
+        wrong = client.post("/login/code/", {"code": "123456" if _code(device) != "123456" else "654321"})
     assert wrong.status_code == 400
     assert client.get("/").status_code == 302
     # django-otp slows guessing down: straight after a miss, even the right code must wait.
@@ -134,8 +139,9 @@ def test_only_seeded_demo_users_in_demo_mode_skip_the_second_factor(worker, sett
 
 @pytest.mark.django_db
 def test_wrong_password_and_unknown_user_get_the_same_answer(worker):
-    wrong = _password_step(Client(), worker.user.email, password="nope nope nope")
-    unknown = _password_step(Client(), "nobody@example.test")
+    with nothing_changes():  # beyond the sign-in throttle's own count
+        wrong = _password_step(Client(), worker.user.email, password="nope nope nope")
+        unknown = _password_step(Client(), "nobody@example.test")
     assert wrong.status_code == unknown.status_code == 400
     assert wrong.context["form"].non_field_errors() == unknown.context["form"].non_field_errors()
 
@@ -198,7 +204,9 @@ def test_deactivating_a_membership_ends_sessions_and_tokens_at_once(org_a, membe
 def test_an_admin_cannot_deactivate_members_of_another_organisation(org_a, org_b, member):
     outsider_admin = member(Role.ORG_ADMIN, org_b)
     worker = member(Role.CASE_WORKER, org_a)
-    assert signed_in_client(outsider_admin).post(f"/organisations/members/{worker.pk}/deactivate/").status_code == 404
+    client = signed_in_client(outsider_admin)
+    with nothing_changes():
+        assert client.post(f"/organisations/members/{worker.pk}/deactivate/").status_code == 404
     worker.refresh_from_db()
     assert worker.is_active
 
@@ -225,7 +233,8 @@ def test_sign_in_never_redirects_to_another_site(org_a, member):
 @pytest.mark.django_db
 def test_sign_out_needs_a_post_and_ends_the_session(worker):
     client = signed_in_client(worker)
-    assert client.get("/logout/").status_code == 405
+    with nothing_changes():
+        assert client.get("/logout/").status_code == 405
     assert client.post("/logout/").headers["Location"] == "/login/"
     assert client.get("/").status_code == 302
 

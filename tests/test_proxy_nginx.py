@@ -39,6 +39,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
+from tests.conftest import copy_of_migrated
 from tests.test_cli import PRODUCTION_SECRETS
 
 pytestmark = pytest.mark.proxy
@@ -90,11 +91,13 @@ def _redis_answers() -> bool:
 
 
 @contextmanager
-def _database(directory: Path) -> Iterator[str]:
-    """A database of its own: PostgreSQL when the suite runs on it (DATABASE_URL), else SQLite in tmp."""
+def _database(directory: Path, migrated_data_dir: Path) -> Iterator[tuple[str, bool]]:
+    """A database of its own, and whether it still needs `migrate`: PostgreSQL when the suite runs on it
+    (DATABASE_URL), else a copy of the SQLite database migrated once for the run."""
     suite = os.environ.get("DATABASE_URL", "")
     if not suite.startswith(("postgres://", "postgresql://")):
-        yield f"sqlite:///{directory}/palermo.sqlite3"
+        copy_of_migrated(migrated_data_dir, directory)
+        yield f"sqlite:///{directory}/palermo.sqlite3", False
         return
     import psycopg
 
@@ -103,7 +106,7 @@ def _database(directory: Path) -> Iterator[str]:
     with psycopg.connect(server, autocommit=True) as admin:
         admin.execute(f'CREATE DATABASE "{name}"')
     try:
-        yield urlsplit(suite)._replace(path=f"/{name}").geturl()
+        yield urlsplit(suite)._replace(path=f"/{name}").geturl(), True
     finally:
         with psycopg.connect(server, autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -243,7 +246,7 @@ def _stop(process: subprocess.Popen[bytes], sig: int = signal.SIGTERM) -> None:
 
 
 @pytest.fixture(scope="module")
-def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]:
+def deployment(tmp_path_factory: pytest.TempPathFactory, migrated_data_dir: Path) -> Iterator[Deployment]:
     _require(os.access(NGINX, os.X_OK), f"Debian's nginx not found at {NGINX}: proxy test not run")
     _require(_redis_answers(), f"Redis does not answer at {REDIS_URL}: proxy test not run")
     directory = tmp_path_factory.mktemp("proxy")
@@ -252,7 +255,7 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]
     (directory / "proxy_test_settings.py").write_text(SETTINGS_MODULE.format(prefix=prefix))
     app_port, http_port, https_port = _free_port(), _free_port(), _free_port()
     cleanup = ExitStack()
-    database = cleanup.enter_context(_database(directory))
+    database, unmigrated = cleanup.enter_context(_database(directory, migrated_data_dir))
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith(("PALERMO_", "DJANGO_", "DATABASE_URL"))},
         **PRODUCTION_SECRETS,
@@ -271,9 +274,12 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]
         "PALERMO_RECEIPT_RATE_LIMIT": str(RECEIPT_LIMIT),
     }
     with cleanup:
-        for step in (["migrate", "--no-input", "-v0"], ["shell", "-v0", "-c", ACCOUNTS]):
-            done = subprocess.run([str(BIN / "palermo"), *step], env=env, capture_output=True, text=True, timeout=600)
-            assert done.returncode == 0, done.stderr
+        # One process for both steps: each new one costs a second of Django's start-up.
+        migrate = "from django.core.management import call_command\ncall_command('migrate', verbosity=0)\n"
+        script = (migrate if unmigrated else "") + ACCOUNTS
+        step = ["shell", "-v0", "-c", script]
+        done = subprocess.run([str(BIN / "palermo"), *step], env=env, capture_output=True, text=True, timeout=600)
+        assert done.returncode == 0, done.stderr
         yield from _serve(directory, env, app_port=app_port, http_port=http_port, https_port=https_port, prefix=prefix)
 
 

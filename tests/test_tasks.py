@@ -16,7 +16,7 @@ from django_tasks.base import TaskResultStatus
 
 from palermo.accounts.models import LoginSession
 from palermo.accounts.tasks import housekeeping
-from tests.conftest import signed_in_client
+from tests.conftest import copy_of_migrated, signed_in_client
 
 PALERMO = Path(sys.executable).with_name("palermo")
 
@@ -68,7 +68,7 @@ def _redis_up() -> bool:
         return False
 
 
-def test_production_path_queues_in_redis_and_an_rq_worker_runs_it(tmp_path):
+def test_production_path_queues_in_redis_and_an_rq_worker_runs_it(tmp_path, migrated_data_dir):
     """The real thing: a Redis queue and an RQ worker process, as in production."""
     if not _redis_up():
         if os.environ.get("CI"):
@@ -76,7 +76,7 @@ def test_production_path_queues_in_redis_and_an_rq_worker_runs_it(tmp_path):
         pytest.skip("Redis is not answering on 127.0.0.1:6379: the Redis task path was not tried")
     env = {
         **os.environ,
-        "PALERMO_DATA_DIR": str(tmp_path),
+        "PALERMO_DATA_DIR": str(copy_of_migrated(migrated_data_dir, tmp_path)),
         "PALERMO_TASKS_BACKEND": "redis",
         "REDIS_URL": "redis://127.0.0.1:6379/14",
         "CACHE_URL": "locmem://",
@@ -90,7 +90,6 @@ def test_production_path_queues_in_redis_and_an_rq_worker_runs_it(tmp_path):
     import redis
 
     redis.Redis.from_url(env["REDIS_URL"]).flushdb()
-    run("migrate", "-v0")
     assert "queued on the redis backend" in run("housekeeping")
     assert redis.Redis.from_url(env["REDIS_URL"]).llen("rq:queue:default") == 1
     run("rqworker", "--burst", "--job-class", "django_tasks_rq.Job", "default")

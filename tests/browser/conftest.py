@@ -39,15 +39,19 @@ def _chromium_or_skip() -> None:
     pytest.skip(reason)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
+    """One chromium per worker for the whole run: every test still gets a fresh profile (`new_page`).
+
+    Launching it took one to three seconds per module. Playwright's sync API keeps an asyncio event
+    loop running in this thread from then on, so Django would refuse every ORM call made by the tests
+    (SynchronousOnlyOperation), in this module and in the ones that run after it on the same worker.
+    Nothing async ever touches the database here (the live server answers in its own threads, and
+    Palermo has no async code), so the check is switched off until the browser is closed.
+    """
     _chromium_or_skip()
     from playwright.sync_api import sync_playwright
 
-    # Playwright's sync API keeps an asyncio event loop running in this thread, so Django
-    # would refuse every ORM call made by the tests (SynchronousOnlyOperation). Nothing
-    # async ever touches the database here (the live server answers in its own threads),
-    # so the check is switched off, only while the browser runs.
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     try:

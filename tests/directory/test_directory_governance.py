@@ -16,7 +16,7 @@ from palermo.audit.models import AuditEntry
 from palermo.directory.models import DirectoryEntry
 from palermo.directory.services import directory_entry_create, directory_entry_update
 from palermo.organisations.models import Membership, Organisation, Role
-from tests.conftest import actor_of, api_client, signed_in_client
+from tests.conftest import actor_of, api_client, nothing_changes, signed_in_client
 from tests.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
@@ -33,16 +33,16 @@ def test_another_organisation_cannot_publish_an_entry_for_it(
 ) -> None:
     impostor = member(Role.COORDINATOR, org_a)
     fake = {"name": "Beta Police (official)", "safe_contact": "Call 0900 111", **FORM}
-    with pytest.raises(PermissionDenied):
-        directory_entry_create(actor=actor_of(impostor), linked_organisation=org_b, **fake)
-    page = signed_in_client(impostor).post(
-        reverse("directory:create"), {**fake, "linked_organisation": org_b.pk, "country": "ZZ"}
-    )
+    page_client, api_of_impostor = signed_in_client(impostor), api_client(impostor)
+    with nothing_changes():
+        with pytest.raises(PermissionDenied):
+            directory_entry_create(actor=actor_of(impostor), linked_organisation=org_b, **fake)
+        page = page_client.post(reverse("directory:create"), {**fake, "linked_organisation": org_b.pk, "country": "ZZ"})
+        api = api_of_impostor.post("/api/v1/directory", {**fake, "linked_organisation": org_b.pk}, format="json")
     assert page.status_code == 403
     assert page.context["form"].errors["linked_organisation"] == [
         "Only this organisation's coordinators, or the deployment coordinator, can link an entry to it."
     ]
-    api = api_client(impostor).post("/api/v1/directory", {**fake, "linked_organisation": org_b.pk}, format="json")
     assert api.status_code == 403
     assert DirectoryEntry.objects.count() == 0
     assert not AuditEntry.objects.filter(action__startswith="directory.").exists()
@@ -58,11 +58,11 @@ def test_an_entry_cannot_be_relinked_to_another_organisation(
 ) -> None:
     coordinator = member(Role.COORDINATOR, org_a)
     mine = directory_entry_create(actor=actor_of(coordinator), name="Alpha", **FORM)
-    with pytest.raises(PermissionDenied):
-        directory_entry_update(actor=actor_of(coordinator), entry=mine, linked_organisation=org_b)
-    api = api_client(coordinator).patch(
-        f"/api/v1/directory/{mine.pk}", {"linked_organisation": org_b.pk}, format="json"
-    )
+    client = api_client(coordinator)
+    with nothing_changes():
+        with pytest.raises(PermissionDenied):
+            directory_entry_update(actor=actor_of(coordinator), entry=mine, linked_organisation=org_b)
+        api = client.patch(f"/api/v1/directory/{mine.pk}", {"linked_organisation": org_b.pk}, format="json")
     assert api.status_code == 403
     assert _entries() == [("Alpha", None, org_a.pk)]
 
@@ -76,11 +76,14 @@ def test_an_entry_another_organisation_made_for_it_belongs_to_the_organisation_i
     )
     edit = reverse("directory:update", args=[seized.pk])
     alpha = member(Role.COORDINATOR, org_a)
-    assert Client().get(edit).status_code == 302
-    assert signed_in_client(alpha).post(edit, {"name": "Still mine", **FORM}).status_code == 403
-    assert api_client(alpha).patch(f"/api/v1/directory/{seized.pk}", {"name": "x"}, format="json").status_code == 403
-    assert signed_in_client(member(Role.CASE_WORKER, org_b)).get(edit).status_code == 403
-    assert APIClient().patch(f"/api/v1/directory/{seized.pk}", {"name": "x"}, format="json").status_code == 401
+    alpha_page, alpha_api = signed_in_client(alpha), api_client(alpha)
+    worker_b = signed_in_client(member(Role.CASE_WORKER, org_b))
+    with nothing_changes():
+        assert Client().get(edit).status_code == 302
+        assert alpha_page.post(edit, {"name": "Still mine", **FORM}).status_code == 403
+        assert alpha_api.patch(f"/api/v1/directory/{seized.pk}", {"name": "x"}, format="json").status_code == 403
+        assert worker_b.get(edit).status_code == 403
+        assert APIClient().patch(f"/api/v1/directory/{seized.pk}", {"name": "x"}, format="json").status_code == 401
     assert _entries() == [("Beta (official)", org_b.pk, org_a.pk)]
     beta = signed_in_client(member(Role.COORDINATOR, org_b))
     done = beta.post(edit, {"name": "Beta Police", **FORM, "linked_organisation": org_b.pk})

@@ -33,10 +33,6 @@ INPUT = {
 }
 
 
-# Under pytest-xdist, the modules that copy the migrated data directory run on one worker, which builds it once.
-pytestmark = pytest.mark.xdist_group("migrated_data_dir")
-
-
 @pytest.fixture(scope="module")
 def cli(tmp_path_factory, migrated_data_dir):  # type: ignore[no-untyped-def]
     data = copy_of_migrated(migrated_data_dir, tmp_path_factory.mktemp("screen"))

@@ -12,7 +12,7 @@ from django.urls import reverse
 from palermo.matrix.models import MatrixAction, ResponseMatrix
 from palermo.matrix.services import matrix_action_add, matrix_action_update
 from palermo.organisations.models import Membership, Organisation, Role
-from tests.conftest import actor_of, api_client, signed_in_client
+from tests.conftest import actor_of, api_client, nothing_changes, signed_in_client
 
 pytestmark = pytest.mark.django_db
 
@@ -44,9 +44,10 @@ def test_another_organisation_sees_404_and_cannot_add(
     matrix: ResponseMatrix, org_b: Organisation, member: Callable[..., Membership]
 ) -> None:
     client = signed_in_client(member(Role.COORDINATOR, org_b))
-    assert client.get(reverse("matrix:detail", args=[matrix.pk])).status_code == 404
-    assert client.get(reverse("matrix:export", args=[matrix.pk, "xlsx"])).status_code == 404
-    assert client.post(cell_url(matrix), add_post("Outsider")).status_code == 404
+    with nothing_changes():
+        assert client.get(reverse("matrix:detail", args=[matrix.pk])).status_code == 404
+        assert client.get(reverse("matrix:export", args=[matrix.pk, "xlsx"])).status_code == 404
+        assert client.post(cell_url(matrix), add_post("Outsider")).status_code == 404
     assert matrix.title not in client.get(reverse("matrix:list")).content.decode()
     assert MatrixAction.objects.count() == 0
 
@@ -58,8 +59,9 @@ def test_a_member_without_the_planning_role_reads_but_cannot_add(
     page = client.get(cell_url(matrix))
     assert page.status_code == 200
     assert "Add the action" not in page.content.decode()
-    assert client.post(cell_url(matrix), add_post("Analyst")).status_code == 403
-    assert client.get(reverse("matrix:create")).status_code == 403
+    with nothing_changes():
+        assert client.post(cell_url(matrix), add_post("Analyst")).status_code == 403
+        assert client.get(reverse("matrix:create")).status_code == 403
     assert MatrixAction.objects.count() == 0
 
 
@@ -79,7 +81,9 @@ def test_a_coordinator_adds_an_action_and_sees_it_in_the_grid(matrix: ResponseMa
 
 
 def test_an_empty_action_is_refused_with_a_message(matrix: ResponseMatrix, coordinator: Membership) -> None:
-    response = signed_in_client(coordinator).post(cell_url(matrix), {"add-text": ""})
+    client = signed_in_client(coordinator)
+    with nothing_changes():
+        response = client.post(cell_url(matrix), {"add-text": ""})
     assert response.status_code == 400
     assert "This field is required." in response.content.decode()
     assert MatrixAction.objects.count() == 0
@@ -92,10 +96,12 @@ def test_a_stale_edit_on_the_page_shows_both_versions_and_keeps_the_draft(
     action = matrix_action_add(actor=actor_of(coordinator), matrix=matrix, text="Radio spots", **CELL)
     matrix_action_update(actor=actor_of(other), action=action, version=1, text="Radio spots in three languages")
     prefix = f"action-{action.pk}"
-    response = signed_in_client(coordinator).post(
-        reverse("matrix:action_update", args=[matrix.pk, action.pk]),
-        {f"{prefix}-text": "Radio and TV spots", f"{prefix}-version": "1"},
-    )
+    client = signed_in_client(coordinator)
+    with nothing_changes():
+        response = client.post(
+            reverse("matrix:action_update", args=[matrix.pk, action.pk]),
+            {f"{prefix}-text": "Radio and TV spots", f"{prefix}-version": "1"},
+        )
     assert response.status_code == 409
     body = response.content.decode()
     assert "Beatriz Nunes changed this action while you were editing it." in body
@@ -150,18 +156,22 @@ def test_api_stale_change_answers_409_with_the_current_version(matrix: ResponseM
     action = matrix_action_add(actor=actor_of(coordinator), matrix=matrix, text="Leaflets", **CELL)
     url = f"/api/v1/matrices/{matrix.pk}/actions/{action.pk}"
     assert client.put(url, {"version": 1, "text": "Leaflets in Romanian"}, format="json").status_code == 200
-    stale = client.put(url, {"version": 1, "text": "Posters"}, format="json")
+    with nothing_changes():
+        stale = client.put(url, {"version": 1, "text": "Posters"}, format="json")
+        stale_delete = client.delete(f"{url}?version=1")
     assert stale.status_code == 409
     assert stale.json()["error"]["code"] == "conflict"
     assert (stale.json()["current"]["text"], stale.json()["current"]["version"]) == ("Leaflets in Romanian", 2)
-    assert client.delete(f"{url}?version=1").status_code == 409
+    assert stale_delete.status_code == 409
     assert client.delete(f"{url}?version=2").status_code == 204
 
 
 def test_api_bad_action_gets_the_error_shape(matrix: ResponseMatrix, coordinator: Membership) -> None:
-    response = api_client(coordinator).post(
-        f"/api/v1/matrices/{matrix.pk}/actions", {**CELL, "stage": "moon", "text": "x"}, format="json"
-    )
+    client = api_client(coordinator)
+    with nothing_changes():
+        response = client.post(
+            f"/api/v1/matrices/{matrix.pk}/actions", {**CELL, "stage": "moon", "text": "x"}, format="json"
+        )
     assert response.status_code == 400
     assert list(response.json()["error"]["fields"]) == ["stage"]
 
@@ -241,7 +251,8 @@ def test_an_action_can_name_directory_organisations(matrix: ResponseMatrix, coor
     client = signed_in_client(coordinator)
     assert client.post(cell_url(matrix), {"add-text": "Union desk", "add-actors": [str(union.pk)]}).status_code == 302
     assert [e.name for e in MatrixAction.objects.get().actors.all()] == ["Valmora Union"]
-    refused = client.post(cell_url(matrix), {"add-text": "Ghost", "add-actors": ["999999"]})
+    with nothing_changes():
+        refused = client.post(cell_url(matrix), {"add-text": "Ghost", "add-actors": ["999999"]})
     assert refused.status_code == 400
     assert MatrixAction.objects.count() == 1
     duties = client.get(reverse("matrix:by_actor", args=[matrix.pk])).content.decode()
@@ -262,7 +273,8 @@ def test_the_owner_changes_the_details_and_a_partner_may_not(
     )
     partner = signed_in_client(member(Role.COORDINATOR, org_b))
     assert partner.get(reverse("matrix:detail", args=[matrix.pk])).status_code == 200
-    assert partner.post(url, {**data, "title": "Taken over"}).status_code == 403
+    with nothing_changes():
+        assert partner.post(url, {**data, "title": "Taken over"}).status_code == 403
     assert partner.post(cell_url(matrix), add_post("Partner action")).status_code == 302
     matrix.refresh_from_db()
     assert matrix.title == "Day 5, final"
@@ -287,7 +299,10 @@ def test_removing_on_the_page_after_someone_changed_it_keeps_the_action(
     action = matrix_action_add(actor=actor_of(coordinator), matrix=matrix, text="Posters", **CELL)
     matrix_action_update(actor=actor_of(coordinator), action=action, version=1, text="Posters and radio")
     client = signed_in_client(coordinator)
-    response = client.post(reverse("matrix:action_delete", args=[matrix.pk, action.pk]), {"version": "1"}, follow=True)
+    with nothing_changes():
+        response = client.post(
+            reverse("matrix:action_delete", args=[matrix.pk, action.pk]), {"version": "1"}, follow=True
+        )
     assert "Someone changed this action meanwhile, so it was not removed." in response.content.decode()
     assert MatrixAction.objects.filter(pk=action.pk).exists()
 
@@ -301,11 +316,13 @@ def test_changing_an_action_someone_removed_keeps_the_text_in_the_add_form(
     url = reverse("matrix:action_update", args=[matrix.pk, action.pk])
     MatrixAction.objects.filter(pk=action.pk).delete()
     draft = {f"{prefix}-text": "Posters in Bulgarian", f"{prefix}-version": "1", "cell": "policy/prevention/source"}
-    response = client.post(url, draft)
+    with nothing_changes():
+        response = client.post(url, draft)
     assert response.status_code == 409
     body = response.content.decode()
     assert "Someone removed this action while you were changing it." in body
     assert re.search(r'<textarea name="add-text"[^>]*>\s*Posters in Bulgarian</textarea>', body)
     assert MatrixAction.objects.count() == 0
     # Without the cell it came from, the page cannot help: it answers 404 like any missing record.
-    assert client.post(url, {**draft, "cell": ""}).status_code == 404
+    with nothing_changes():
+        assert client.post(url, {**draft, "cell": ""}).status_code == 404

@@ -14,7 +14,7 @@ from palermo.referrals.models import Referral
 from palermo.referrals.services import referral_accept, referral_decline, referral_revoke, referral_send
 from palermo.worklist.items import work_items_for
 from tests.cases.conftest import World, give_referral_consent
-from tests.conftest import actor_of, api_client, signed_in_client
+from tests.conftest import actor_of, api_client, nothing_changes, signed_in_client
 
 
 def test_recipient_accepts_and_the_sender_sees_it(world: World) -> None:
@@ -37,14 +37,17 @@ def test_decline_needs_a_reason_the_sender_reads(world: World) -> None:
     referral = referral_send(
         actor=actor_of(world.worker_a), case=world.case, to_organisation=world.org_b, services=["shelter"]
     )
-    refused = api_client(world.worker_b).post(f"/api/v1/referrals/{referral.pk}/decline", {"reason": ""}, format="json")
+    recipient = api_client(world.worker_b)
+    with nothing_changes(reads_audited=True):
+        refused = recipient.post(f"/api/v1/referrals/{referral.pk}/decline", {"reason": ""}, format="json")
     assert refused.status_code == 400
     referral_decline(actor=actor_of(world.worker_b), referral=referral, reason="No bed free this month")
     assert api_client(world.worker_a).get(f"/api/v1/referrals/{referral.pk}").json()["decline_reason"] == (
         "No bed free this month"
     )
     # Once declined, the recipient no longer sees it.
-    assert api_client(world.worker_b).get(f"/api/v1/referrals/{referral.pk}").status_code == 404
+    with nothing_changes():
+        assert api_client(world.worker_b).get(f"/api/v1/referrals/{referral.pk}").status_code == 404
 
 
 def test_sender_revokes_a_pending_referral_only(world: World, member) -> None:  # type: ignore[no-untyped-def]

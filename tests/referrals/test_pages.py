@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from palermo.referrals.models import Referral
 from tests.cases.conftest import World, give_referral_consent
-from tests.conftest import actor_of, signed_in_client
+from tests.conftest import actor_of, nothing_changes, signed_in_client
 
 
 def test_referral_form_shows_the_consent_rule_that_blocks_it(world: World) -> None:
@@ -13,9 +13,10 @@ def test_referral_form_shows_the_consent_rule_that_blocks_it(world: World) -> No
     form = client.get(f"/cases/{world.case.pk}/refer/").content.decode()
     assert "Beta Police" in form
     assert "Alpha Shelter</option>" not in form  # never one's own organisation
-    response = client.post(
-        f"/cases/{world.case.pk}/refer/", {"to_organisation": world.org_b.pk, "services": ["shelter"], "note": "x"}
-    )
+    with nothing_changes(reads_audited=True):  # the form comes back with the case, its read audited
+        response = client.post(
+            f"/cases/{world.case.pk}/refer/", {"to_organisation": world.org_b.pk, "services": ["shelter"], "note": "x"}
+        )
     assert response.status_code == 400
     assert "does not cover the service: Temporary shelter or safe accommodation." in response.content.decode()
     assert not Referral.objects.exists()
@@ -49,7 +50,9 @@ def test_sender_revokes_from_the_page(world: World) -> None:
     assert "Revoke the referral" in sender.get(f"/referrals/{referral.pk}/").content.decode()
     page = sender.post(f"/referrals/{referral.pk}/revoke/", follow=True).content.decode()
     assert "The referral is revoked." in page
-    assert signed_in_client(world.worker_b).get(f"/referrals/{referral.pk}/").status_code == 404
+    recipient = signed_in_client(world.worker_b)
+    with nothing_changes():  # not even an audited read
+        assert recipient.get(f"/referrals/{referral.pk}/").status_code == 404
 
 
 def test_the_referral_form_lists_the_services_each_organisation_offers_in_the_directory(world, member) -> None:  # type: ignore[no-untyped-def]

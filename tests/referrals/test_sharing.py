@@ -15,7 +15,7 @@ from palermo.referrals.models import Referral
 from palermo.referrals.services import referral_send
 from palermo.worklist.items import work_items_for
 from tests.cases.conftest import BIRTH, FAMILY_NAME, SHARED_PLACE, World, give_referral_consent
-from tests.conftest import actor_of, api_client, signed_in_client
+from tests.conftest import actor_of, api_client, nothing_changes, signed_in_client
 
 NOTE = "Hides at her cousin's flat near the Orvell bakery"
 # Every way the date of birth could show: ISO, and the English long formats Django uses.
@@ -97,11 +97,12 @@ def test_withdrawal_ends_the_recipients_access_everywhere(world: World, referral
     assert browser.get(f"/referrals/{referral.pk}/").status_code == 200
     consent_withdraw(actor=actor_of(world.worker_a), consent=referral.consent)  # type: ignore[arg-type]
 
-    assert browser.get(f"/referrals/{referral.pk}/").status_code == 404
-    assert browser.get(f"/referrals/{referral.pk}/summary/").status_code == 404
-    assert browser.get(f"/referrals/{referral.pk}/summary.pdf").status_code == 404
-    assert api.get(f"/api/v1/referrals/{referral.pk}").status_code == 404
-    assert api.post(f"/api/v1/referrals/{referral.pk}/accept").status_code == 404
+    with nothing_changes():  # no shared read audited, no acceptance
+        assert browser.get(f"/referrals/{referral.pk}/").status_code == 404
+        assert browser.get(f"/referrals/{referral.pk}/summary/").status_code == 404
+        assert browser.get(f"/referrals/{referral.pk}/summary.pdf").status_code == 404
+        assert api.get(f"/api/v1/referrals/{referral.pk}").status_code == 404
+        assert api.post(f"/api/v1/referrals/{referral.pk}/accept").status_code == 404
     assert str(referral.pk) not in str(api.get("/api/v1/referrals").json()["results"])
     assert f"/referrals/{referral.pk}/" not in browser.get("/referrals/").content.decode()
     assert work_items_for(actor_of(world.worker_b)) == []
@@ -126,8 +127,10 @@ def test_every_shared_read_is_audited_with_its_field_codes(world: World, referra
 
 
 def test_recipient_cannot_open_the_senders_case(world: World, referral: Referral) -> None:
-    assert signed_in_client(world.worker_b).get(f"/cases/{world.case.pk}/").status_code == 404
-    assert api_client(world.worker_b).get(f"/api/v1/cases/{world.case.pk}").status_code == 404
+    browser, api = signed_in_client(world.worker_b), api_client(world.worker_b)
+    with nothing_changes():
+        assert browser.get(f"/cases/{world.case.pk}/").status_code == 404
+        assert api.get(f"/api/v1/cases/{world.case.pk}").status_code == 404
 
 
 def test_identification_is_shared_as_outcomes_and_decisions_without_answers(world: World, member) -> None:  # type: ignore[no-untyped-def]

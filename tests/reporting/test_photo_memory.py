@@ -24,6 +24,7 @@ from pathlib import Path
 import pytest
 
 from palermo.attachments.images import MAX_BYTES_DECODED_JPEG, MAX_PIXELS, MAX_PIXELS_DECODED_WHOLE
+from tests.conftest import copy_of_migrated
 from tests.reporting.photos import blank
 
 BIN = Path(sys.executable).parent
@@ -81,8 +82,9 @@ def _children(pid: int) -> list[int]:
 
 
 @pytest.fixture
-def server(tmp_path: Path) -> Iterator[tuple[int, int]]:
-    """gunicorn with sync workers, as deployed, on a free port, over its own SQLite database."""
+def server(tmp_path: Path, migrated_data_dir: Path) -> Iterator[tuple[int, int]]:
+    """gunicorn with sync workers, as deployed, on a free port, over its own SQLite database (a migrated copy)."""
+    copy_of_migrated(migrated_data_dir, tmp_path)
     env = {
         **os.environ,
         "PALERMO_DATA_DIR": str(tmp_path),
@@ -93,10 +95,6 @@ def server(tmp_path: Path) -> Iterator[tuple[int, int]]:
     }
     env.pop("REDIS_URL", None)
     env.pop("CACHE_URL", None)
-    migrated = subprocess.run(
-        [str(BIN / "palermo"), "migrate", "-v0"], env=env, capture_output=True, text=True, timeout=300
-    )
-    assert migrated.returncode == 0, migrated.stderr
     port = _free_port()
     log = (tmp_path / "gunicorn.log").open("w")
     process = subprocess.Popen(

@@ -18,7 +18,7 @@ from palermo.attachments.images import ImageRejected, sanitise_image
 from palermo.audit.models import AuditEntry
 from palermo.organisations.models import Role
 from palermo.reporting.models import Tip, TipPhoto, TipRoute
-from tests.conftest import api_client, signed_in_client
+from tests.conftest import api_client, nothing_changes, signed_in_client
 from tests.reporting.photos import FORGED_HTML, SECRETS, blank, jpeg_with_gps, noisy, png_bomb
 
 
@@ -72,10 +72,16 @@ def test_recipients_download_the_photo_as_an_attachment_and_the_download_is_audi
     assert download.content == photo.content
     assert AuditEntry.objects.filter(action="tip.photo_download", object_id=str(photo.pk)).count() == 1
 
-    assert Client().get(url).status_code == 302  # to the sign-in page
-    assert signed_in_client(member(Role.CASE_WORKER, org_b)).get(url).status_code == 404
-    assert signed_in_client(member(Role.ANALYST, worker.organisation)).get(url).status_code == 403
-    assert signed_in_client(worker).get(f"/tips/{photo.tip_id + 1}/photos/{photo.pk}/").status_code == 404
+    outsider, analyst = (
+        signed_in_client(member(Role.CASE_WORKER, org_b)),
+        signed_in_client(member(Role.ANALYST, worker.organisation)),
+    )
+    own = signed_in_client(worker)
+    with nothing_changes():  # no download audited
+        assert Client().get(url).status_code == 302  # to the sign-in page
+        assert outsider.get(url).status_code == 404
+        assert analyst.get(url).status_code == 403
+        assert own.get(f"/tips/{photo.tip_id + 1}/photos/{photo.pk}/").status_code == 404
     api = api_client(worker)
     assert api.get(f"/api/v1/tips/{photo.tip_id}/photos/{photo.pk}").content == photo.content
     assert (
@@ -97,7 +103,10 @@ def test_recipients_download_the_photo_as_an_attachment_and_the_download_is_audi
 )
 def test_a_forged_photo_gets_a_calm_message_and_the_text_is_kept(worker, upload, expected):
     written = "Des ouvriers dorment dans l'entrepôt, rue du Port 4"
-    refused = Client().post("/report/en/", {"description": written, "location": "Rue du Port 4", "photos": [upload]})
+    with nothing_changes():
+        refused = Client().post(
+            "/report/en/", {"description": written, "location": "Rue du Port 4", "photos": [upload]}
+        )
     page = refused.content.decode()
     assert refused.status_code == 400
     assert expected in page
@@ -112,7 +121,8 @@ def test_a_forged_photo_gets_a_calm_message_and_the_text_is_kept(worker, upload,
 @pytest.mark.django_db
 def test_no_more_than_three_photos(worker):
     photos = [_photo(noisy("PNG"), f"p{n}.png", "image/png") for n in range(4)]
-    refused = Client().post("/report/en/", {"description": "Four photos", "photos": photos})
+    with nothing_changes():
+        refused = Client().post("/report/en/", {"description": "Four photos", "photos": photos})
     assert refused.status_code == 400
     assert "up to 3 photos" in refused.content.decode()
     three = [_photo(noisy("PNG"), f"p{n}.png", "image/png") for n in range(3)]
@@ -138,18 +148,20 @@ def test_the_public_api_takes_photos_as_files_or_base64_and_refuses_forgeries_cl
     assert TipPhoto.objects.count() == 2
     assert all(dict(Image.open(io.BytesIO(p.content)).getexif()) == {} for p in TipPhoto.objects.all())
 
-    forged = api.post(
-        "/api/v1/public/tips",
-        {"description": "Forged", "language": "en", "photos": [_photo(FORGED_HTML, "x.jpg")]},
-        format="multipart",
-    )
+    with nothing_changes():
+        forged = api.post(
+            "/api/v1/public/tips",
+            {"description": "Forged", "language": "en", "photos": [_photo(FORGED_HTML, "x.jpg")]},
+            format="multipart",
+        )
     assert forged.status_code == 400
     error = forged.json()["error"]
     assert error["code"] == "invalid"
     assert error["fields"]["photos"] == ["x.jpg: This file is not a JPEG, PNG or WebP photo."]
-    not_base64 = api.post(
-        "/api/v1/public/tips", {"description": "x", "language": "en", "photos": ["%%%"]}, format="json"
-    )
+    with nothing_changes():
+        not_base64 = api.post(
+            "/api/v1/public/tips", {"description": "x", "language": "en", "photos": ["%%%"]}, format="json"
+        )
     assert not_base64.status_code == 400
     assert "photos" in not_base64.json()["error"]["fields"]
     assert Tip.objects.count() == 2
@@ -163,7 +175,8 @@ def test_public_api_errors_speak_the_tips_language(worker):
     assert set(empty) == {"code", "message", "fields"}
     receipt = api.post("/api/v1/public/tips", {"description": "Ніч", "language": "uk"}, format="json").json()["receipt"]
     # The follow-up does not say its language: the tip's is used.
-    follow_up = api.post("/api/v1/public/tips/follow-up", {"receipt": receipt, "message": ""}, format="json")
+    with nothing_changes():
+        follow_up = api.post("/api/v1/public/tips/follow-up", {"receipt": receipt, "message": ""}, format="json")
     assert follow_up.status_code == 400
     assert follow_up.json()["error"]["fields"]["message"] == ["Будь ласка, розкажіть нам, що Ви бачили."]
     french = api.post("/api/v1/public/tips", {"description": "", "language": "fr"}, format="json").json()["error"]

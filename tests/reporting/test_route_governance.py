@@ -16,7 +16,7 @@ from rest_framework.test import APIClient
 from palermo.audit.models import AuditEntry
 from palermo.organisations.models import Role
 from palermo.reporting.models import TipRoute
-from tests.conftest import api_client, signed_in_client
+from tests.conftest import api_client, nothing_changes, signed_in_client
 from tests.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
@@ -65,19 +65,21 @@ def test_another_organisations_coordinator_cannot_seize_routes_on_any_channel(or
     _, valmora = routed
     coordinator = member(Role.COORDINATOR, org_a)
     page, api = signed_in_client(coordinator), api_client(coordinator)
-    for seizure in SEIZURES:
-        data = _data(org_a, org_b, seizure)
-        assert page.post("/tips/routes/", data).status_code == 403, seizure
-        assert api.post("/api/v1/tip-routes", data, format="json").status_code == 403, seizure
-    assert page.post(f"/tips/routes/{valmora.pk}/remove/").status_code == 403
-    assert api.delete(f"/api/v1/tip-routes/{valmora.pk}").status_code == 403
+    with nothing_changes():
+        for seizure in SEIZURES:
+            data = _data(org_a, org_b, seizure)
+            assert page.post("/tips/routes/", data).status_code == 403, seizure
+            assert api.post("/api/v1/tip-routes", data, format="json").status_code == 403, seizure
+        assert page.post(f"/tips/routes/{valmora.pk}/remove/").status_code == 403
+        assert api.delete(f"/api/v1/tip-routes/{valmora.pk}").status_code == 403
     assert routes() == BEFORE
     assert not AuditEntry.objects.filter(action__startswith="tip_route.").exists()
 
 
 def test_the_refusal_says_who_decides(org_a, org_b, member, routed):
     page = signed_in_client(member(Role.COORDINATOR, org_a))
-    response = page.post("/tips/routes/", {"organisation": org_a.pk, "exploitation": "any", "area": ""})
+    with nothing_changes():
+        response = page.post("/tips/routes/", {"organisation": org_a.pk, "exploitation": "any", "area": ""})
     assert response.status_code == 403
     assert response.context["form"].errors["organisation"] == [
         "You can route the tips of a named area to your own organisation only. Routes for anywhere, "
@@ -89,14 +91,17 @@ def test_the_refusal_says_who_decides(org_a, org_b, member, routed):
 def test_anonymous_and_members_without_the_role_change_nothing(org_a, org_b, member, routed):
     _, valmora = routed
     data = {"organisation": org_a.pk, "exploitation": "any", "area": ""}
-    assert Client().post("/tips/routes/", data).status_code == 302
-    assert APIClient().post("/api/v1/tip-routes", data, format="json").status_code == 401
-    assert APIClient().delete(f"/api/v1/tip-routes/{valmora.pk}").status_code == 401
+    with nothing_changes():
+        assert Client().post("/tips/routes/", data).status_code == 302
+        assert APIClient().post("/api/v1/tip-routes", data, format="json").status_code == 401
+        assert APIClient().delete(f"/api/v1/tip-routes/{valmora.pk}").status_code == 401
     for role in (Role.CASE_WORKER, Role.ORG_ADMIN, Role.ANALYST):
         membership = member(role, org_b)
-        assert signed_in_client(membership).post("/tips/routes/", data).status_code == 403
-        assert signed_in_client(membership).post(f"/tips/routes/{valmora.pk}/remove/").status_code == 403
-        assert api_client(membership).post("/api/v1/tip-routes", data, format="json").status_code == 403
+        page, api = signed_in_client(membership), api_client(membership)
+        with nothing_changes():
+            assert page.post("/tips/routes/", data).status_code == 403
+            assert page.post(f"/tips/routes/{valmora.pk}/remove/").status_code == 403
+            assert api.post("/api/v1/tip-routes", data, format="json").status_code == 403
     assert routes() == BEFORE
 
 
@@ -147,10 +152,11 @@ def test_the_deployment_coordinator_moves_the_fallback_and_both_organisations_se
 
 
 def test_only_the_operator_grants_the_deployment_coordinator_role(org_a, member):
-    admin = member(Role.ORG_ADMIN, org_a)
-    invited = signed_in_client(admin).post(
-        "/organisations/members/", {"email": "national@example.test", "role": "deployment_coordinator"}
-    )
+    admin = signed_in_client(member(Role.ORG_ADMIN, org_a))
+    with nothing_changes():
+        invited = admin.post(
+            "/organisations/members/", {"email": "national@example.test", "role": "deployment_coordinator"}
+        )
     assert invited.status_code == 400
     assert invited.context["form"].errors["role"] == [
         "Select a valid choice. deployment_coordinator is not one of the available choices."
