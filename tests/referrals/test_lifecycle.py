@@ -47,7 +47,7 @@ def test_decline_needs_a_reason_the_sender_reads(world: World) -> None:
     )
     # Once declined, the recipient no longer sees it.
     with nothing_changes():
-        assert api_client(world.worker_b).get(f"/api/v1/referrals/{referral.pk}").status_code == 404
+        assert recipient.get(f"/api/v1/referrals/{referral.pk}").status_code == 404
 
 
 def test_sender_revokes_a_pending_referral_only(world: World, member) -> None:  # type: ignore[no-untyped-def]
