@@ -111,6 +111,11 @@ def api_client(membership: Membership) -> APIClient:
 ALL_ROLES = list(Role.values)
 
 
+def tip_reader(organisation: Organisation) -> Membership:
+    """Someone at `organisation` who may triage tips: a route can only send tips where someone reads them."""
+    return MembershipFactory(role=Role.CASE_WORKER, organisation=organisation)
+
+
 @pytest.fixture
 def referred_screening(org_a: Organisation, member: Callable[..., Membership]) -> tuple[Membership, Screening]:
     """A first responder of org_a and their completed screening, referred for an identification decision."""

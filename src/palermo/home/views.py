@@ -13,6 +13,7 @@ from palermo.organisations.models import Role
 from palermo.organisations.selectors import member_list_for, organisation_directory
 from palermo.people.selectors import person_queryset_for
 from palermo.permissions import Actor, Capability, can
+from palermo.reporting.selectors import tip_routes_reaching_nobody
 from palermo.web.decorators import page
 from palermo.worklist.selectors import work_groups_for
 
@@ -26,6 +27,9 @@ def home(request: HttpRequest, actor: Actor) -> HttpResponse:
         context["organisation_count"] = organisation_directory(actor=actor).count()
     if can(actor, Capability.MEMBERS_MANAGE):
         context["member_count"] = member_list_for(actor=actor).filter(is_active=True).count()
+        assert actor.membership is not None
+        # Tips routed here with nobody left to triage them: only the admin can give someone the role.
+        context["tips_unread"] = bool(tip_routes_reaching_nobody(organisation_id=actor.membership.organisation_id))
     if can(actor, Capability.DECISION_RECORD):
         context["identification_queue"] = identification_queue_for(actor=actor)
     if can(actor, Capability.WORK_VIEW) and actor.role == Role.CASE_WORKER:

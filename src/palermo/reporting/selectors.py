@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from palermo.audit.services import audit_record, audited_get
-from palermo.permissions import Actor, Capability, require
+from palermo.organisations.models import Membership
+from palermo.permissions import ROLE_CAPABILITIES, Actor, Capability, require
 from palermo.reporting.models import InspectionRequest, Tip, TipForward, TipLink, TipPhoto, TipRoute
 
 
@@ -90,6 +91,36 @@ def inspection_request_get_for(*, actor: Actor, inspection_id: int | str) -> Ins
     )
 
 
+# --- Who reads an organisation's tips -------------------------------------------------------------------
+
+
+def tip_triage_roles() -> list[str]:
+    return [role for role, caps in ROLE_CAPABILITIES.items() if Capability.TIPS_TRIAGE in caps]
+
+
+def tip_triage_memberships() -> QuerySet[Membership]:
+    """The active roles, of active users, that may triage tips: who reads the tips an organisation receives.
+
+    The one definition behind assigning a tip, refusing a route and every "nobody reads these tips" warning.
+    """
+    return Membership.objects.filter(role__in=tip_triage_roles(), is_active=True, user__is_active=True)
+
+
+def tip_routes_with_readers() -> QuerySet[TipRoute]:
+    """Every route, with `triaged`: whether anyone at its organisation may triage the tips it sends."""
+    readers = tip_triage_memberships().filter(organisation_id=OuterRef("organisation_id"))
+    return TipRoute.objects.select_related("organisation").annotate(triaged=Exists(readers))
+
+
+def tip_routes_reaching_nobody(*, organisation_id: int | None = None) -> list[TipRoute]:
+    """Routes to an active organisation where nobody may triage tips (the last one left or lost the role):
+    the tips they send arrive and wait, unread, until someone there gets the role."""
+    routes = tip_routes_with_readers().filter(triaged=False, organisation__is_active=True)
+    if organisation_id is not None:
+        routes = routes.filter(organisation_id=organisation_id)
+    return list(routes.order_by("area", "exploitation"))
+
+
 def tip_routes_for(*, actor: Actor) -> QuerySet[TipRoute]:
     require(actor, Capability.PLANNING_MANAGE)
-    return TipRoute.objects.select_related("organisation").order_by("area", "exploitation")
+    return tip_routes_with_readers().order_by("area", "exploitation")

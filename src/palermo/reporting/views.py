@@ -334,6 +334,7 @@ def tip_routes(request: HttpRequest, actor: Actor) -> HttpResponse:
             for route in routes
         ],
         "has_fallback": any(r.is_fallback for r in routes),
+        "unread_routes": sum(1 for r in routes if not r.triaged and r.organisation.is_active),
         "governs": governs_deployment(actor),
     }
     if form.errors and status == 200:
