@@ -106,16 +106,13 @@ def tip_triage_memberships() -> QuerySet[Membership]:
     return Membership.objects.filter(role__in=tip_triage_roles(), is_active=True, user__is_active=True)
 
 
-def tip_routes_with_readers() -> QuerySet[TipRoute]:
-    """Every route, with `triaged`: whether anyone at its organisation may triage the tips it sends."""
-    readers = tip_triage_memberships().filter(organisation_id=OuterRef("organisation_id"))
-    return TipRoute.objects.select_related("organisation").annotate(triaged=Exists(readers))
-
-
 def tip_routes_reaching_nobody(*, organisation_id: int | None = None) -> list[TipRoute]:
     """Routes to an active organisation where nobody may triage tips (the last one left or lost the role):
     the tips they send arrive and wait, unread, until someone there gets the role."""
-    routes = tip_routes_with_readers().filter(triaged=False, organisation__is_active=True)
+    readers = tip_triage_memberships().filter(organisation_id=OuterRef("organisation_id"))
+    routes = (
+        TipRoute.objects.select_related("organisation").filter(organisation__is_active=True).exclude(Exists(readers))
+    )
     if organisation_id is not None:
         routes = routes.filter(organisation_id=organisation_id)
     return list(routes.order_by("area", "exploitation"))
@@ -123,4 +120,4 @@ def tip_routes_reaching_nobody(*, organisation_id: int | None = None) -> list[Ti
 
 def tip_routes_for(*, actor: Actor) -> QuerySet[TipRoute]:
     require(actor, Capability.PLANNING_MANAGE)
-    return tip_routes_with_readers().order_by("area", "exploitation")
+    return TipRoute.objects.select_related("organisation").order_by("area", "exploitation")

@@ -334,7 +334,8 @@ def tip_routes(request: HttpRequest, actor: Actor) -> HttpResponse:
             for route in routes
         ],
         "has_fallback": any(r.is_fallback for r in routes),
-        "unread_routes": sum(1 for r in routes if not r.triaged and r.organisation.is_active),
+        # Routes whose organisation has nobody left who may triage: their tips wait unread.
+        "unread_route_ids": {r.pk for r in selectors.tip_routes_reaching_nobody()},
         "governs": governs_deployment(actor),
     }
     if form.errors and status == 200:
