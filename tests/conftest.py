@@ -195,6 +195,11 @@ def nothing_changes(*, but: tuple[str, ...] = (), reads_audited: bool = False) -
     assert not changed, "the refusal changed what it must leave alone: " + "; ".join(changed)
 
 
+def tip_reader(organisation: Organisation) -> Membership:
+    """Someone at `organisation` who may triage tips: a route can only send tips where someone reads them."""
+    return MembershipFactory(role=Role.CASE_WORKER, organisation=organisation)
+
+
 @pytest.fixture
 def referred_screening(org_a: Organisation, member: Callable[..., Membership]) -> tuple[Membership, Screening]:
     """A first responder of org_a and their completed screening, referred for an identification decision."""

@@ -266,6 +266,11 @@ def _page(client, path: str = "/") -> str:  # type: ignore[no-untyped-def]
 
 
 def test_home_page_in_french_when_the_language_cookie_says_so(org_a, member) -> None:  # type: ignore[no-untyped-def]
+    from palermo.directory.models import DirectoryEntry
+
+    DirectoryEntry.objects.create(
+        name="Valmora Helpline", actor_type="ngo", level="local", country="ZZ", maintained_by=org_a
+    )
     client = signed_in_client(member(Role.CASE_WORKER, org_a))
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
     page = _page(client)

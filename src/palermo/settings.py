@@ -256,6 +256,8 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="palermo@localhost")
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French"))]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+# Short dates with the month written out, never 12/03/2026 (palermo/web/formats/__init__.py says why).
+FORMAT_MODULE_PATH = ["palermo.web.formats"]
 LANGUAGE_COOKIE_NAME = "palermo_language"
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")

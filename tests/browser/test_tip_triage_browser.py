@@ -19,6 +19,7 @@ from palermo.organisations.models import Role
 from palermo.reporting.models import Tip, TipForward, TipLink, TipPhoto, TipRoute
 from tests.browser.test_reporting_browser import PHONE, RECEIPT, assert_no_cookies, submit
 from tests.browser.test_shell_browser import assert_fits_phone_width, paired_member, sign_in
+from tests.conftest import tip_reader
 from tests.factories import MembershipFactory, OrganisationFactory
 from tests.reporting.photos import FORGED_HTML, SECRETS, jpeg_with_gps
 
@@ -117,11 +118,18 @@ def test_a_recipient_links_assigns_and_forwards_a_tip(new_page: Callable[..., Pa
 
 def test_the_deployment_coordinator_routes_tips_by_area(new_page: Callable[..., Page], artifacts: Path) -> None:
     membership, device = paired_member(Role.DEPLOYMENT_COORDINATOR, "National Coordination")
-    OrganisationFactory(name="Valmora Labour Inspectorate")
+    # A route reaches someone who may triage tips: both organisations have a case worker.
+    tip_reader(membership.organisation)
+    tip_reader(OrganisationFactory(name="Valmora Labour Inspectorate"))
+    OrganisationFactory(name="Valmora Sports Club")  # nobody there triages tips
     page = new_page()
     sign_in(page, membership, device)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Tip routes", exact=True).click()
     expect(page.get_by_role("alert")).to_contain_text("tips that match no route reach nobody")
+    page.get_by_label("Organisation that receives the tips", exact=True).select_option(label="Valmora Sports Club")
+    page.get_by_role("button", name="Save the route", exact=True).click()
+    expect(page.get_by_text("Nobody in Valmora Sports Club may triage tips")).to_be_visible()
+    assert not TipRoute.objects.exists()
     page.get_by_label("Organisation that receives the tips", exact=True).select_option(label="National Coordination")
     page.get_by_role("button", name="Save the route", exact=True).click()
     page.get_by_label("Organisation that receives the tips", exact=True).select_option(

@@ -9,6 +9,7 @@ import pytest
 from palermo.identification.catalogues import parse_catalogue
 from palermo.identification.rules import (
     INDICATED,
+    INSUFFICIENT,
     NOT_INDICATED,
     POSSIBLE,
     EvaluationInputError,
@@ -58,8 +59,10 @@ def _catalogue(has_strengths: bool = True):  # type: ignore[no-untyped-def]
 ILO = _catalogue()
 
 
-def run(*yes: str, age: int | None = 30, unknown: tuple[str, ...] = (), palermo=None, catalogue=ILO):  # type: ignore[no-untyped-def]
-    answers = dict.fromkeys(yes, "yes") | dict.fromkeys(unknown, "unknown")
+def run(*yes: str, age: int | None = 30, unknown: tuple[str, ...] = (), palermo=None, catalogue=ILO, rest="no"):  # type: ignore[no-untyped-def]
+    """A screening answering `yes` yes, `unknown` don't know, and every other question `rest` (None: not asked)."""
+    answers = dict.fromkeys(catalogue.indicators, rest) if rest else {}
+    answers |= dict.fromkeys(yes, "yes") | dict.fromkeys(unknown, "unknown")
     return evaluate(catalogue, parse_input(catalogue, {"age": age, "answers": answers, "palermo": palermo or {}}))
 
 
@@ -179,6 +182,7 @@ def test_a_checklist_without_strengths_is_possible_at_most():
     assert all((d.strong, d.medium, d.weak) == (0, 0, 0) for d in full.dimensions.values())
     assert "36 signs from this checklist are present" in full.explanation
     assert run(catalogue=checklist).outcome == NOT_INDICATED
+    assert run(catalogue=checklist, rest=None).outcome == INSUFFICIENT
 
 
 @pytest.mark.parametrize(
@@ -248,3 +252,46 @@ def test_one_rule_says_who_is_a_child(kwargs, child):
     from palermo.identification.rules import is_child
 
     assert is_child(**kwargs) is child
+
+
+# --- Too few answers: "not enough information to assess", never "not indicated" --------------------------
+
+ALL = tuple(i for ids in SHAPE.values() for i in ids)
+
+
+def answered(*ids: str, value: str = "no"):  # type: ignore[no-untyped-def]
+    return evaluate(ILO, parse_input(ILO, {"age": 30, "answers": dict.fromkeys(ids, value)}))
+
+
+def test_an_unanswered_screening_is_not_enough_information():
+    evaluation = run(rest=None)
+    assert evaluation.outcome == INSUFFICIENT
+    assert evaluation.explanation.startswith("Not enough information to assess: 0 of 36 questions")
+    assert "No sign of trafficking" not in evaluation.explanation
+
+
+def test_dont_know_is_not_an_answer():
+    assert run(rest="unknown").outcome == INSUFFICIENT
+
+
+def test_a_topic_never_asked_leaves_it_insufficient_however_many_answers():
+    skipped = [i for i in ALL if not i.startswith("ad.")]  # 30 of 36 answered, one topic not asked
+    evaluation = answered(*skipped)
+    assert evaluation.outcome == INSUFFICIENT
+    assert "Topics with no answer: abuse of vulnerability destination." in evaluation.explanation
+
+
+def test_every_topic_and_half_of_the_questions_make_it_assessable():
+    one_per_topic = [ids[0] for ids in SHAPE.values()]
+    half = one_per_topic + [ids[1] for ids in SHAPE.values()] + [ids[2] for ids in SHAPE.values()]
+    assert len(half) == 18  # half of 36
+    assert answered(*one_per_topic).outcome == INSUFFICIENT  # every topic, but 6 of 36
+    assert answered(*half[:-1]).outcome == INSUFFICIENT
+    assert answered(*half).outcome == NOT_INDICATED
+
+
+def test_signs_found_in_a_nearly_empty_screening_still_count():
+    assert run("cd.s1", rest=None).outcome == POSSIBLE
+    assert run("dr.s1", "dr.m1", *EXPLOITATION, *DESTINATION, rest=None).outcome == INDICATED
+    # Weak signs below every threshold, on too few answers: not enough to say "not indicated".
+    assert run("dr.m1", "dr.w1", "ec.m1", "cd.w1", rest=None).outcome == INSUFFICIENT

@@ -141,7 +141,8 @@ def test_an_exported_matrix_imports_back_into_another_identically(
         ]
 
     assert shape(target) == shape(filled)
-    assert AuditEntry.objects.filter(action="matrix.import", detail={"actions": 4}).count() == 1
+    imported = {"actions": 4, "added": 4, "updated": 0, "unchanged": 0}
+    assert AuditEntry.objects.filter(action="matrix.import", detail=imported).count() == 1
 
 
 def test_the_blank_template_downloads_and_imports_a_filled_copy(
@@ -243,7 +244,7 @@ def test_api_exports_and_imports_like_the_pages(
     url = f"/api/v1/matrices/{filled.pk}/import"
     created = client.post(url, {"file": SimpleUploadedFile("w.xlsx", buffer.getvalue())}, format="multipart")
     assert created.status_code == 201
-    assert created.json() == {"imported": 1}
+    assert created.json() == {"imported": 1, "added": 1, "updated": 0, "unchanged": 0}
     with nothing_changes():
         bad = client.post(url, {"file": SimpleUploadedFile("w.xlsx", b"nope")}, format="multipart")
     assert bad.status_code == 400

@@ -15,7 +15,7 @@ from rest_framework.test import APIClient
 from palermo.audit.models import AuditEntry
 from palermo.organisations.models import Role
 from palermo.reporting.models import Tip, TipRoute
-from tests.conftest import signed_in_client
+from tests.conftest import signed_in_client, tip_reader
 from tests.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
@@ -50,6 +50,7 @@ def test_a_routed_tip_is_not_held(org_a):
 
 
 def test_the_reporter_reads_that_nobody_has_their_tip_yet(org_a):
+    tip_reader(org_a)
     sent = Client().post("/report/en/", {"description": "Workers locked in at night"})
     receipt = sent.context["receipt"]
     opened = Client().post("/report/en/follow-up/", {"receipt": receipt}).content.decode()
@@ -65,6 +66,7 @@ def test_the_first_route_that_takes_a_held_tip_delivers_it_and_the_recipient_see
     Client().post("/report/en/", {"description": "Bar", "exploitation": "sexual"})
     labour, sexual = Tip.objects.get(exploitation="labour"), Tip.objects.get(exploitation="sexual")
     governor = signed_in_client(member(Role.DEPLOYMENT_COORDINATOR, OrganisationFactory(name="National Office")))
+    tip_reader(org_a), tip_reader(org_b)
 
     governor.post("/tips/routes/", {"organisation": org_b.pk, "exploitation": "labour", "area": ""})
     labour.refresh_from_db()
@@ -85,6 +87,7 @@ def test_the_first_route_that_takes_a_held_tip_delivers_it_and_the_recipient_see
 
 
 def test_a_held_tip_waits_for_a_route_that_matches(org_a):
+    tip_reader(org_a)
     Client().post("/report/en/", {"description": "Bar", "exploitation": "sexual"})
     call_command("tips", "route", "Alpha Shelter", "--exploitation", "labour", stdout=io.StringIO())
     assert Tip.objects.get().organisation is None
@@ -97,6 +100,7 @@ def _route_warnings() -> list[tuple[str, str]]:
 
 
 def test_palermo_check_warns_while_there_is_no_fallback_route(org_a):
+    tip_reader(org_a)
     no_route = [("palermo.W040", "There is no fallback tip route: tips that match no route are held, unread.")]
     assert _route_warnings() == no_route
     TipRoute.objects.create(exploitation="labour", area="", organisation=org_a)

@@ -15,7 +15,7 @@ from rest_framework.test import APIClient
 from palermo.audit.models import AuditEntry
 from palermo.organisations.models import Role
 from palermo.reporting.models import Tip, TipMessage, TipRoute
-from tests.conftest import nothing_changes, signed_in_client
+from tests.conftest import nothing_changes, signed_in_client, tip_reader
 
 ADDRESS, AGENT = "198.51.100.234", "ReporterPhone/7.3 (unique-agent-string)"
 
@@ -207,6 +207,7 @@ def test_every_public_page_offers_the_quick_exit(client):
 
 @pytest.mark.django_db
 def test_routes_are_set_from_the_command_line(org_a, capsys):
+    tip_reader(org_a)
     from django.core.management import call_command
     from django.core.management.base import CommandError
 

@@ -16,7 +16,7 @@ from rest_framework.test import APIClient
 from palermo.audit.models import AuditEntry
 from palermo.organisations.models import Role
 from palermo.reporting.models import TipRoute
-from tests.conftest import api_client, nothing_changes, signed_in_client
+from tests.conftest import api_client, nothing_changes, signed_in_client, tip_reader
 from tests.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
@@ -106,6 +106,7 @@ def test_anonymous_and_members_without_the_role_change_nothing(org_a, org_b, mem
 
 
 def test_a_coordinator_routes_their_own_areas_tips_to_their_own_organisation(org_a, org_b, member, routed):
+    tip_reader(org_a)
     coordinator = signed_in_client(member(Role.COORDINATOR, org_a))
     data = {"organisation": org_a.pk, "exploitation": "any", "area": "Ostrava"}
     assert coordinator.post("/tips/routes/", data).status_code == 302
@@ -125,6 +126,7 @@ def test_the_deployment_coordinator_moves_the_fallback_and_both_organisations_se
     org_a, org_b, member, routed, national
 ):
     _, valmora = routed
+    tip_reader(org_a)
     governor = signed_in_client(member(Role.DEPLOYMENT_COORDINATOR, national))
     moved = governor.post("/tips/routes/", {"organisation": org_a.pk, "exploitation": "any", "area": ""}, follow=True)
     assert "Tips now go to Alpha Shelter by this route." in moved.content.decode()
@@ -171,6 +173,7 @@ def test_only_the_operator_grants_the_deployment_coordinator_role(org_a, member)
 
 
 def test_the_command_line_routes_as_the_operator_and_audits_for_the_recipient(org_a, org_b, routed):
+    tip_reader(org_a)
     call_command("tips", "route", "Alpha Shelter", "--exploitation", "any", stdout=io.StringIO())
     assert routes() == [("any", "", "Alpha Shelter"), *BEFORE[1:]]
     assert sorted(

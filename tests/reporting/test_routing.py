@@ -11,7 +11,7 @@ from palermo.audit.models import AuditEntry
 from palermo.organisations.models import Role
 from palermo.reporting.models import Tip, TipRoute
 from palermo.reporting.services import tip_recipient
-from tests.conftest import api_client, nothing_changes, signed_in_client
+from tests.conftest import api_client, nothing_changes, signed_in_client, tip_reader
 from tests.factories import OrganisationFactory
 
 
@@ -98,6 +98,7 @@ def test_the_deployment_coordinator_adds_replaces_and_removes_routes(org_a, org_
     # Routes for anywhere and routes to other organisations are the deployment coordinator's
     # (tests/reporting/test_route_governance.py has what an organisation's coordinator may do).
     coordinator = signed_in_client(member(Role.DEPLOYMENT_COORDINATOR, org_a))
+    tip_reader(org_a), tip_reader(org_b)
     empty = coordinator.get("/tips/routes/").content.decode()
     assert "tips that match no route reach nobody" in empty
     coordinator.post("/tips/routes/", {"organisation": org_a.pk, "exploitation": "any", "area": ""})
@@ -158,6 +159,7 @@ def test_an_inactive_organisation_cannot_receive_tips(org_a, member):
 @pytest.mark.django_db
 def test_routes_through_the_api(org_a, org_b, member):
     api = api_client(member(Role.DEPLOYMENT_COORDINATOR, org_a))
+    tip_reader(org_a), tip_reader(org_b)
     created = api.post(
         "/api/v1/tip-routes", {"organisation": org_b.pk, "exploitation": "sexual", "area": "Valmora"}, format="json"
     )
@@ -189,6 +191,8 @@ def test_routes_through_the_api(org_a, org_b, member):
 @pytest.mark.django_db
 def test_routes_by_area_from_the_command_line(org_a, org_b, capsys):
     from django.core.management import call_command
+
+    tip_reader(org_a), tip_reader(org_b)
 
     call_command("tips", "route", "Alpha Shelter", "--exploitation", "any")
     call_command("tips", "route", "Beta Police", "--exploitation", "sexual", "--area", " Valmora ")

@@ -4,15 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from palermo.audit.selectors import audit_entries_for
+from palermo.directory.selectors import directory_entry_list
 from palermo.identification.selectors import identification_queue_for
 from palermo.organisations.models import Role
-from palermo.organisations.selectors import member_list_for, organisation_directory
+from palermo.organisations.selectors import member_list_for
 from palermo.people.selectors import person_queryset_for
 from palermo.permissions import Actor, Capability, can
+from palermo.referrals.models import ReferralStatus
+from palermo.referrals.selectors import referral_inbox_for
+from palermo.reporting.selectors import tip_routes_reaching_nobody
 from palermo.web.decorators import page
 from palermo.worklist.selectors import work_groups_for
 
@@ -23,9 +28,24 @@ def home(request: HttpRequest, actor: Actor) -> HttpResponse:
     if can(actor, Capability.PERSON_VIEW_OWN) or can(actor, Capability.PERSON_VIEW_ORGANISATION):
         context["people_count"] = person_queryset_for(actor).count()
     if can(actor, Capability.DIRECTORY_VIEW):
-        context["organisation_count"] = organisation_directory(actor=actor).count()
+        # What the directory page lists (its actors), not the organisations that use Palermo.
+        context["organisation_count"] = directory_entry_list(actor=actor).count()
+    if can(actor, Capability.CASE_MANAGE):
+        # Referrals this organisation received and may still read: counts only, nothing about anyone.
+        received = dict(
+            referral_inbox_for(actor=actor)
+            .order_by()
+            .values_list("status")
+            .annotate(count=Count("pk"))
+            .values_list("status", "count")
+        )
+        context["referrals_waiting"] = received.get(ReferralStatus.PENDING, 0)
+        context["referrals_accepted"] = received.get(ReferralStatus.ACCEPTED, 0)
     if can(actor, Capability.MEMBERS_MANAGE):
         context["member_count"] = member_list_for(actor=actor).filter(is_active=True).count()
+        assert actor.membership is not None
+        # Tips routed here with nobody left to triage them: only the admin can give someone the role.
+        context["tips_unread"] = bool(tip_routes_reaching_nobody(organisation_id=actor.membership.organisation_id))
     if can(actor, Capability.DECISION_RECORD):
         context["identification_queue"] = identification_queue_for(actor=actor)
     if can(actor, Capability.WORK_VIEW) and actor.role == Role.CASE_WORKER:

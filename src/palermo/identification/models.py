@@ -33,6 +33,8 @@ class Outcome(models.TextChoices):
     INDICATED = "indicated", _("Trafficking indicated")
     POSSIBLE = "possible", _("Trafficking possible")
     NOT_INDICATED = "not_indicated", _("Not indicated")
+    # Too few questions answered to say anything (see rules.MIN_ANSWERED_SHARE): never "not indicated".
+    INSUFFICIENT = "insufficient", _("Not enough information to assess")
 
 
 class Screening(models.Model):

@@ -26,6 +26,19 @@ ADULT_AGE = 18
 MAX_AGE = 120
 
 INDICATED, POSSIBLE, NOT_INDICATED = "indicated", "possible", "not_indicated"
+INSUFFICIENT = "insufficient"
+
+# When a screening that found no sign may say "not indicated" rather than "not enough information to
+# assess". A question left unanswered was not asked (the topic page says so); "don't know" was asked
+# but not answered. Neither tells anything, so only yes and no count as answered. Two conditions:
+# - every topic has at least one question answered: the Danube municipal guidelines ask for "an overall
+#   assessment" that looks at "the totality of the situation" (seeds/004, §3.1, "The indicators of
+#   trafficking in human beings"), and the ILO rules read every dimension; a topic never asked is a
+#   part of the situation nobody looked at;
+# - at least half of the catalogue's questions are answered. The half is Palermo's own threshold, not
+#   taken from a source: below it, "no sign found" says more about the questions skipped than the person.
+# A screening with signs keeps its outcome ("possible", "indicated") however few questions were answered.
+MIN_ANSWERED_SHARE = 0.5
 
 
 def is_child(*, age: int | None = None, born: datetime.date | None = None, on: datetime.date | None = None) -> bool:
@@ -115,6 +128,26 @@ class PalermoResult:
 
 
 @dataclass(frozen=True)
+class Coverage:
+    """How much of a catalogue a screening asked: what decides between "not indicated" and "insufficient"."""
+
+    answered: int
+    total: int
+    topics_not_asked: list[str]
+
+    @property
+    def enough(self) -> bool:
+        return not self.topics_not_asked and self.answered >= MIN_ANSWERED_SHARE * self.total
+
+
+def coverage(catalogue: Catalogue, answers: Mapping[str, str]) -> Coverage:
+    """The questions answered yes or no, and the topics (dimension ids) with none answered."""
+    asked = {key for key, value in answers.items() if value in ("yes", "no") and key in catalogue.indicators}
+    not_asked = [d.id for d in catalogue.dimensions if not any(i.id in asked for i in d.indicators)]
+    return Coverage(answered=len(asked), total=len(catalogue.indicators), topics_not_asked=not_asked)
+
+
+@dataclass(frozen=True)
 class Evaluation:
     catalogue: str
     outcome: str
@@ -122,6 +155,7 @@ class Evaluation:
     unknown: list[str]
     palermo: PalermoResult
     explanation: str = field(default="")
+    coverage: Coverage | None = field(default=None, compare=False)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -201,6 +235,9 @@ def evaluate(catalogue: Catalogue, screening: ScreeningInput) -> Evaluation:
         outcome = _outcome_with_strengths(dimensions, child=child)
     else:
         outcome = POSSIBLE if present else NOT_INDICATED
+    asked = coverage(catalogue, screening.answers)
+    if outcome == NOT_INDICATED and not asked.enough:
+        outcome = INSUFFICIENT
     palermo = PalermoResult(
         act=bool(screening.palermo.get("act")),
         means=bool(screening.palermo.get("means")),
@@ -209,7 +246,12 @@ def evaluate(catalogue: Catalogue, screening: ScreeningInput) -> Evaluation:
     )
     unknown = [i for i in catalogue.indicators if screening.answers.get(i) == "unknown"]
     evaluation = Evaluation(
-        catalogue=catalogue.id, outcome=outcome, dimensions=dimensions, unknown=unknown, palermo=palermo
+        catalogue=catalogue.id,
+        outcome=outcome,
+        dimensions=dimensions,
+        unknown=unknown,
+        palermo=palermo,
+        coverage=asked,
     )
     return Evaluation(**{**evaluation.__dict__, "explanation": explain(catalogue, evaluation)})
 
@@ -266,6 +308,25 @@ def explain(catalogue: Catalogue, evaluation: Evaluation) -> str:
                 signs,
             )
             % {"count": signs}
+        )
+    elif evaluation.outcome == INSUFFICIENT:
+        asked = evaluation.coverage or coverage(catalogue, {})
+        parts.append(
+            ngettext(
+                "Not enough information to assess: %(answered)s of %(total)s question was answered yes or no.",
+                "Not enough information to assess: %(answered)s of %(total)s questions were answered yes or no.",
+                asked.total,
+            )
+            % {"answered": asked.answered, "total": asked.total}
+        )
+        if asked.topics_not_asked:
+            titles = [str(catalogue.dimension(d).title) for d in asked.topics_not_asked]
+            parts.append(_("Topics with no answer: %(names)s.") % {"names": _listing(titles)})
+        parts.append(
+            _(
+                "Finding no sign says nothing until every topic is asked and at least half of the questions "
+                "are answered; ask again when you can."
+            )
         )
     else:
         parts.append(_("No sign of trafficking was found in the answers given."))

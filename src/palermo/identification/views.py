@@ -36,6 +36,11 @@ NEXT_STEPS = {
         "Talk the situation over with a case worker or a specialised organisation, ask again about the "
         "answers you did not know, and consider a referral."
     ),
+    "insufficient": gettext_lazy(
+        "Too few questions were answered to tell whether there are signs of trafficking. Ask the topics you "
+        "could not ask when it is safe to, then screen again. If you are worried now, talk it over with a "
+        "case worker or refer the person."
+    ),
     "not_indicated": gettext_lazy(
         "These answers do not call for a referral. If you are still worried, write down why and screen "
         "again when you learn more."

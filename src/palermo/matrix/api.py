@@ -138,7 +138,10 @@ class MatrixImportInput(serializers.Serializer):
 
 
 class MatrixImportedOutput(serializers.Serializer):
-    imported = IntegerField()
+    imported = IntegerField(source="lines", help_text="Actions read from the file: added + updated + unchanged.")
+    added = IntegerField(help_text="New actions.")
+    updated = IntegerField(help_text="Actions already in the matrix whose text or who does them changed.")
+    unchanged = IntegerField(help_text="Actions already in the matrix exactly as the file has them.")
 
 
 class MatrixConflictOutput(serializers.Serializer):
@@ -302,15 +305,17 @@ class MatrixImportApi(PalermoApiView):
         responses={201: MatrixImportedOutput, **error_responses(400, 403, 404)},
     )
     def post(self, request: Request, matrix_id: int) -> Response:
-        """Add the actions of a filled worksheet: all of them, or none with every problem listed."""
+        """Bring in a filled worksheet: all of it, or nothing with every problem listed. A line matching an action
+        of the same cell (same words, whatever the case and spacing) updates it or leaves it unchanged; any
+        other line is added; actions the file lacks stay. Importing an exported matrix again changes nothing."""
         matrix = selectors.matrix_get_for(actor=self.actor, matrix_id=matrix_id)
         data = MatrixImportInput(data=request.data)
         data.is_valid(raise_exception=True)
         try:
-            count = services.matrix_import(actor=self.actor, matrix=matrix, upload=data.validated_data["file"])
+            result = services.matrix_import(actor=self.actor, matrix=matrix, upload=data.validated_data["file"])
         except ImportProblems as problems:
             raise serializers.ValidationError({"file": problems.problems}) from None
-        return Response(MatrixImportedOutput({"imported": count}).data, status=status.HTTP_201_CREATED)
+        return Response(MatrixImportedOutput(result).data, status=status.HTTP_201_CREATED)
 
 
 class MatrixByActorApi(PalermoApiView):

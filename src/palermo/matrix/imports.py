@@ -149,7 +149,7 @@ def read_matrix_xlsx(upload: IO[bytes]) -> list[ImportedAction]:
                     continue
                 cell_name = f"{get_column_letter(column)}{row_number}"
                 for line_number, raw in enumerate(str(value).splitlines(), start=1):
-                    line = BULLET.sub("", raw).strip()
+                    line = " ".join(BULLET.sub("", raw).split())  # spacing typed in a cell means nothing
                     if not line:
                         continue
                     where = _("Sheet “%(sheet)s”, cell %(cell)s, line %(line)d") % {

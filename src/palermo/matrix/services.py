@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import IO, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -248,26 +249,81 @@ def matrix_action_delete(*, actor: Actor, action: MatrixAction, version: int) ->
     )
 
 
+@dataclass(frozen=True)
+class ImportResult:
+    """What an import did, action by action: every line of the file is exactly one of the three."""
+
+    added: int
+    updated: int
+    unchanged: int
+
+    @property
+    def lines(self) -> int:
+        return self.added + self.updated + self.unchanged
+
+
+def _action_key(level: str, area: str, stage: str, text: str) -> tuple[str, str, str, str]:
+    """The same action, for an import: the same cell and the same words, whatever the case and spacing."""
+    return (level, area, stage, " ".join(text.split()).casefold())
+
+
 @transaction.atomic
-def matrix_import(*, actor: Actor, matrix: ResponseMatrix, upload: IO[bytes], group: str = "") -> int:
-    """Add every action of a filled template to the matrix: all of them, or none (ImportProblems)."""
+def matrix_import(*, actor: Actor, matrix: ResponseMatrix, upload: IO[bytes], group: str = "") -> ImportResult:
+    """Bring a filled worksheet into the matrix: all of it, or nothing (ImportProblems).
+
+    A line of the file is an action already in the matrix when its cell and its words match
+    (`_action_key`): unchanged when who does it is the same too, else updated (text and who, as the
+    file has them). Any other line is added. So importing an exported matrix again changes nothing,
+    and a line written twice is one action. Actions the file does not hold stay: since the export,
+    others may have added them in the workshop.
+    """
     _require_contribute(actor, matrix)
     imported = read_matrix_xlsx(upload)
+    existing: dict[tuple[str, str, str, str], MatrixAction] = {}
+    for action in MatrixAction.objects.filter(matrix=matrix).prefetch_related("actors").order_by("created_at", "pk"):
+        existing.setdefault(_action_key(action.level, action.area, action.stage, action.text), action)
+    added = updated = unchanged = 0
     for item in imported:
-        matrix_action_add(
+        key = _action_key(item.level, item.area, item.stage, item.text)
+        current = existing.get(key)
+        if current is None:
+            existing[key] = matrix_action_add(
+                actor=actor,
+                matrix=matrix,
+                level=item.level,
+                area=item.area,
+                stage=item.stage,
+                text=item.text,
+                responsible=item.responsible,
+                actors=item.actors,
+                group=group,
+                audit=False,
+            )
+            added += 1
+            continue
+        same_who = set(current.responsible) == set(item.responsible) and {e.pk for e in current.actors.all()} == set(
+            item.actors
+        )
+        if same_who and current.text == item.text:
+            unchanged += 1
+            continue
+        existing[key] = matrix_action_update(
             actor=actor,
-            matrix=matrix,
-            level=item.level,
-            area=item.area,
-            stage=item.stage,
+            action=current,
+            version=current.version,
             text=item.text,
             responsible=item.responsible,
             actors=item.actors,
-            group=group,
-            audit=False,
         )
-    audit_record(actor=actor, action="matrix.import", target=matrix, detail={"actions": len(imported)})
-    return len(imported)
+        updated += 1
+    result = ImportResult(added=added, updated=updated, unchanged=unchanged)
+    audit_record(
+        actor=actor,
+        action="matrix.import",
+        target=matrix,
+        detail={"actions": len(imported), "added": added, "updated": updated, "unchanged": unchanged},
+    )
+    return result
 
 
 def matrix_export_record(*, actor: Actor, matrix: ResponseMatrix, file_format: str) -> None:

@@ -294,11 +294,15 @@ def matrix_import_view(request: HttpRequest, actor: Actor, matrix_id: int) -> Ht
     problems: list[str] = []
     if request.method == "POST" and form.is_valid():
         try:
-            count = services.matrix_import(actor=actor, matrix=matrix, upload=form.cleaned_data["file"])
+            result = services.matrix_import(actor=actor, matrix=matrix, upload=form.cleaned_data["file"])
         except ImportProblems as error:
             problems = error.problems
         else:
-            messages.success(request, _("%(count)d actions imported.") % {"count": count})
+            messages.success(
+                request,
+                _("Import done: %(added)d added, %(updated)d updated, %(unchanged)d unchanged.")
+                % {"added": result.added, "updated": result.updated, "unchanged": result.unchanged},
+            )
             return redirect("matrix:detail", matrix_id=matrix.pk)
     context = {**_base_context(actor, matrix, "import"), "form": form, "problems": problems}
     return render(request, "matrix/matrix_import.html", context, status=400 if problems or form.errors else 200)

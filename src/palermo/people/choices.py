@@ -12,32 +12,14 @@ from pathlib import Path
 
 from django.conf.locale import LANG_INFO
 
+from palermo.web.languages import EXTRA_LANGUAGES
+
 DATA = Path(__file__).resolve().parent / "data"
 
 
 def _countries() -> list[tuple[str, str]]:
     with (DATA / "countries.csv").open(encoding="utf-8") as handle:
         return [(row["code"], row["name"]) for row in csv.DictReader(handle)]
-
-
-# Languages often spoken by people met in trafficking cases that Django has no translation for.
-EXTRA_LANGUAGES = {
-    "am": "Amharic",
-    "ff": "Fula",
-    "ha": "Hausa",
-    "ig": "Igbo",
-    "ku": "Kurdish",
-    "ln": "Lingala",
-    "om": "Oromo",
-    "pa": "Punjabi",
-    "ps": "Pashto",
-    "si": "Sinhala",
-    "so": "Somali",
-    "ti": "Tigrinya",
-    "tl": "Tagalog",
-    "wo": "Wolof",
-    "yo": "Yoruba",
-}
 
 
 def _languages() -> list[tuple[str, str]]:

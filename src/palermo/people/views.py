@@ -106,7 +106,6 @@ def person_detail(request: HttpRequest, actor: Actor, person_id: int) -> HttpRes
             "person": person,
             "age": services.person_age(person),
             "citizenship_names": [choices.COUNTRY_NAMES.get(c, c) for c in person.citizenships or []],
-            "language_names": [choices.LANGUAGE_NAMES.get(c, c) for c in person.languages or []],
             "can_change": can(actor, Capability.PERSON_CHANGE),
         },
     )

@@ -34,3 +34,23 @@ def fallback_tip_route_check(app_configs: Any = None, **kwargs: Any) -> list[che
             )
         ]
     return []
+
+
+@checks.register("palermo")
+def tip_routes_read_check(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    """A route whose organisation has nobody left who may triage tips: they arrive and wait, unread."""
+    from palermo.reporting.selectors import tip_routes_reaching_nobody
+
+    try:
+        routes = tip_routes_reaching_nobody()
+    except DatabaseError:
+        return []
+    return [
+        checks.Warning(
+            f"Tips about {route.exploitation} in {route.area or 'any area'} go to {route.organisation.name}, where "
+            "nobody may triage tips: they wait unread.",
+            hint=f"Give someone at {route.organisation.name} a role that triages tips, or route these tips elsewhere.",
+            id="palermo.W041",
+        )
+        for route in routes
+    ]

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from palermo.audit.services import audit_record, audited_get
-from palermo.permissions import Actor, Capability, require
+from palermo.organisations.models import Membership
+from palermo.permissions import ROLE_CAPABILITIES, Actor, Capability, require
 from palermo.reporting.models import InspectionRequest, Tip, TipForward, TipLink, TipPhoto, TipRoute
 
 
@@ -88,6 +89,33 @@ def inspection_request_get_for(*, actor: Actor, inspection_id: int | str) -> Ins
         object_id=inspection_id,
         action="inspection_request.view",
     )
+
+
+# --- Who reads an organisation's tips -------------------------------------------------------------------
+
+
+def tip_triage_roles() -> list[str]:
+    return [role for role, caps in ROLE_CAPABILITIES.items() if Capability.TIPS_TRIAGE in caps]
+
+
+def tip_triage_memberships() -> QuerySet[Membership]:
+    """The active roles, of active users, that may triage tips: who reads the tips an organisation receives.
+
+    The one definition behind assigning a tip, refusing a route and every "nobody reads these tips" warning.
+    """
+    return Membership.objects.filter(role__in=tip_triage_roles(), is_active=True, user__is_active=True)
+
+
+def tip_routes_reaching_nobody(*, organisation_id: int | None = None) -> list[TipRoute]:
+    """Routes to an active organisation where nobody may triage tips (the last one left or lost the role):
+    the tips they send arrive and wait, unread, until someone there gets the role."""
+    readers = tip_triage_memberships().filter(organisation_id=OuterRef("organisation_id"))
+    routes = (
+        TipRoute.objects.select_related("organisation").filter(organisation__is_active=True).exclude(Exists(readers))
+    )
+    if organisation_id is not None:
+        routes = routes.filter(organisation_id=organisation_id)
+    return list(routes.order_by("area", "exploitation"))
 
 
 def tip_routes_for(*, actor: Actor) -> QuerySet[TipRoute]:

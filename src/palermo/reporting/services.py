@@ -23,9 +23,9 @@ from palermo.encryption.keyring import blind_index
 from palermo.hmac_keys import hmac_key
 from palermo.organisations.models import Membership, Organisation
 from palermo.permissions import (
-    ROLE_CAPABILITIES,
     Actor,
     Capability,
+    Role,
     can,
     governs_deployment,
     may_set_tip_route,
@@ -42,6 +42,7 @@ from palermo.reporting.models import (
     TipRoute,
     TipStatus,
 )
+from palermo.reporting.selectors import tip_triage_memberships, tip_triage_roles
 
 LIMITS = {
     "description": 10000,
@@ -290,10 +291,7 @@ def tip_triage(*, actor: Actor, tip: Tip, status: str, priority: str) -> Tip:
 
 
 def _triage_members(organisation_id: int) -> models.QuerySet[Membership]:
-    roles = [role for role, caps in ROLE_CAPABILITIES.items() if Capability.TIPS_TRIAGE in caps]
-    return Membership.objects.filter(
-        organisation_id=organisation_id, role__in=roles, is_active=True, user__is_active=True
-    ).select_related("user")
+    return tip_triage_memberships().filter(organisation_id=organisation_id).select_related("user")
 
 
 def tip_assignees(*, actor: Actor) -> list[Membership]:
@@ -443,6 +441,21 @@ def tip_route_set(*, actor: Actor, organisation_id: int | None, exploitation: st
     replaced = current.organisation_id if current else None
     if not may_set_tip_route(actor, area=area, organisation_id=organisation.pk, replaced_organisation_id=replaced):
         raise _route_refused()
+    if not _triage_members(organisation.pk).exists():
+        # Tips sent there would wait for nobody: refuse, and say what would make the route possible.
+        roles = ", ".join(str(Role(role).label) for role in tip_triage_roles())
+        raise ValidationError(
+            {
+                "organisation": [
+                    _(
+                        "Nobody in %(organisation)s may triage tips, so tips routed there would wait unread. "
+                        "Ask its admin to give someone the role that triages tips (%(roles)s), or choose another "
+                        "organisation."
+                    )
+                    % {"organisation": organisation.name, "roles": roles}
+                ]
+            }
+        )
     if current is None:
         route = TipRoute.objects.create(exploitation=exploitation, area=area, organisation=organisation)
     else:

@@ -334,6 +334,8 @@ def tip_routes(request: HttpRequest, actor: Actor) -> HttpResponse:
             for route in routes
         ],
         "has_fallback": any(r.is_fallback for r in routes),
+        # Routes whose organisation has nobody left who may triage: their tips wait unread.
+        "unread_route_ids": {r.pk for r in selectors.tip_routes_reaching_nobody()},
         "governs": governs_deployment(actor),
     }
     if form.errors and status == 200:
