@@ -363,7 +363,8 @@ def test_api_authorisation(world: World, member):
     responder = api_client(member(Role.FIRST_RESPONDER, world.org_a))
     assert responder.get(url).status_code == 404
     upload = responder.post(base, {"file": SimpleUploadedFile("a.pdf", pdf())}, format="multipart")
-    assert upload.status_code == 404  # the case is out of the responder's scope: not even its existence
+    # A role that may not add files is refused before the case is looked up: its existence stays unknown.
+    assert upload.status_code == 403
     assert CaseAttachment.objects.count() == 1
 
 
