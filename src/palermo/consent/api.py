@@ -5,6 +5,8 @@ A case or consent outside the actor's scope is 404; a role without the capabilit
 
 from __future__ import annotations
 
+from typing import Any
+
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
@@ -25,7 +27,7 @@ SHAREABLE_HELP = f"Shareable field codes: {', '.join(SHAREABLE_FIELDS)}."
 SERVICES_HELP = "Codes of the assistance catalogue."
 
 
-def shared_fields_input(**kwargs: object) -> serializers.ListField:
+def shared_fields_input(**kwargs: Any) -> serializers.ListField:
     """The `fields` an input names (a consent's, a legal basis's, a referral's); the services check the codes."""
     return serializers.ListField(child=serializers.CharField(), help_text=SHAREABLE_HELP, **kwargs)
 
