@@ -37,6 +37,10 @@ from palermo.permissions import Capability
 VIEW_CASE = (Capability.PERSON_VIEW_OWN, Capability.PERSON_VIEW_ORGANISATION)
 MANAGE = Capability.CASE_MANAGE
 
+# Choice sets named once in the schema (settings.SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]).
+CLOSURE_REASONS = vocabularies.codes("closure_reasons")
+HTCDS_STATUSES = ("Active", "FollowUp", "Closed", "ClosedReferred")
+
 # --- Cases ---------------------------------------------------------------------------------------------
 
 
@@ -66,7 +70,7 @@ class CaseOutput(serializers.Serializer):
     assigned_to = serializers.SerializerMethodField(help_text="The case workers' user ids.")
     opened_at = serializers.DateTimeField()
     closed_at = serializers.DateTimeField(allow_null=True)
-    closure_reason = serializers.ChoiceField(choices=vocabularies.codes("closure_reasons"), allow_blank=True)
+    closure_reason = serializers.ChoiceField(choices=CLOSURE_REASONS, allow_blank=True)
     closure_note = serializers.CharField(allow_blank=True)
     follow_up_on = serializers.DateField(allow_null=True)
     exploitation_types = serializers.ListField(child=serializers.CharField(), help_text="HTCDS 2.0 codes.")
@@ -81,7 +85,7 @@ class CaseOutput(serializers.Serializer):
         found: list[IdentificationStatus] = self.context["identification"][case.pk]
         return found
 
-    @extend_schema_field(serializers.ChoiceField(choices=["Active", "FollowUp", "Closed", "ClosedReferred"]))
+    @extend_schema_field(serializers.ChoiceField(choices=HTCDS_STATUSES))
     def get_htcds_status(self, case: Case) -> str:
         return selectors.htcds_case_status(case)
 
@@ -181,7 +185,7 @@ class HtcdsCaseOutput(serializers.Serializer):
     standard = serializers.CharField()
     attribution = serializers.CharField()
     cas_CaseNumber = serializers.CharField()
-    cas_Status = serializers.ChoiceField(choices=["Active", "FollowUp", "Closed", "ClosedReferred"])
+    cas_Status = serializers.ChoiceField(choices=HTCDS_STATUSES)
     cas_ReasonForCaseClosure = serializers.CharField(allow_blank=True)
     cas_CaseOwner = serializers.ListField(child=serializers.CharField(), help_text="The case workers' e-mails.")
     prs_Reference = serializers.CharField()
@@ -226,7 +230,7 @@ class CaseScreeningLinkApi(PalermoApiView):
 
 
 class CloseInput(serializers.Serializer):
-    reason = serializers.ChoiceField(choices=vocabularies.codes("closure_reasons"))
+    reason = serializers.ChoiceField(choices=CLOSURE_REASONS)
     note = serializers.CharField(required=False, allow_blank=True, default="")
     follow_up_on = serializers.DateField(required=False, allow_null=True, default=None)
 
@@ -302,7 +306,7 @@ class CaseNoteListApi(PalermoApiView):
 ATTACHMENT_TYPES = ("application/pdf", "image/jpeg", "image/png")
 
 
-class AttachmentOutput(serializers.Serializer):
+class CaseAttachmentOutput(serializers.Serializer):
     id = IntegerField()
     case = IntegerField(source="case_id")
     title = serializers.CharField()
@@ -319,7 +323,7 @@ class AttachmentOutput(serializers.Serializer):
         return reverse("api-case-attachment", args=[attachment.case_id, attachment.pk])
 
 
-class AttachmentInput(serializers.Serializer):
+class CaseAttachmentInput(serializers.Serializer):
     # Empty or not, the service checks the file itself and answers with its own rejection code.
     file = serializers.FileField(allow_empty_file=True)
     title = serializers.CharField(required=False, allow_blank=True, default="", help_text="The file's name if none.")
@@ -337,16 +341,16 @@ class CaseAttachmentListApi(PalermoApiView):
     parser_classes = [MultiPartParser]
 
     @extend_schema(
-        responses={200: AttachmentOutput(many=True), **error_responses(404)}, operation_id="case_attachments_list"
+        responses={200: CaseAttachmentOutput(many=True), **error_responses(404)}, operation_id="case_attachments_list"
     )
     def get(self, request: Request, case_id: int) -> Response:
         """The case's files, newest first (without content). Files are never shared by referral."""
         case = selectors.case_get_for(actor=self.actor, case_id=case_id)
-        return Response(AttachmentOutput(selectors.case_attachments(case), many=True).data)
+        return Response(CaseAttachmentOutput(selectors.case_attachments(case), many=True).data)
 
     @extend_schema(
-        request={"multipart/form-data": AttachmentInput},
-        responses={201: AttachmentOutput, **error_responses(400, 404)},
+        request={"multipart/form-data": CaseAttachmentInput},
+        responses={201: CaseAttachmentOutput, **error_responses(400, 404)},
         description="multipart/form-data with one `file`: a PDF document or a JPEG, PNG or WebP image, up to "
         "PALERMO_CASE_ATTACHMENT_MAX_MB (10 MB by default). Images are re-encoded without metadata; PDFs are "
         "rewritten without the information dictionary and XMP. A refused file answers 400 with one of these "
@@ -361,7 +365,7 @@ class CaseAttachmentListApi(PalermoApiView):
         if len(request.FILES.getlist("file")) != 1:
             message = _("Send exactly one file, in the multipart field `file`.")
             return Response(error_body("invalid", message, {"file": [message]}), status=400)
-        data = AttachmentInput(data=request.data)
+        data = CaseAttachmentInput(data=request.data)
         data.is_valid(raise_exception=True)
         try:
             attachment = services.case_attachment_add(
@@ -373,7 +377,7 @@ class CaseAttachmentListApi(PalermoApiView):
             )
         except services.AttachmentRejected as rejected:
             return Response(error_body(rejected.rejection, rejected.text, {"file": [rejected.text]}), status=400)
-        return Response(AttachmentOutput(attachment).data, status=status.HTTP_201_CREATED)
+        return Response(CaseAttachmentOutput(attachment).data, status=status.HTTP_201_CREATED)
 
 
 class CaseAttachmentApi(PalermoApiView):
