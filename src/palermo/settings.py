@@ -345,6 +345,13 @@ SPECTACULAR_SETTINGS = {
         "TipStatusEnum": "palermo.reporting.models.TipStatus",
         "InspectionRequestStatusEnum": "palermo.reporting.models.InspectionRequestStatus",
         "ScreeningStatusEnum": "palermo.identification.api.SCREENING_STATUSES",
+        "DecisionResultEnum": "palermo.identification.models.DecisionResult",
+        "CaseStatusEnum": "palermo.cases.models.CaseStatus",
+        "ClosureReasonEnum": "palermo.cases.api.CLOSURE_REASONS",
+        "HtcdsCaseStatusEnum": "palermo.cases.api.HTCDS_STATUSES",
+        "TraffickingStatusEnum": "palermo.cases.selectors.STATUS_PRECEDENCE",
+        "ConsentStatusEnum": "palermo.consent.models.ConsentStatus",
+        "ReferralStatusEnum": "palermo.referrals.models.ReferralStatus",
     },
 }
 

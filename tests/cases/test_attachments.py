@@ -370,7 +370,8 @@ def test_api_authorisation(world: World, member):
         assert other.delete(url).status_code == 404
         assert responder.get(url).status_code == 404
         upload = responder.post(base, {"file": SimpleUploadedFile("a.pdf", pdf())}, format="multipart")
-    assert upload.status_code == 404  # the case is out of the responder's scope: not even its existence
+    # A role that may not add files is refused before the case is looked up: its existence stays unknown.
+    assert upload.status_code == 403
     assert CaseAttachment.objects.count() == 1
 
 

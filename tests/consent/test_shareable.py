@@ -10,7 +10,7 @@ from django.db import connection
 from django.utils import translation
 
 from palermo.audit.models import AuditEntry
-from palermo.consent.api import ConsentSerializer
+from palermo.consent.api import ConsentInput
 from palermo.consent.forms import ConsentForm
 from palermo.consent.models import Consent, LegalBasis
 from palermo.consent.services import consent_record
@@ -32,7 +32,7 @@ def test_the_list_names_every_field_in_form_order_with_a_label() -> None:
 
 
 def test_the_api_documents_the_same_codes() -> None:
-    text = str(ConsentSerializer().fields["fields"].help_text)
+    text = str(ConsentInput().fields["fields"].help_text)
     assert re.findall(r"[a-z_]+(?=[,.])", text.split(":", 1)[1]) == list(SHAREABLE_FIELDS)
 
 

@@ -11,7 +11,6 @@ from typing import Any
 
 from palermo.cases import vocabularies
 from palermo.cases.models import Case
-from palermo.cases.people import person_reference
 from palermo.cases.selectors import case_trafficking_status, htcds_case_status
 
 
@@ -33,7 +32,7 @@ def case_to_htcds(case: Case) -> dict[str, Any]:
             vocabularies.label("closure_reasons", case.closure_reason) if case.closure_reason else ""
         ),
         "cas_CaseOwner": [user.email for user in case.assigned_to.all()],
-        "prs_Reference": person_reference(case.person),
+        "prs_Reference": case.person.reference,
         "vic_TraffickingStatus": vocabularies.htcds_value("trafficking_status", status),
         "vic_TypeOfExploitation": list(case.exploitation_types or []),
         "vic_MethodsOfControl": list(case.methods_of_control or []),

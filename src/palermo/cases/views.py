@@ -24,7 +24,6 @@ from palermo.cases import forms, selectors, services, vocabularies
 from palermo.cases.htcds import case_to_htcds
 from palermo.cases.models import Case, CaseEvent
 from palermo.cases.panels import CASE_PANELS, case_panels_context
-from palermo.cases.people import person_label, person_reference
 from palermo.identification.selectors import identification_statuses, screening_get_for
 from palermo.organisations.models import Organisation
 from palermo.people.selectors import person_get_for
@@ -49,7 +48,7 @@ def _organisation(pk: int | None) -> Organisation | None:
 def case_list(request: HttpRequest, actor: Actor) -> HttpResponse:
     cases = Paginator(selectors.case_list_for(actor=actor), 25).get_page(request.GET.get("page"))
     selectors.case_list_audited(actor=actor, cases=list(cases.object_list))
-    rows = [(case, person_label(case.person)) for case in cases.object_list]
+    rows = [(case, case.person.display_name) for case in cases.object_list]
     return render(request, "cases/case_list.html", {"page_obj": cases, "rows": rows})
 
 
@@ -108,8 +107,8 @@ def _case_context(actor: Actor, case: Case, **forms_in_use: Form) -> dict[str, A
     can_manage = can(actor, Capability.CASE_MANAGE)
     context = {
         "case": case,
-        "person_name": person_label(case.person),
-        "person_reference": person_reference(case.person),
+        "person_name": case.person.display_name,
+        "person_reference": case.person.reference,
         "trafficking_status": vocabularies.label(
             "trafficking_status", selectors.case_trafficking_status(case, statuses=screenings)
         ),
