@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from palermo.cases.services import referral_accept, referral_send
+from palermo.referrals.services import referral_accept, referral_send
 from palermo.directory.services import directory_entry_create
 from palermo.organisations.models import Role
 from palermo.people.services import person_create
