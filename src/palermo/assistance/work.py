@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
+from typing import NamedTuple
 
 from django.db.models import QuerySet
 from django.urls import reverse
@@ -74,58 +75,62 @@ def _recovery_starts(cases: QuerySet[Case], organisation_id: int) -> dict[int, t
     return starts
 
 
-def assistance_work_items(actor: Actor) -> Iterable[WorkItem]:
+class _Due(NamedTuple):
+    """One work item before it has words and a link: what both the list and the counts read."""
+
+    kind: str
+    case_id: int
+    reference: str
+    due: datetime.date
+    code: str = ""  # the stage or the service
+
+
+def _due_in_care_of(actor: Actor) -> list[_Due]:
     if actor.membership is None:
         return []
     cases = cases_in_care_of(actor)
-    items: list[WorkItem] = []
-    for case_id, (reference, due) in _risk_reviews(cases).items():
-        items.append(
-            WorkItem(
-                kind="risk.review",
-                title=_("Review the risk assessment of case %(reference)s") % {"reference": reference},
-                due=due,
-                url=_url(case_id, "risk"),
-                case_reference=reference,
-            )
-        )
+    rows = [_Due("risk.review", case_id, reference, due) for case_id, (reference, due) in _risk_reviews(cases).items()]
+    today = timezone.localdate()
     for case_id, (reference, started_on) in _recovery_starts(cases, actor.membership.organisation_id).items():
         ends_on = recovery_period_end(started_on)
-        if ends_on < timezone.localdate():
-            continue  # over: nothing left to prepare for
-        items.append(
-            WorkItem(
-                kind="recovery.ends",
-                title=_("Recovery and reflection period ends for case %(reference)s") % {"reference": reference},
-                due=ends_on,
-                url=_url(case_id, "recovery"),
-                case_reference=reference,
-            )
-        )
+        if ends_on >= today:  # over: nothing left to prepare for
+            rows.append(_Due("recovery.ends", case_id, reference, ends_on))
     stages = PathwayStage.objects.filter(
         case__in=cases, status__in=(StageStatus.NOT_STARTED, StageStatus.IN_PROGRESS), planned_end__isnull=False
-    ).values_list("case_id", "case__reference", "stage", "planned_end")
-    for case_id, reference, stage, planned_end in stages:
-        items.append(
-            WorkItem(
-                kind="pathway.stage",
-                title=_("%(stage)s planned to end, case %(reference)s")
-                % {"stage": catalogue.stage_label(stage), "reference": reference},
-                due=planned_end,  # type: ignore[arg-type]  # filtered: never null
-                url=_url(case_id, f"stage-{stage}"),
-                case_reference=reference,
-            )
-        )
+    ).values_list("case_id", "case__reference", "planned_end", "stage")
+    # planned_end and ends_on are filtered: never null.
+    rows.extend(_Due("pathway.stage", *row) for row in stages)  # type: ignore[arg-type]
     plan = open_plan_items(cases).filter(ends_on__isnull=False)
-    for case_id, reference, service, plan_end in plan.values_list("case_id", "case__reference", "service", "ends_on"):
-        items.append(
-            WorkItem(
-                kind="plan.item",
-                title=_("%(service)s planned to end, case %(reference)s")
-                % {"service": catalogue.service_label(service), "reference": reference},
-                due=plan_end,  # type: ignore[arg-type]  # filtered: never null
-                url=_url(case_id, "assistance-plan"),
-                case_reference=reference,
-            )
-        )
-    return items
+    plan_rows = plan.values_list("case_id", "case__reference", "ends_on", "service")
+    rows.extend(_Due("plan.item", *row) for row in plan_rows)  # type: ignore[arg-type]
+    return rows
+
+
+def assistance_due_dates(actor: Actor) -> Iterable[datetime.date]:
+    return [row.due for row in _due_in_care_of(actor)]
+
+
+def _item(row: _Due) -> WorkItem:
+    reference = row.reference
+    if row.kind == "risk.review":
+        title, anchor = _("Review the risk assessment of case %(reference)s") % {"reference": reference}, "risk"
+    elif row.kind == "recovery.ends":
+        title = _("Recovery and reflection period ends for case %(reference)s") % {"reference": reference}
+        anchor = "recovery"
+    elif row.kind == "pathway.stage":
+        title = _("%(stage)s planned to end, case %(reference)s") % {
+            "stage": catalogue.stage_label(row.code),
+            "reference": reference,
+        }
+        anchor = f"stage-{row.code}"
+    else:
+        title = _("%(service)s planned to end, case %(reference)s") % {
+            "service": catalogue.service_label(row.code),
+            "reference": reference,
+        }
+        anchor = "assistance-plan"
+    return WorkItem(kind=row.kind, title=title, due=row.due, url=_url(row.case_id, anchor), case_reference=reference)
+
+
+def assistance_work_items(actor: Actor) -> Iterable[WorkItem]:
+    return [_item(row) for row in _due_in_care_of(actor)]
