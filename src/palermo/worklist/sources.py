@@ -23,7 +23,7 @@ def _open_tasks(actor: Actor) -> QuerySet[Task]:
 
 
 def task_due_dates(actor: Actor) -> Iterable[datetime.date]:
-    return list(_open_tasks(actor).values_list("due_on", flat=True))
+    return list(_open_tasks(actor).order_by().values_list("due_on", flat=True))
 
 
 def task_work_items(actor: Actor) -> Iterable[WorkItem]:
