@@ -28,11 +28,10 @@ def _awaiting_answer(actor: Actor) -> QuerySet[Referral]:
 def referral_due_dates(actor: Actor) -> Iterable[datetime.date]:
     if actor.membership is None:
         return []
-    # The same rows as referral_work_items; only the date is read, in no particular order.
-    return [
-        *_unanswered_received(actor).order_by().values_list("acknowledge_by", flat=True),
-        *_awaiting_answer(actor).order_by().values_list("acknowledge_by", flat=True),
-    ]
+    # The same rows as referral_work_items, only their dates, in one statement (UNION ALL, no order).
+    received = _unanswered_received(actor).order_by().values_list("acknowledge_by", flat=True)
+    sent = _awaiting_answer(actor).order_by().values_list("acknowledge_by", flat=True)
+    return list(received.union(sent, all=True))
 
 
 def referral_work_items(actor: Actor) -> Iterable[WorkItem]:
