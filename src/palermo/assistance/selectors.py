@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from palermo.assistance.models import (
@@ -278,13 +278,13 @@ def cases_in_care_of(actor: Actor) -> QuerySet[Case]:
     assigned to yet (so that no case falls through). Only for roles that manage cases."""
     if not can(actor, Capability.CASE_MANAGE) or actor.user is None:
         return Case.objects.none()
-    return (
-        case_queryset_for(actor)
-        .filter(status="open")
-        .filter(Q(assigned_to=actor.user) | Q(assigned_to__isnull=True))
-        .distinct()
-    )
+    # Without joining the assignments: a join gives a row per case worker, so it needed a DISTINCT,
+    # and PostgreSQL read the whole assignment table to apply the OR to it.
+    assignments = Case.assigned_to.through.objects
+    mine = assignments.filter(user_id=actor.user.pk).values("case_id")
+    anyone = assignments.filter(case_id=OuterRef("pk"))
+    return case_queryset_for(actor).filter(Q(pk__in=mine) | ~Exists(anyone), status="open")
 
 
-def open_plan_items(cases: QuerySet[Case]) -> QuerySet[PlanItem]:
+def open_plan_items(cases: QuerySet[Case] | list[int]) -> QuerySet[PlanItem]:
     return PlanItem.objects.filter(case__in=cases, status__in=OPEN_PLAN_STATUSES)

@@ -19,7 +19,7 @@ from palermo.referrals.models import ReferralStatus
 from palermo.referrals.selectors import referral_inbox_for
 from palermo.reporting.selectors import tip_routes_reaching_nobody
 from palermo.web.decorators import page
-from palermo.worklist.selectors import work_groups_for
+from palermo.worklist.selectors import work_counts_for
 
 
 @page()
@@ -49,7 +49,7 @@ def home(request: HttpRequest, actor: Actor) -> HttpResponse:
     if can(actor, Capability.DECISION_RECORD):
         context["identification_queue"] = identification_queue_for(actor=actor)
     if can(actor, Capability.WORK_VIEW) and actor.role == Role.CASE_WORKER:
-        context["work_groups"] = {group.key: len(group.items) for group in work_groups_for(actor)}
+        context["work_groups"] = work_counts_for(actor)
     if can(actor, Capability.AUDIT_VIEW):
         context["recent_audit"] = list(audit_entries_for(actor=actor)[:5])
     context["is_first_responder"] = actor.role == Role.FIRST_RESPONDER

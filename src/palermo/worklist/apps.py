@@ -6,8 +6,8 @@ class WorklistConfig(AppConfig):
     label = "worklist"
 
     def ready(self) -> None:
+        from palermo.worklist import sources
         from palermo.worklist.items import register
-        from palermo.worklist.sources import reasonable_grounds_work_items, task_work_items
 
-        register(task_work_items)
-        register(reasonable_grounds_work_items)
+        register(sources.task_work_items, due_dates=sources.task_due_dates)
+        register(sources.reasonable_grounds_work_items, due_dates=sources.reasonable_grounds_due_dates)

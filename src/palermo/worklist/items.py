@@ -3,10 +3,12 @@
 An app registers a source in its AppConfig.ready():
 
     from palermo.worklist.items import register
-    register(referral_work_items)
+    register(referral_work_items, due_dates=referral_due_dates)
 
 A source takes the acting Actor and returns the WorkItems that actor should see (already scoped:
-the same selectors as the pages). Titles carry references, never names.
+the same selectors as the pages). Titles carry references, never names. Its `due_dates` returns the
+due date of each of those same items without building them (no titles, links or translations), for
+the home page's counts: both read through one queryset-building function, so the rule is written once.
 """
 
 from __future__ import annotations
@@ -35,17 +37,29 @@ class WorkItem:
         return self.due < timezone.localdate()
 
 
-WorkSource = Callable[["Actor"], Iterable[WorkItem]]
+@dataclass(frozen=True)
+class WorkSource:
+    items: Callable[[Actor], Iterable[WorkItem]]
+    due_dates: Callable[[Actor], Iterable[datetime.date]]  # one per item `items` returns, same order or not
+
+
 _SOURCES: list[WorkSource] = []
 
 
-def register(source: WorkSource) -> WorkSource:
+def register(
+    items: Callable[[Actor], Iterable[WorkItem]], *, due_dates: Callable[[Actor], Iterable[datetime.date]]
+) -> None:
+    source = WorkSource(items, due_dates)
     if source not in _SOURCES:
         _SOURCES.append(source)
-    return source
 
 
 def work_items_for(actor: Actor) -> list[WorkItem]:
     """Everything due for the actor, earliest first."""
-    items = [item for source in _SOURCES for item in source(actor)]
+    items = [item for source in _SOURCES for item in source.items(actor)]
     return sorted(items, key=lambda item: (item.due, item.kind, item.title))
+
+
+def work_due_dates_for(actor: Actor) -> list[datetime.date]:
+    """The due date of each of `work_items_for(actor)`, without building the items (in no order)."""
+    return [due for source in _SOURCES for due in source.due_dates(actor)]

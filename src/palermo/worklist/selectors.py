@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
@@ -10,7 +11,7 @@ from django.utils import timezone
 
 from palermo.audit.services import audited_get
 from palermo.permissions import Actor, Capability, can
-from palermo.worklist.items import WorkItem, work_items_for
+from palermo.worklist.items import WorkItem, work_due_dates_for, work_items_for
 from palermo.worklist.models import Task
 
 
@@ -35,21 +36,40 @@ class WorkGroup:
     items: list[WorkItem]
 
 
+GROUP_KEYS = ("overdue", "today", "week", "later")
+
+
+def _grouping(today: datetime.date | None) -> Callable[[datetime.date], str]:
+    """Which group a due date falls in: overdue, today, the rest of this week, later."""
+    today = today or timezone.localdate()
+    end_of_week = today + datetime.timedelta(days=6 - today.weekday())
+
+    def group_of(due: datetime.date) -> str:
+        if due < today:
+            return "overdue"
+        if due == today:
+            return "today"
+        return "week" if due <= end_of_week else "later"
+
+    return group_of
+
+
 def work_groups_for(actor: Actor, *, today: datetime.date | None = None) -> list[WorkGroup]:
     """The actor's work items by when they are due: overdue, today, the rest of this week, later.
 
     Inside a group, earliest first (the order of `work_items_for`).
     """
-    today = today or timezone.localdate()
-    end_of_week = today + datetime.timedelta(days=6 - today.weekday())
-    groups: dict[str, list[WorkItem]] = {"overdue": [], "today": [], "week": [], "later": []}
+    group_of = _grouping(today)
+    groups: dict[str, list[WorkItem]] = {key: [] for key in GROUP_KEYS}
     for item in work_items_for(actor):
-        if item.due < today:
-            groups["overdue"].append(item)
-        elif item.due == today:
-            groups["today"].append(item)
-        elif item.due <= end_of_week:
-            groups["week"].append(item)
-        else:
-            groups["later"].append(item)
+        groups[group_of(item.due)].append(item)
     return [WorkGroup(key, items) for key, items in groups.items()]
+
+
+def work_counts_for(actor: Actor, *, today: datetime.date | None = None) -> dict[str, int]:
+    """How many items each of `work_groups_for`'s groups holds, without building the items (the home page)."""
+    group_of = _grouping(today)
+    counts = dict.fromkeys(GROUP_KEYS, 0)
+    for due in work_due_dates_for(actor):
+        counts[group_of(due)] += 1
+    return counts

@@ -3,20 +3,31 @@ referred screenings, read through the identification app's selectors (its own de
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from palermo.identification.models import DecisionStage
-from palermo.identification.selectors import identification_statuses, screening_queryset_for
+from palermo.identification.selectors import IdentificationStatus, identification_statuses, screening_queryset_for
 from palermo.permissions import Actor, Capability, can
 from palermo.worklist.items import WorkItem
+from palermo.worklist.models import Task
 from palermo.worklist.selectors import task_anchor, task_queryset_for
 
 
+def _open_tasks(actor: Actor) -> QuerySet[Task]:
+    return task_queryset_for(actor).filter(done_at__isnull=True)
+
+
+def task_due_dates(actor: Actor) -> Iterable[datetime.date]:
+    return list(_open_tasks(actor).order_by().values_list("due_on", flat=True))
+
+
 def task_work_items(actor: Actor) -> Iterable[WorkItem]:
-    tasks = task_queryset_for(actor).filter(done_at__isnull=True).select_related("case")
+    tasks = _open_tasks(actor).select_related("case")
     return [
         WorkItem(
             kind="task",
@@ -29,11 +40,8 @@ def task_work_items(actor: Actor) -> Iterable[WorkItem]:
     ]
 
 
-def reasonable_grounds_work_items(actor: Actor) -> Iterable[WorkItem]:
-    """Referred screenings still waiting for a reasonable-grounds decision, for decision makers.
-
-    The screening's own reference is personal data (encrypted), so the title names its number.
-    """
+def _waiting_for_grounds(actor: Actor) -> list[IdentificationStatus]:
+    """Referred screenings still waiting for a reasonable-grounds decision, for decision makers."""
     if not can(actor, Capability.DECISION_RECORD):
         return []
     # A screening with any reasonable-grounds decision (even a superseded one has its successor) is
@@ -44,17 +52,25 @@ def reasonable_grounds_work_items(actor: Actor) -> Iterable[WorkItem]:
         .exclude(decisions__stage=DecisionStage.REASONABLE_GROUNDS)
         .select_related("organisation")
     )
-    items = []
-    for status in identification_statuses(list(referred)):
-        screening = status.screening
-        if status.grounds is not None or status.grounds_due is None:
-            continue
-        items.append(
-            WorkItem(
-                kind="decision.reasonable_grounds",
-                title=_("Reasonable-grounds decision on screening %(number)s") % {"number": screening.pk},
-                due=status.grounds_due,
-                url=reverse("identification:decisions", kwargs={"screening_id": screening.pk}),
-            )
+    return [
+        status
+        for status in identification_statuses(list(referred))
+        if status.grounds is None and status.grounds_due is not None
+    ]
+
+
+def reasonable_grounds_due_dates(actor: Actor) -> Iterable[datetime.date]:
+    return [status.grounds_due for status in _waiting_for_grounds(actor) if status.grounds_due is not None]
+
+
+def reasonable_grounds_work_items(actor: Actor) -> Iterable[WorkItem]:
+    """The screening's own reference is personal data (encrypted), so the title names its number."""
+    return [
+        WorkItem(
+            kind="decision.reasonable_grounds",
+            title=_("Reasonable-grounds decision on screening %(number)s") % {"number": status.screening.pk},
+            due=status.grounds_due,  # type: ignore[arg-type]  # filtered: never None
+            url=reverse("identification:decisions", kwargs={"screening_id": status.screening.pk}),
         )
-    return items
+        for status in _waiting_for_grounds(actor)
+    ]
