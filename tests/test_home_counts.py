@@ -7,10 +7,10 @@ import re
 
 import pytest
 
-from palermo.referrals.services import referral_accept, referral_send
 from palermo.directory.services import directory_entry_create
 from palermo.organisations.models import Role
 from palermo.people.services import person_create
+from palermo.referrals.services import referral_accept, referral_send
 from tests.cases.conftest import FAMILY_NAME, World, give_referral_consent, world  # noqa: F401
 from tests.conftest import actor_of, refer_screening, signed_in_client
 from tests.factories import OrganisationFactory
