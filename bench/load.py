@@ -473,7 +473,7 @@ def setup_identities(count: int) -> None:
     from palermo.demo.fictional import BENCH_PREFIX
     from palermo.organisations.models import Membership, Role
     from palermo.people.selectors import person_queryset_for
-    from palermo.permissions import Actor, Channel
+    from palermo.permissions import ActingUser, Channel
 
     identities = []
     seen: set[int] = set()
@@ -489,16 +489,16 @@ def setup_identities(count: int) -> None:
             break
         if membership.organisation_id in seen:
             continue
-        actor = Actor(user=membership.user, membership=membership, channel=Channel.CLI)
-        person_ids = list(person_queryset_for(actor).values_list("pk", flat=True)[:1000])
+        acting = ActingUser(user=membership.user, membership=membership, channel=Channel.CLI)
+        person_ids = list(person_queryset_for(acting).values_list("pk", flat=True)[:1000])
         # Decrypted here, in the benchmark's own process, only to have names to search for.
         names = [
-            p.display_name for p in person_queryset_for(actor).order_by("?")[:50] if p.name or p.name_original_script
+            p.display_name for p in person_queryset_for(acting).order_by("?")[:50] if p.name or p.name_original_script
         ]
         if not person_ids:
             continue
         # Ids spread over the organisation's cases, not only the newest (ordering by id, every k-th).
-        all_case_ids = list(case_queryset_for(actor).order_by("pk").values_list("pk", flat=True))
+        all_case_ids = list(case_queryset_for(acting).order_by("pk").values_list("pk", flat=True))
         case_ids = all_case_ids[:: max(1, len(all_case_ids) // 1000)][:1000]
         seen.add(membership.organisation_id)
         client = Client()
@@ -511,7 +511,7 @@ def setup_identities(count: int) -> None:
         session[SESSION_KEY] = membership.pk
         session.save()
         login_session_register(user=membership.user, session=session)
-        _, token = api_token_create(actor=Actor.system(), membership=membership, name="bench load", days=1)
+        _, token = api_token_create(acting=ActingUser.system(), membership=membership, name="bench load", days=1)
         identities.append(
             {
                 "membership_id": membership.pk,

@@ -58,7 +58,7 @@ def main() -> None:
     from palermo.demo.fictional import BENCH_PREFIX
     from palermo.organisations.models import Membership, Role
     from palermo.people.selectors import person_queryset_for
-    from palermo.permissions import Actor, Channel
+    from palermo.permissions import ActingUser, Channel
 
     memberships = Membership.objects.filter(
         role=Role.CASE_WORKER, is_active=True, organisation__name__startswith=BENCH_PREFIX
@@ -70,10 +70,10 @@ def main() -> None:
     if not chosen:
         sys.exit("No bench case worker: run `palermo bench seed` first.")
     membership = chosen[arguments.organisation % len(chosen)]
-    actor = Actor(user=membership.user, membership=membership, channel=Channel.CLI)
-    case_ids = list(case_queryset_for(actor).order_by("pk").values_list("pk", flat=True))
+    acting = ActingUser(user=membership.user, membership=membership, channel=Channel.CLI)
+    case_ids = list(case_queryset_for(acting).order_by("pk").values_list("pk", flat=True))
     case_ids = case_ids[:: max(1, len(case_ids) // 1000)] or [0]
-    person_ids = list(person_queryset_for(actor).order_by("pk").values_list("pk", flat=True))
+    person_ids = list(person_queryset_for(acting).order_by("pk").values_list("pk", flat=True))
     person_ids = person_ids[:: max(1, len(person_ids) // 1000)] or [0]
 
     client = Client(HTTP_HOST="127.0.0.1")
@@ -85,7 +85,7 @@ def main() -> None:
     session[LOGIN_AT] = session[SEEN_AT] = time.time()
     session[SESSION_KEY] = membership.pk
     session.save()
-    _, token = api_token_create(actor=Actor.system(), membership=membership, name="bench profile", days=1)
+    _, token = api_token_create(acting=ActingUser.system(), membership=membership, name="bench profile", days=1)
 
     # Requests go straight to the WSGI handler, as gunicorn calls it (the test client adds its own
     # signals and template instrumentation). An API client sends its token and no session cookie.

@@ -25,9 +25,14 @@ from palermo.accounts.services import api_token_create
 from palermo.audit.models import AuditEntry
 from palermo.identification.models import Screening
 from palermo.identification.selectors import screening_catalogue
-from palermo.identification.services import screening_answer, screening_complete, screening_refer, screening_start
+from palermo.identification.services import (
+    screening_answer,
+    screening_complete,
+    screening_start,
+    screening_submit_for_decision,
+)
 from palermo.organisations.models import Membership, Organisation, Role
-from palermo.permissions import Actor, Channel
+from palermo.permissions import ActingUser, Channel
 from tests.factories import MembershipFactory, OrganisationFactory
 
 
@@ -98,9 +103,11 @@ def member() -> Callable[..., Membership]:
     return make
 
 
-def actor_of(membership: Membership, channel: Channel = Channel.WEB) -> Actor:
+def acting_of(membership: Membership, channel: Channel = Channel.WEB) -> ActingUser:
     """The actor of a web session past both login steps (or of the API, with a token)."""
-    return Actor(user=membership.user, membership=membership, channel=channel, second_factor=channel == Channel.WEB)
+    return ActingUser(
+        user=membership.user, membership=membership, channel=channel, second_factor=channel == Channel.WEB
+    )
 
 
 def signed_in_client(membership: Membership) -> Client:
@@ -120,7 +127,7 @@ def signed_in_client(membership: Membership) -> Client:
 
 
 def api_client(membership: Membership) -> APIClient:
-    _, clear = api_token_create(actor=Actor.system(), membership=membership, name="tests")
+    _, clear = api_token_create(acting=ActingUser.system(), membership=membership, name="tests")
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {clear}")
     return client
@@ -201,24 +208,24 @@ def tip_reader(organisation: Organisation) -> Membership:
 
 
 @pytest.fixture
-def referred_screening(org_a: Organisation, member: Callable[..., Membership]) -> tuple[Membership, Screening]:
+def submitted_screening(org_a: Organisation, member: Callable[..., Membership]) -> tuple[Membership, Screening]:
     """A first responder of org_a and their completed screening, referred for an identification decision."""
 
     responder = member(Role.FIRST_RESPONDER, org_a)
-    return responder, refer_screening(responder, reference="Bus station")
+    return responder, submit_screening_for_decision(responder, reference="Bus station")
 
 
-def refer_screening(responder: Membership, *, reference: str) -> Screening:
+def submit_screening_for_decision(responder: Membership, *, reference: str) -> Screening:
     """A screening by `responder` with one indicator answered yes, completed and referred for a decision."""
-    screening = screening_start(actor=actor_of(responder), catalogue_id="municipal-general", reference=reference)
+    screening = screening_start(acting=acting_of(responder), catalogue_id="municipal-general", reference=reference)
     first = screening_catalogue(screening).dimensions[0]
     screening_answer(
-        actor=actor_of(responder),
+        acting=acting_of(responder),
         screening=screening,
         dimension_id=first.id,
         answers={first.indicators[0].id: "yes"},
         notes={},
     )
-    screening_complete(actor=actor_of(responder), screening=screening, palermo={})
-    screening_refer(actor=actor_of(responder), screening=screening)
+    screening_complete(acting=acting_of(responder), screening=screening, palermo={})
+    screening_submit_for_decision(acting=acting_of(responder), screening=screening)
     return Screening.objects.get(pk=screening.pk)

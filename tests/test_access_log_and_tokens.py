@@ -16,7 +16,7 @@ from palermo.accounts.services import api_token_create
 from palermo.accounts.tasks import housekeeping
 from palermo.audit.models import AuditEntry
 from palermo.organisations.models import Role
-from palermo.permissions import Actor
+from palermo.permissions import ActingUser
 from tests.factories import PASSWORD
 
 
@@ -73,8 +73,8 @@ def _run(*args: str) -> str:
 def tokens(org_a, org_b, member):
     worker = member(Role.CASE_WORKER, org_a)
     analyst = member(Role.ANALYST, org_b)
-    first, first_clear = api_token_create(actor=Actor.system(), membership=worker, name="sync script")
-    second, _ = api_token_create(actor=Actor.system(), membership=analyst, name="dashboard")
+    first, first_clear = api_token_create(acting=ActingUser.system(), membership=worker, name="sync script")
+    second, _ = api_token_create(acting=ActingUser.system(), membership=analyst, name="dashboard")
     ApiToken.objects.filter(pk=first.pk).update(
         created_at=datetime.datetime(2026, 11, 1, 9, 0, tzinfo=datetime.UTC),
         last_used_at=datetime.datetime(2026, 11, 2, 10, 30, tzinfo=datetime.UTC),

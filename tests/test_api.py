@@ -14,8 +14,8 @@ from palermo.accounts.models import ApiToken
 from palermo.accounts.services import api_token_create, api_token_revoke
 from palermo.organisations.models import Role
 from palermo.people.services import person_create
-from palermo.permissions import Actor
-from tests.conftest import actor_of, api_client, signed_in_client
+from palermo.permissions import ActingUser
+from tests.conftest import acting_of, api_client, signed_in_client
 from tests.factories import OrganisationFactory
 
 
@@ -67,11 +67,11 @@ def test_people_list_queries_do_not_grow_with_the_page(worker):
     client = api_client(worker)
     client.get("/api/v1/me")  # the first use stamps the token's last-use time
     for i in range(3):
-        person_create(actor=actor_of(worker), given_names=f"P{i}")
+        person_create(acting=acting_of(worker), given_names=f"P{i}")
     with CaptureQueriesContext(connection) as few:
         client.get("/api/v1/persons")
     for i in range(20):
-        person_create(actor=actor_of(worker), given_names=f"Q{i}")
+        person_create(acting=acting_of(worker), given_names=f"Q{i}")
     with CaptureQueriesContext(connection) as many:
         assert client.get("/api/v1/persons").json()["count"] == 23
     assert len(many) == len(few)
@@ -88,7 +88,7 @@ def test_me_says_who_the_token_acts_as(worker):
 
 @pytest.mark.django_db
 def test_tokens_are_stored_hashed_and_shown_once(worker):
-    token, clear = api_token_create(actor=actor_of(worker), membership=worker, name="script")
+    token, clear = api_token_create(acting=acting_of(worker), membership=worker, name="script")
     stored = ApiToken.objects.get(pk=token.pk)
     assert clear not in (stored.digest, stored.prefix)
     assert clear.startswith(stored.prefix)
@@ -97,7 +97,7 @@ def test_tokens_are_stored_hashed_and_shown_once(worker):
 
 @pytest.mark.django_db
 def test_expired_and_revoked_tokens_stop_working(worker):
-    token, clear = api_token_create(actor=actor_of(worker), membership=worker, name="script")
+    token, clear = api_token_create(acting=acting_of(worker), membership=worker, name="script")
     ApiToken.objects.filter(pk=token.pk).update(expires_at=timezone.now() - datetime.timedelta(seconds=1))
     expired = _bearer(clear).get("/api/v1/me")
     assert expired.status_code == 401
@@ -106,8 +106,8 @@ def test_expired_and_revoked_tokens_stop_working(worker):
         "message": "The token is unknown, expired or revoked.",
         "fields": {},
     }
-    token2, clear2 = api_token_create(actor=actor_of(worker), membership=worker, name="other")
-    api_token_revoke(actor=actor_of(worker), token=token2)
+    token2, clear2 = api_token_create(acting=acting_of(worker), membership=worker, name="other")
+    api_token_revoke(acting=acting_of(worker), token=token2)
     assert _bearer(clear2).get("/api/v1/me").status_code == 401
 
 
@@ -115,7 +115,7 @@ def test_expired_and_revoked_tokens_stop_working(worker):
 def test_a_token_acts_for_its_own_membership_only(org_a, org_b, member):
     first = member(Role.CASE_WORKER, org_a)
     second = member(Role.CASE_WORKER, org_b, user=first.user)
-    person_create(actor=actor_of(second), given_names="InBeta")
+    person_create(acting=acting_of(second), given_names="InBeta")
     assert "InBeta" not in api_client(first).get("/api/v1/persons").content.decode()
     assert "InBeta" in api_client(second).get("/api/v1/persons").content.decode()
 
@@ -126,7 +126,7 @@ def test_nobody_makes_a_token_for_someone_else(org_a, member):
     from django.core.exceptions import PermissionDenied
 
     with pytest.raises(PermissionDenied):
-        api_token_create(actor=actor_of(mine), membership=theirs, name="sneaky")
+        api_token_create(acting=acting_of(mine), membership=theirs, name="sneaky")
 
 
 @pytest.mark.django_db
@@ -201,5 +201,5 @@ def test_api_responses_are_never_cached(worker):
 
 @pytest.mark.django_db
 def test_cli_operator_token_for_a_member(worker):
-    _, clear = api_token_create(actor=Actor.system(), membership=worker, name="ops")
+    _, clear = api_token_create(acting=ActingUser.system(), membership=worker, name="ops")
     assert _bearer(clear).get("/api/v1/me").json()["organisation"]["name"] == "Alpha Shelter"

@@ -42,13 +42,13 @@ from palermo.consent.services import consent_record
 from palermo.directory.services import directory_entry_create
 from palermo.matrix.services import matrix_action_add, matrix_create
 from palermo.organisations.models import Role
-from palermo.permissions import Actor
+from palermo.permissions import ActingUser
 from palermo.referrals.services import referral_send
 from palermo.reporting.models import Tip, TipRoute
 from palermo.reporting.services import tip_submit
 from palermo.worklist.services import task_add
-from tests.assistance.helpers import open_case, referred_screening
-from tests.conftest import actor_of
+from tests.assistance.helpers import open_case, submitted_screening
+from tests.conftest import acting_of
 from tests.factories import MembershipFactory, OrganisationFactory
 from tests.reporting.photos import blank
 
@@ -131,24 +131,24 @@ def _build_world() -> World:
         for role in (Role.CASE_WORKER, Role.COORDINATOR, Role.DECISION_MAKER)
     )
     case = open_case(worker)
-    screening = referred_screening(worker, case)
+    screening = submitted_screening(worker, case)
     TipRoute.objects.create(exploitation=TipRoute.ANY, organisation=org_a)
     tip_submit(data={"description": "Seen at the quarry"}, language="en")
     tip_submit(data={"description": "Seen at the quarry again"}, language="en")
     tips = list(Tip.objects.order_by("pk").values_list("pk", flat=True))
-    task = task_add(actor=actor_of(worker), title="Call the shelter", due_on=datetime.date(2026, 12, 24), case=case)
+    task = task_add(acting=acting_of(worker), title="Call the shelter", due_on=datetime.date(2026, 12, 24), case=case)
     entry = directory_entry_create(
-        actor=actor_of(coordinator), name="Night shelter", actor_type="ngo", level="local", country="ZZ"
+        acting=acting_of(coordinator), name="Night shelter", actor_type="ngo", level="local", country="ZZ"
     )
     matrix = matrix_create(
-        actor=actor_of(coordinator), title="Workshop", held_on=datetime.date(2026, 11, 2), partners=[org_b]
+        acting=acting_of(coordinator), title="Workshop", held_on=datetime.date(2026, 11, 2), partners=[org_b]
     )
     action = matrix_action_add(
-        actor=actor_of(coordinator), matrix=matrix, level="policy", area="prevention", stage="source", text="Train"
+        acting=acting_of(coordinator), matrix=matrix, level="policy", area="prevention", stage="source", text="Train"
     )
     # A consent, a referral on it and a file: the operations on them reach their real code paths.
     consent = consent_record(
-        actor=actor_of(worker),
+        acting=acting_of(worker),
         case=case,
         purpose="referral",
         status="given",
@@ -158,11 +158,11 @@ def _build_world() -> World:
         fields=["languages", "exploitation"],
         services=["shelter"],
     )
-    referral = referral_send(actor=actor_of(worker), case=case, to_organisation=org_b, services=["shelter"])
+    referral = referral_send(acting=acting_of(worker), case=case, to_organisation=org_b, services=["shelter"])
     upload = SimpleUploadedFile("scan.png", blank("PNG", "RGB", (8, 8)))
-    attachment = case_attachment_add(actor=actor_of(worker), case=case, upload=upload, title="Scan")
+    attachment = case_attachment_add(acting=acting_of(worker), case=case, upload=upload, title="Scan")
     tokens = {
-        m.role: api_token_create(actor=Actor.system(), membership=m, name="schemathesis")[1]
+        m.role: api_token_create(acting=ActingUser.system(), membership=m, name="schemathesis")[1]
         for m in (worker, coordinator, decider)
     }
     ids = {

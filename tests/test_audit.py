@@ -12,7 +12,7 @@ from palermo.audit.models import AppendOnlyError, AuditEntry
 from palermo.audit.services import audit_verify
 from palermo.organisations.models import Role
 from palermo.people.services import person_create
-from tests.conftest import actor_of, api_client, signed_in_client
+from tests.conftest import acting_of, api_client, signed_in_client
 
 
 @pytest.fixture
@@ -22,7 +22,7 @@ def worker(org_a, member):
 
 @pytest.mark.django_db
 def test_reads_and_writes_of_a_person_are_audited_on_every_channel(worker):
-    person = person_create(actor=actor_of(worker), given_names="Ilinca", family_name="Vornicu")
+    person = person_create(acting=acting_of(worker), given_names="Ilinca", family_name="Vornicu")
     signed_in_client(worker).get(f"/people/{person.pk}/")
     api_client(worker).get(f"/api/v1/persons/{person.pk}")
     signed_in_client(worker).get("/people/")
@@ -44,7 +44,7 @@ def test_reads_and_writes_of_a_person_are_audited_on_every_channel(worker):
 
 @pytest.mark.django_db
 def test_the_trail_never_holds_a_personal_value(worker):
-    person = person_create(actor=actor_of(worker), given_names="Ilinca", family_name="Vornicu")
+    person = person_create(acting=acting_of(worker), given_names="Ilinca", family_name="Vornicu")
     api_client(worker).patch(
         f"/api/v1/persons/{person.pk}", {"given_names": "Ilinca", "family_name": "Vornicuță"}, format="json"
     )
@@ -57,7 +57,7 @@ def test_the_trail_never_holds_a_personal_value(worker):
 
 @pytest.mark.django_db
 def test_entries_cannot_be_changed_or_deleted_through_the_application(worker):
-    person_create(actor=actor_of(worker), given_names="A")
+    person_create(acting=acting_of(worker), given_names="A")
     entry = AuditEntry.objects.first()
     with pytest.raises(AppendOnlyError):
         entry.save()
@@ -71,7 +71,7 @@ def test_entries_cannot_be_changed_or_deleted_through_the_application(worker):
 
 @pytest.mark.django_db
 def test_the_database_refuses_edits_too(worker):
-    person_create(actor=actor_of(worker), given_names="A")
+    person_create(acting=acting_of(worker), given_names="A")
     with (
         pytest.raises(IntegrityError if connection.vendor == "sqlite" else Exception, match="append-only"),
         transaction.atomic(),
@@ -95,7 +95,7 @@ def _tamper(sql: str, params: list[object]) -> None:
 @pytest.fixture
 def trail(worker):
     for i in range(5):
-        person_create(actor=actor_of(worker), given_names=f"P{i}")
+        person_create(acting=acting_of(worker), given_names=f"P{i}")
     assert list(audit_verify()) == []
     return AuditEntry.objects.filter(organisation=worker.organisation).order_by("sequence")
 
@@ -144,9 +144,9 @@ def test_verify_catches_a_rewritten_hash(trail):
 @pytest.mark.django_db
 def test_chains_are_per_organisation(org_a, org_b, member):
     a, b = member(Role.CASE_WORKER, org_a), member(Role.CASE_WORKER, org_b)
-    person_create(actor=actor_of(a), given_names="A")
-    person_create(actor=actor_of(b), given_names="B")
-    person_create(actor=actor_of(a), given_names="C")
+    person_create(acting=acting_of(a), given_names="A")
+    person_create(acting=acting_of(b), given_names="B")
+    person_create(acting=acting_of(a), given_names="C")
     chain_a = list(AuditEntry.objects.filter(organisation=org_a).values_list("sequence", flat=True))
     assert chain_a == list(range(1, len(chain_a) + 1))
     assert list(audit_verify()) == []
@@ -180,16 +180,16 @@ def test_concurrent_appends_never_fork_a_chain(org_a, member):
     from django.db import connections
 
     from palermo.audit.services import audit_record
-    from palermo.permissions import Actor
+    from palermo.permissions import ActingUser
 
     worker = member(Role.CASE_WORKER, org_a)
-    person_create(actor=actor_of(worker), given_names="Existing")  # org_a's chain exists; "system" does not
+    person_create(acting=acting_of(worker), given_names="Existing")  # org_a's chain exists; "system" does not
 
     def append(n: int) -> None:
         try:
             for i in range(10):
-                audit_record(actor=actor_of(worker), action="person.view", detail={"n": n, "i": i})
-                audit_record(actor=Actor.system(), action="audit.verify", organisation_id=None)
+                audit_record(acting=acting_of(worker), action="person.view", detail={"n": n, "i": i})
+                audit_record(acting=ActingUser.system(), action="audit.verify", organisation_id=None)
         finally:
             connections.close_all()
 

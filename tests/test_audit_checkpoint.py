@@ -22,8 +22,8 @@ from palermo.audit.models import AuditEntry
 from palermo.audit.services import audit_record, audit_verify
 from palermo.organisations.models import Role
 from palermo.people.services import person_create
-from palermo.permissions import Actor
-from tests.conftest import actor_of
+from palermo.permissions import ActingUser
+from tests.conftest import acting_of
 
 
 def _tamper(sql: str, params: list[object]) -> None:
@@ -57,9 +57,9 @@ def other(org_b, member):
 def trail(worker, other):
     """Two organisations' chains and the system chain, all intact."""
     for i in range(5):
-        person_create(actor=actor_of(worker), given_names=f"P{i}")
-    person_create(actor=actor_of(other), given_names="Q")
-    audit_record(actor=Actor.system(), action="organisation.create", organisation_id=None)
+        person_create(acting=acting_of(worker), given_names=f"P{i}")
+    person_create(acting=acting_of(other), given_names="Q")
+    audit_record(acting=ActingUser.system(), action="organisation.create", organisation_id=None)
     assert list(audit_verify()) == []
 
 
@@ -125,7 +125,7 @@ def test_a_checkpoint_never_overwrites_a_file(trail, tmp_path):
 @pytest.mark.django_db
 def test_a_chain_that_only_grew_since_the_checkpoint_passes(trail, worker, tmp_path):
     made = _checkpoint(tmp_path)
-    person_create(actor=actor_of(worker), given_names="Later")
+    person_create(acting=acting_of(worker), given_names="Later")
     out, err, failure = _verify_since(made)
     assert failure is None, err
     chain_a = f"org:{worker.organisation_id}"
@@ -157,7 +157,7 @@ def test_rewinding_then_appending_back_to_the_same_length_is_caught(trail, worke
     _tamper("DELETE FROM audit_auditentry WHERE chain = %s AND sequence > 3", [chain])
     _tamper("UPDATE audit_auditchainhead SET sequence = 3, hash = %s WHERE chain = %s", [keep.hash, chain])
     for _ in range(3):
-        audit_record(actor=actor_of(worker), action="person.list")
+        audit_record(acting=acting_of(worker), action="person.list")
     assert list(audit_verify()) == []
     out, err, failure = _verify_since(made)
     assert failure is not None

@@ -17,7 +17,7 @@ from palermo.demo.bench_cases import NOTE_TEXTS
 from palermo.organisations.models import Membership, Organisation, Role
 from palermo.people.models import Person
 from palermo.people.selectors import person_find_by_name, person_search
-from palermo.permissions import OPERATOR_GRANTED_ROLES, Actor, Channel
+from palermo.permissions import OPERATOR_GRANTED_ROLES, ActingUser, Channel
 from palermo.referrals.models import Referral, ReferralStatus
 from palermo.referrals.selectors import referral_get_for, referral_inbox_for
 from palermo.referrals.sharing import shared_view
@@ -63,12 +63,14 @@ def test_seeded_people_are_encrypted_and_findable_by_name(db: None) -> None:
         assert membership.role in (Role.CASE_WORKER, Role.FIRST_RESPONDER)
         case_worker = Membership.objects.filter(organisation_id=person.organisation_id, role=Role.CASE_WORKER).first()
         assert case_worker is not None
-        actor = Actor(user=case_worker.user, membership=case_worker, channel=Channel.WEB)
+        acting = ActingUser(user=case_worker.user, membership=case_worker, channel=Channel.WEB)
         if person.name:
-            found = person_find_by_name(actor=actor, full_name=f" {person.given_names.upper()}  {person.family_name} ")
+            found = person_find_by_name(
+                acting=acting, full_name=f" {person.given_names.upper()}  {person.family_name} "
+            )
             assert person.pk in set(found.values_list("pk", flat=True))
         # The tolerant search finds everyone by any form of their name (tokens written in bulk).
-        assert person in person_search(actor=actor, query=person.display_name)
+        assert person in person_search(acting=acting, query=person.display_name)
     # What the database holds is ciphertext, not the names.
     from django.db import connection
 
@@ -153,9 +155,9 @@ def test_seed_cases_referrals_notes_and_assistance(db: None) -> None:
     assert referral.organisation_id != referral.to_organisation_id
     membership = Membership.objects.filter(organisation_id=referral.to_organisation_id, role=Role.CASE_WORKER).first()
     assert membership is not None
-    actor = Actor(user=membership.user, membership=membership, channel=Channel.WEB)
-    assert referral.pk in set(referral_inbox_for(actor=actor).values_list("pk", flat=True))
-    view = shared_view(referral_get_for(actor=actor, referral_id=referral.pk), actor)
+    acting = ActingUser(user=membership.user, membership=membership, channel=Channel.WEB)
+    assert referral.pk in set(referral_inbox_for(acting=acting).values_list("pk", flat=True))
+    view = shared_view(referral_get_for(acting=acting, referral_id=referral.pk), acting)
     assert {"names", "exploitation"} <= set(view.field_codes)
     names = next(item.value for item in view.items if item.code == "names")
     person = referral.case.person

@@ -17,7 +17,7 @@ from palermo.matrix.services import matrix_create
 from palermo.organisations.models import Role
 from palermo.people.services import person_create
 from palermo.reporting.models import Tip, TipRoute
-from tests.conftest import actor_of, signed_in_client, tip_reader
+from tests.conftest import acting_of, signed_in_client, tip_reader
 from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -54,7 +54,7 @@ def test_a_tip_shows_its_dates_with_the_month_written_and_its_language_by_name(o
 def test_the_audit_list_shows_written_dates(org_a, member, language):
     admin = member(Role.ORG_ADMIN, org_a)
     with freeze_time(MARCH_12):
-        audit_record(actor=actor_of(admin), action="member.list")
+        audit_record(acting=acting_of(admin), action="member.list")
     page = _read(signed_in_client(admin), "/audit/", language)
     assert WRITTEN[language] in page
     assert not NUMERIC_DATE.search(page)
@@ -64,7 +64,7 @@ def test_the_audit_list_shows_written_dates(org_a, member, language):
 def test_a_date_field_shows_its_date_in_iso_for_the_date_picker(org_a, language):
     # An <input type="date"> takes only ISO: Django's French format (12/03/2026) left the field empty.
     coordinator_membership = MembershipFactory(role=Role.COORDINATOR, organisation=org_a)
-    made = matrix_create(actor=actor_of(coordinator_membership), title="Workshop", held_on=datetime.date(2026, 3, 12))
+    made = matrix_create(acting=acting_of(coordinator_membership), title="Workshop", held_on=datetime.date(2026, 3, 12))
     page = _read(signed_in_client(coordinator_membership), f"/matrices/{made.pk}/edit/", language)
     assert 'type="date"' in page
     assert 'value="2026-03-12"' in page
@@ -73,7 +73,7 @@ def test_a_date_field_shows_its_date_in_iso_for_the_date_picker(org_a, language)
 @pytest.mark.parametrize(("language", "names"), [("en", "Romanian, Somali"), ("fr", "Roumain, Somali")])
 def test_a_persons_languages_are_names(org_a, member, language, names):
     worker = member(Role.CASE_WORKER, org_a)
-    person = person_create(actor=actor_of(worker), given_names="Ana", languages=["ro", "so"])
+    person = person_create(acting=acting_of(worker), given_names="Ana", languages=["ro", "so"])
     page = _read(signed_in_client(worker), f"/people/{person.pk}/", language)
     assert f"<dd>{names}</dd>" in page
 
@@ -82,7 +82,7 @@ def test_a_persons_languages_are_names(org_a, member, language, names):
 def test_a_directory_entrys_languages_are_names(org_a, member, language, names):
     coordinator = member(Role.COORDINATOR, org_a)
     entry = directory_entry_create(
-        actor=actor_of(coordinator),
+        acting=acting_of(coordinator),
         name="Valmora Helpline",
         actor_type="ngo",
         level="local",

@@ -14,7 +14,7 @@ from palermo.organisations.models import Role
 from palermo.people.models import Person
 from palermo.people.selectors import person_find_by_name
 from palermo.people.services import person_create
-from tests.conftest import actor_of
+from tests.conftest import acting_of
 
 
 def _raw(person: Person, column: str) -> str:
@@ -31,7 +31,7 @@ def worker(org_a, member):
 @pytest.mark.django_db
 def test_personal_fields_are_not_stored_in_clear(worker):
     person = person_create(
-        actor=actor_of(worker), given_names="Élodie", family_name="Brânză", date_of_birth=datetime.date(2001, 5, 17)
+        acting=acting_of(worker), given_names="Élodie", family_name="Brânză", date_of_birth=datetime.date(2001, 5, 17)
     )
     for column, clear in (("given_names", "Élodie"), ("family_name", "Brânză"), ("date_of_birth", "2001-05-17")):
         stored = _raw(person, column)
@@ -48,8 +48,8 @@ def test_personal_fields_are_not_stored_in_clear(worker):
 
 @pytest.mark.django_db
 def test_same_name_encrypts_differently_each_time(worker):
-    one = person_create(actor=actor_of(worker), given_names="Ana")
-    two = person_create(actor=actor_of(worker), given_names="Ana")
+    one = person_create(acting=acting_of(worker), given_names="Ana")
+    two = person_create(acting=acting_of(worker), given_names="Ana")
     assert _raw(one, "given_names") != _raw(two, "given_names")
 
 
@@ -73,9 +73,9 @@ def test_filtering_on_an_encrypted_field_fails_loudly():
 
 @pytest.mark.django_db
 def test_blind_index_finds_exact_names_ignoring_case_and_accents(worker):
-    person = person_create(actor=actor_of(worker), given_names="José  María", family_name="Núñez")
-    person_create(actor=actor_of(worker), given_names="José", family_name="Nunez")
-    found = list(person_find_by_name(actor=actor_of(worker), full_name="jose maria NUNEZ"))
+    person = person_create(acting=acting_of(worker), given_names="José  María", family_name="Núñez")
+    person_create(acting=acting_of(worker), given_names="José", family_name="Nunez")
+    found = list(person_find_by_name(acting=acting_of(worker), full_name="jose maria NUNEZ"))
     assert found == [person]
 
 
@@ -99,7 +99,7 @@ def test_bad_key_configuration_is_refused_with_a_clear_message(value, message):
 @pytest.mark.django_db
 def test_rotate_keys_re_encrypts_with_the_newest_key(worker, settings, capsys):
     old = keyring().primary_id
-    people = [person_create(actor=actor_of(worker), given_names=f"Name{i}", family_name="Rot") for i in range(3)]
+    people = [person_create(acting=acting_of(worker), given_names=f"Name{i}", family_name="Rot") for i in range(3)]
     settings.PALERMO_ENCRYPTION_KEYS = new_encryption_key("k9") + "," + settings.PALERMO_ENCRYPTION_KEYS
     # Before rotation, old rows still decrypt with the old key, kept second in the list.
     assert Person.objects.get(pk=people[0].pk).given_names == "Name0"

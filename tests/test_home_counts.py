@@ -12,7 +12,7 @@ from palermo.organisations.models import Role
 from palermo.people.services import person_create
 from palermo.referrals.services import referral_accept, referral_send
 from tests.cases.conftest import FAMILY_NAME, World, give_referral_consent, world  # noqa: F401
-from tests.conftest import actor_of, refer_screening, signed_in_client
+from tests.conftest import acting_of, signed_in_client, submit_screening_for_decision
 from tests.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
@@ -47,7 +47,7 @@ def test_the_directory_count_is_the_directory_s_entries(org_a, org_b, member, ro
     OrganisationFactory(name="Gamma Clinic")
     coordinator = member(Role.COORDINATOR, org_a)
     for name in ("Valmora Helpline", "Valmora Labour Inspectorate"):
-        directory_entry_create(actor=actor_of(coordinator), name=name, actor_type="ngo", level="local", country="ZZ")
+        directory_entry_create(acting=acting_of(coordinator), name=name, actor_type="ngo", level="local", country="ZZ")
     page = _home(member(role, org_b))
     assert says in page
     if role in (Role.COORDINATOR, Role.DEPLOYMENT_COORDINATOR):
@@ -58,9 +58,9 @@ def test_the_directory_count_is_the_directory_s_entries(org_a, org_b, member, ro
 
 def test_people_counts_follow_each_role_s_scope_and_never_cross_organisations(org_a, org_b, member):
     responder, other_responder = member(Role.FIRST_RESPONDER, org_a), member(Role.FIRST_RESPONDER, org_a)
-    person_create(actor=actor_of(responder), given_names="Ana")
-    person_create(actor=actor_of(other_responder), given_names="Ion")
-    person_create(actor=actor_of(member(Role.CASE_WORKER, org_b)), given_names="Elena")
+    person_create(acting=acting_of(responder), given_names="Ana")
+    person_create(acting=acting_of(other_responder), given_names="Ion")
+    person_create(acting=acting_of(member(Role.CASE_WORKER, org_b)), given_names="Elena")
     assert _figure(_home(responder), "people-h") == 1  # only the people they recorded
     assert _figure(_home(member(Role.CASE_WORKER, org_a)), "people-h") == 2
     assert _figure(_home(member(Role.DECISION_MAKER, org_a)), "people-h") == 2
@@ -82,9 +82,9 @@ def test_the_members_count_is_the_organisation_s_active_roles(org_a, org_b, memb
 
 
 def test_the_decision_queue_lists_only_the_organisation_s_referred_screenings(org_a, org_b, member):
-    refer_screening(member(Role.FIRST_RESPONDER, org_a), reference="Bus station")
-    refer_screening(member(Role.FIRST_RESPONDER, org_a), reference="Car wash")
-    refer_screening(member(Role.FIRST_RESPONDER, org_b), reference="Harbour")
+    submit_screening_for_decision(member(Role.FIRST_RESPONDER, org_a), reference="Bus station")
+    submit_screening_for_decision(member(Role.FIRST_RESPONDER, org_a), reference="Car wash")
+    submit_screening_for_decision(member(Role.FIRST_RESPONDER, org_b), reference="Harbour")
     page_a = _home(member(Role.DECISION_MAKER, org_a))
     assert len(re.findall(r'href="/screenings/\d+/decisions/"', page_a)) == 2
     assert "Harbour" not in page_a
@@ -96,7 +96,7 @@ def test_a_referral_received_by_b_shows_on_b_s_home_not_a_s(world: World):  # no
     give_referral_consent(world, ["languages"], ["shelter"])
     assert "No referral is waiting for your answer." in _home(world.worker_b)
     referral = referral_send(
-        actor=actor_of(world.worker_a), case=world.case, to_organisation=world.org_b, services=["shelter"]
+        acting=acting_of(world.worker_a), case=world.case, to_organisation=world.org_b, services=["shelter"]
     )
     home_b = _home(world.worker_b)
     assert _figure(home_b, "referrals-h") == 1
@@ -107,7 +107,7 @@ def test_a_referral_received_by_b_shows_on_b_s_home_not_a_s(world: World):  # no
     assert "No referral is waiting for your answer." in home_a
     assert FAMILY_NAME not in home_b  # a count, never who
 
-    referral_accept(actor=actor_of(world.worker_b), referral=referral)
+    referral_accept(acting=acting_of(world.worker_b), referral=referral)
     home_b = _home(world.worker_b)
     assert _figure(home_b, "referrals-h") is None
     assert "1 accepted referral you work on." in home_b
@@ -121,7 +121,7 @@ def test_my_work_counts_every_item_it_says_is_due(world: World):  # noqa: F811
     from palermo.worklist.services import task_add
 
     later = timezone.localdate() + datetime.timedelta(days=30)
-    task_add(actor=actor_of(world.worker_b), title="Call the shelter", due_on=later)
+    task_add(acting=acting_of(world.worker_b), title="Call the shelter", due_on=later)
     page = _home(world.worker_b)
     assert "Nothing due." not in page
     assert "<strong>1</strong> due after this week" in page

@@ -33,14 +33,14 @@ from palermo.organisations.models import Membership, Organisation, Role
 from palermo.people.models import Person
 from palermo.people.selectors import person_find_by_name, person_search
 from palermo.people.services import person_create
-from palermo.permissions import Actor, Channel
+from palermo.permissions import ActingUser, Channel
 from palermo.referrals.models import Referral
 from palermo.reporting.conversions import tip_convert
 from palermo.reporting.models import Tip, TipPhoto, TipRoute
 from palermo.reporting.selectors import tip_link_suggestions_for
 from palermo.reporting.services import place_index, tip_for_receipt, tip_forward, tip_reply, tip_submit
 from palermo.worklist.models import Task
-from tests.conftest import actor_of, api_client, signed_in_client
+from tests.conftest import acting_of, api_client, signed_in_client
 
 NOTE = "Met her at the bus station; she is afraid of the landlord."
 ATTACHMENT_TITLE = "Statement to the labour inspector"
@@ -75,13 +75,13 @@ def everything(db, settings):
     cache.clear()
     call_command("demo", verbosity=0)
     worker = _membership("caseworker@valmora.test", "Safe Harbour Valmora", Role.CASE_WORKER)
-    actor = Actor(user=worker.user, membership=worker, channel=Channel.CLI)
+    acting = ActingUser(user=worker.user, membership=worker, channel=Channel.CLI)
     decider = _membership("decisions@valmora.test", "Valmora Social Services", Role.DECISION_MAKER)
     case = Case.objects.get(organisation=worker.organisation)
-    case_note_add(actor=actor, case=case, text=NOTE)
-    plan_item_add(actor=actor, case=case, service="medical", notes=PLAN_NOTE)
+    case_note_add(acting=acting, case=case, text=NOTE)
+    plan_item_add(acting=acting, case=case, service="medical", notes=PLAN_NOTE)
     consent_record(
-        actor=actor,
+        acting=acting,
         case=case,
         purpose="statistics",
         status="given",
@@ -90,15 +90,15 @@ def everything(db, settings):
         guardian=GUARDIAN,
     )
     case_attachment_add(
-        actor=actor,
+        acting=acting,
         case=case,
         upload=SimpleUploadedFile("statement.png", _png(), content_type="image/png"),
         title=ATTACHMENT_TITLE,
     )
-    decider_actor = Actor(user=decider.user, membership=decider, channel=Channel.CLI)
+    decider_actor = ActingUser(user=decider.user, membership=decider, channel=Channel.CLI)
     screening = Screening.objects.get(organisation=decider.organisation)
     decision_record(
-        actor=decider_actor,
+        acting=decider_actor,
         screening=screening,
         stage="reasonable_grounds",
         result="positive",
@@ -111,23 +111,23 @@ def everything(db, settings):
     )
     assert sent.status_code == 200
     tip = Tip.objects.get()
-    tip_reply(actor=actor, tip=tip, body=TIP_REPLY)
+    tip_reply(acting=acting, tip=tip, body=TIP_REPLY)
     inspectorate = Organisation.objects.get(name="Valmora Labour Inspectorate")
     tip_convert(
-        actor=actor,
+        acting=acting,
         tip=tip,
         kind="inspection_request",
         data={"target": inspectorate.pk, "place": PLACE, "scope": SCOPE},
     )
     Client().post("/report/en/", {"description": "A second report, to be forwarded."})
     forwarded = Tip.objects.exclude(pk=tip.pk).get()
-    tip_forward(actor=actor, tip=forwarded, organisation_id=decider.organisation_id, note=FORWARD_NOTE)
+    tip_forward(acting=acting, tip=forwarded, organisation_id=decider.organisation_id, note=FORWARD_NOTE)
     # A case of another organisation, so a legal basis can be recorded by a decision maker there.
     social_worker = _membership("caseworker@valmora.test", "Valmora Social Services", Role.CASE_WORKER)
-    social_actor = Actor(user=social_worker.user, membership=social_worker, channel=Channel.CLI)
-    other_case = case_open(actor=social_actor, person=person_create(actor=social_actor, given_names="Lin"))
+    social_actor = ActingUser(user=social_worker.user, membership=social_worker, channel=Channel.CLI)
+    other_case = case_open(acting=social_actor, person=person_create(acting=social_actor, given_names="Lin"))
     legal_basis_record(
-        actor=decider_actor,
+        acting=decider_actor,
         case=other_case,
         purpose="law_enforcement",
         provision="Youth Welfare Act s. 8a",
@@ -259,8 +259,8 @@ def _values_per_key() -> dict[str, int]:
 
 @pytest.mark.django_db
 def test_an_interrupted_rotation_resumes_and_a_finished_one_does_nothing(worker, settings, capsys):
-    actor = actor_of(worker)
-    people = [person_create(actor=actor, given_names=f"Name{i}", family_name="Rot") for i in range(5)]
+    acting = acting_of(worker)
+    people = [person_create(acting=acting, given_names=f"Name{i}", family_name="Rot") for i in range(5)]
     old = settings.PALERMO_ENCRYPTION_KEYS.split(":")[0]
     values = _values_per_key()[old]
     per_person = values // 5
@@ -313,9 +313,9 @@ def test_an_interrupted_rotation_resumes_and_a_finished_one_does_nothing(worker,
 
 @pytest.mark.django_db
 def test_case_notes_stay_append_only_but_are_re_encrypted(worker, settings, capsys):
-    actor = actor_of(worker)
-    case = case_open(actor=actor, person=person_create(actor=actor, given_names="Ana"))
-    note = case_note_add(actor=actor, case=case, text=NOTE)
+    acting = acting_of(worker)
+    case = case_open(acting=acting, person=person_create(acting=acting, given_names="Ana"))
+    note = case_note_add(acting=acting, case=case, text=NOTE)
     stored = _raw("cases_casenote", "text", note.pk)
 
     note.text = "A rewritten note"
@@ -345,8 +345,8 @@ def _raw(table: str, column: str, pk: int) -> str:
 
 @pytest.mark.django_db
 def test_a_value_under_a_key_no_longer_configured_is_reported_and_nothing_is_lost(worker, settings, capsys):
-    actor = actor_of(worker)
-    person = person_create(actor=actor, given_names="Ana", family_name="Lost")
+    acting = acting_of(worker)
+    person = person_create(acting=acting, given_names="Ana", family_name="Lost")
     old_keys = settings.PALERMO_ENCRYPTION_KEYS
     stored = _raw("people_person", "family_name", person.pk)
     # The operator dropped the old key too early.
@@ -372,8 +372,8 @@ def test_a_value_under_a_key_no_longer_configured_is_reported_and_nothing_is_los
 @pytest.mark.django_db
 def test_a_new_hmac_key_rebuilds_search_and_keeps_the_audit_chain_receipts_and_recovery_codes(worker, settings, capsys):
     cache.clear()
-    actor = actor_of(worker)
-    person = person_create(actor=actor, given_names="Olena", family_name="Petrenko")
+    acting = acting_of(worker)
+    person = person_create(acting=acting, given_names="Olena", family_name="Petrenko")
     TipRoute.objects.create(exploitation=TipRoute.ANY, organisation=worker.organisation)
     first = tip_submit(data={"description": "Vans at night", "location": "Old Mill Road 4"}, language="en")
     second = tip_submit(data={"description": "Again the vans", "location": "old mill road 4"}, language="en")
@@ -382,17 +382,17 @@ def test_a_new_hmac_key_rebuilds_search_and_keeps_the_audit_chain_receipts_and_r
     # put the new search key in place and rebuild the search indexes.
     settings.PALERMO_RECORD_HMAC_KEY = settings.PALERMO_HMAC_KEY
     settings.PALERMO_HMAC_KEY = "a-new-key-after-a-suspected-leak-0123456789"
-    assert person_search(actor=actor, query="Olena Petrenko") == []
+    assert person_search(acting=acting, query="Olena Petrenko") == []
 
     call_command("people", "reindex")
     call_command("tips", "index-places", "--all")
 
     assert "2 tips indexed by place." in capsys.readouterr().out
-    assert person_search(actor=actor, query="Olena Petrenko")[0] == person
-    assert list(person_find_by_name(actor=actor, full_name="olena petrenko")) == [person]
+    assert person_search(acting=acting, query="Olena Petrenko")[0] == person
+    assert list(person_find_by_name(acting=acting, full_name="olena petrenko")) == [person]
     first.tip.refresh_from_db()
     assert first.tip.place_index == place_index("Old Mill Road 4")
-    assert tip_link_suggestions_for(actor=actor, tip=first.tip) == [second.tip]
+    assert tip_link_suggestions_for(acting=acting, tip=first.tip) == [second.tip]
     assert list(audit_verify()) == []
     assert tip_for_receipt(first.receipt) == first.tip
     assert StaticDevice.objects.get(user=worker.user).verify_token(recovery_code_digest(codes[0]))
@@ -401,6 +401,6 @@ def test_a_new_hmac_key_rebuilds_search_and_keeps_the_audit_chain_receipts_and_r
 @pytest.mark.django_db
 def test_without_the_record_key_pinned_a_new_hmac_key_breaks_the_audit_chain(worker, settings):
     """Why the procedure pins PALERMO_RECORD_HMAC_KEY first: the chain cannot be re-keyed afterwards."""
-    person_create(actor=actor_of(worker), given_names="Olena")
+    person_create(acting=acting_of(worker), given_names="Olena")
     settings.PALERMO_HMAC_KEY = "a-new-key-after-a-suspected-leak-0123456789"
     assert {problem.message for problem in audit_verify()} == {"content does not match its hash (edited)"}

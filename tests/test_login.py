@@ -18,7 +18,7 @@ from palermo.accounts.models import ApiToken
 from palermo.accounts.services import recovery_codes_generate, user_deactivate
 from palermo.audit.models import AuditEntry
 from palermo.organisations.models import Role
-from palermo.permissions import Actor
+from palermo.permissions import ActingUser
 from tests.conftest import api_client, nothing_changes, signed_in_client
 from tests.factories import PASSWORD
 
@@ -219,7 +219,7 @@ def test_deactivating_a_user_ends_every_session(worker):
     device = TOTPDevice.objects.get(user=worker.user)
     client.post("/login/set-up/", {"code": _code(device)})
     assert client.get("/").status_code == 200
-    user_deactivate(actor=Actor.system(), user=worker.user)
+    user_deactivate(acting=ActingUser.system(), user=worker.user)
     assert client.get("/").status_code == 302
 
 

@@ -15,7 +15,7 @@ from palermo.accounts.models import LoginSession, User
 from palermo.accounts.services import login_session_register, membership_add
 from palermo.audit.models import AuditEntry
 from palermo.organisations.models import Invitation, Membership, Role
-from tests.conftest import ALL_ROLES, actor_of, api_client, nothing_changes, signed_in_client
+from tests.conftest import ALL_ROLES, acting_of, api_client, nothing_changes, signed_in_client
 from tests.factories import PASSWORD
 
 
@@ -170,7 +170,7 @@ def test_an_expired_invitation_opens_nothing(admin):
 def test_org_admins_can_no_longer_attach_an_account_directly(admin, org_b, member):
     existing = member(Role.ANALYST, org_b)
     with nothing_changes(), pytest.raises(PermissionDenied):
-        membership_add(actor=actor_of(admin), user=existing.user, organisation=admin.organisation, role="analyst")
+        membership_add(acting=acting_of(admin), user=existing.user, organisation=admin.organisation, role="analyst")
     assert existing.user.memberships.count() == 1
 
 
@@ -250,7 +250,7 @@ def test_an_admin_cannot_invite_anyone_to_govern_the_deployment(admin):
     assert set(page.context["form"].errors) == {"role"}
     with nothing_changes(), pytest.raises(PermissionDenied):
         invitation_create(
-            actor=actor_of(admin),
+            acting=acting_of(admin),
             organisation=admin.organisation,
             email="ally@example.test",
             role="deployment_coordinator",

@@ -12,7 +12,7 @@ from django.views.debug import ExceptionReporter
 from palermo.organisations.models import Role
 from palermo.people.models import Person
 from palermo.people.services import person_create
-from tests.conftest import actor_of, api_client, signed_in_client
+from tests.conftest import acting_of, api_client, signed_in_client
 
 NAME, FAMILY = "Yevgenia", "Ostrakova"
 
@@ -38,7 +38,7 @@ def test_recording_reading_and_failing_logs_no_name(org_a, org_b, member, caplog
 def test_error_reports_hide_form_fields_and_local_variables(org_a, member, settings):
     settings.DEBUG = False
     worker = member(Role.CASE_WORKER, org_a)
-    person = person_create(actor=actor_of(worker), given_names=NAME, family_name=FAMILY)
+    person = person_create(acting=acting_of(worker), given_names=NAME, family_name=FAMILY)
     request = RequestFactory().post("/people/new/", {"given_names": NAME, "family_name": FAMILY})
     try:
         secret_local = person.display_name  # noqa: F841 - a local that must not appear in the report

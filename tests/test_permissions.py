@@ -17,7 +17,7 @@ from palermo.organisations.models import Role
 from palermo.people.models import Person
 from palermo.people.services import person_create
 from palermo.permissions import ROLE_CAPABILITIES, SECOND_FACTOR_ROLES, Capability
-from tests.conftest import ALL_ROLES, actor_of, api_client, nothing_changes, signed_in_client
+from tests.conftest import ALL_ROLES, acting_of, api_client, nothing_changes, signed_in_client
 
 SECRET_NAME = "Zoltana Quirinal"
 
@@ -29,7 +29,7 @@ READERS_IN_OWNER_ORG = {Role.CASE_WORKER, Role.DECISION_MAKER}
 def recorded(org_a, member):
     """A person recorded in org A by a first responder there."""
     responder = member(Role.FIRST_RESPONDER, org_a)
-    person = person_create(actor=actor_of(responder), given_names="Zoltana", family_name="Quirinal")
+    person = person_create(acting=acting_of(responder), given_names="Zoltana", family_name="Quirinal")
     return responder, person
 
 
@@ -190,7 +190,7 @@ def test_role_gated_pages(org_a, member, url, capability):
 def test_audit_trail_shows_only_own_organisation(org_a, org_b, member):
     admin_a, admin_b = member(Role.ORG_ADMIN, org_a), member(Role.ORG_ADMIN, org_b)
     worker_b = member(Role.CASE_WORKER, org_b)
-    person_create(actor=actor_of(worker_b), given_names="Beta", family_name="Person")
+    person_create(acting=acting_of(worker_b), given_names="Beta", family_name="Person")
     export = b"".join(signed_in_client(admin_a).get("/audit/export.csv").streaming_content).decode()  # type: ignore[attr-defined]
     assert "person.create" not in export
     export_b = b"".join(signed_in_client(admin_b).get("/audit/export.csv").streaming_content).decode()  # type: ignore[attr-defined]
@@ -214,7 +214,7 @@ def test_switching_to_a_membership_that_is_not_yours_is_refused(org_a, org_b, me
 def test_user_with_two_organisations_acts_for_one_at_a_time(org_a, org_b, member):
     first = member(Role.CASE_WORKER, org_a)
     second = member(Role.CASE_WORKER, org_b, user=first.user)
-    person_create(actor=actor_of(second), given_names="Only", family_name="InBeta")
+    person_create(acting=acting_of(second), given_names="Only", family_name="InBeta")
     client = signed_in_client(first)
     assert "InBeta" not in client.get("/people/").content.decode()
     client.post("/acting-for/", {"membership": second.pk})

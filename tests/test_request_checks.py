@@ -19,7 +19,7 @@ from palermo.accounts.models import ApiToken
 from palermo.accounts.selectors import api_token_authenticate
 from palermo.accounts.services import api_token_create
 from palermo.organisations.models import Membership, Organisation, Role
-from palermo.permissions import Actor
+from palermo.permissions import ActingUser
 from tests.conftest import signed_in_client
 from tests.factories import MembershipFactory
 
@@ -28,7 +28,7 @@ from tests.factories import MembershipFactory
 @pytest.mark.parametrize("change", ["revoked", "expired", "membership", "user", "organisation"])
 def test_a_token_stops_working_at_once(org_a, change):
     membership = MembershipFactory(organisation=org_a, role=Role.CASE_WORKER)
-    token, clear = api_token_create(actor=Actor.system(), membership=membership, name="cli")
+    token, clear = api_token_create(acting=ActingUser.system(), membership=membership, name="cli")
     assert api_token_authenticate(clear) is not None
 
     if change == "revoked":

@@ -20,8 +20,8 @@ from palermo.accounts.services import api_token_create
 from palermo.audit.models import AuditEntry
 from palermo.organisations.models import Membership, Role
 from palermo.people.services import person_create
-from palermo.permissions import Actor, Channel
-from tests.conftest import actor_of, nothing_changes
+from palermo.permissions import ActingUser, Channel
+from tests.conftest import acting_of, nothing_changes
 from tests.factories import PASSWORD
 
 STEP_UP = "/account/second-factor/"
@@ -50,7 +50,7 @@ def granted_later(coordinator, org_b, member):
 
     def grant() -> Membership:
         worker = member(Role.CASE_WORKER, org_b, user=coordinator.user)
-        person_create(actor=actor_of(worker), given_names="Hidden", family_name="Quillfeather")
+        person_create(acting=acting_of(worker), given_names="Hidden", family_name="Quillfeather")
         return worker
 
     return grant
@@ -75,7 +75,9 @@ def test_a_role_granted_while_signed_in_is_held_back_until_the_session_is_verifi
     assert client.get("/").status_code == 200
     # The membership itself changes role after sign-in: the very next request is held back.
     Membership.objects.filter(pk=coordinator.pk).update(role=Role.CASE_WORKER)
-    person_create(actor=actor_of(Membership.objects.get(pk=coordinator.pk)), given_names="Hidden", family_name="Alpha")
+    person_create(
+        acting=acting_of(Membership.objects.get(pk=coordinator.pk)), given_names="Hidden", family_name="Alpha"
+    )
     response = client.get("/people/")
     assert response.headers["Location"] == f"{STEP_UP}?next=/people/"
 
@@ -182,15 +184,15 @@ def test_an_unverified_session_cannot_mint_any_token(coordinator):
 @pytest.mark.django_db
 def test_the_token_service_refuses_an_unverified_web_actor(coordinator, granted_later):
     worker = granted_later()
-    unverified = Actor(user=worker.user, membership=worker, channel=Channel.WEB)
+    unverified = ActingUser(user=worker.user, membership=worker, channel=Channel.WEB)
     with pytest.raises(PermissionDenied):
-        api_token_create(actor=unverified, membership=worker, name="script")
+        api_token_create(acting=unverified, membership=worker, name="script")
     assert ApiToken.objects.count() == 0
-    verified = Actor(user=worker.user, membership=worker, channel=Channel.WEB, second_factor=True)
-    _token, clear = api_token_create(actor=verified, membership=worker, name="script")
+    verified = ActingUser(user=worker.user, membership=worker, channel=Channel.WEB, second_factor=True)
+    _token, clear = api_token_create(acting=verified, membership=worker, name="script")
     assert clear.startswith("plm_")
     # The operator's command line may always.
-    api_token_create(actor=Actor.system(), membership=worker, name="cli")
+    api_token_create(acting=ActingUser.system(), membership=worker, name="cli")
     assert ApiToken.objects.count() == 2
 
 

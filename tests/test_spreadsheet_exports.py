@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 from palermo.audit.services import audit_record
 from palermo.matrix.services import matrix_action_add, matrix_create
 from palermo.organisations.models import Organisation, Role
-from tests.conftest import actor_of, signed_in_client
+from tests.conftest import acting_of, signed_in_client
 
 pytestmark = pytest.mark.django_db
 
@@ -23,14 +23,14 @@ FORMULAS = ['=HYPERLINK("http://x","y")', "+1+1", "-2", "@SUM(A1)"]
 
 def test_matrix_xlsx_writes_titles_participants_and_actions_as_text(org_a: Organisation, member) -> None:
     coordinator = member(Role.COORDINATOR, org_a)
-    actor = actor_of(coordinator)
+    acting = acting_of(coordinator)
     matrix = matrix_create(
-        actor=actor, title=FORMULAS[0], held_on=datetime.date(2026, 3, 12), participants="\n".join(FORMULAS[1:])
+        acting=acting, title=FORMULAS[0], held_on=datetime.date(2026, 3, 12), participants="\n".join(FORMULAS[1:])
     )
     cells = [("prevention", "source"), ("safe_migration", "transit"), ("monitoring", "destination")]
     for text, (area, stage) in zip(FORMULAS, [*cells, cells[0]], strict=False):
         matrix_action_add(
-            actor=actor, matrix=matrix, level="policy", area=area, stage=stage, text=text, responsible=[], actors=[]
+            acting=acting, matrix=matrix, level="policy", area=area, stage=stage, text=text, responsible=[], actors=[]
         )
     response = signed_in_client(coordinator).get(reverse("matrix:export", args=[matrix.pk, "xlsx"]))
     assert response.status_code == 200
@@ -52,7 +52,7 @@ def test_audit_csv_writes_user_text_with_an_apostrophe_first(org_a: Organisation
     admin = member(Role.ORG_ADMIN, org_a)
     for number, text in enumerate(FORMULAS):
         writer = member(Role.CASE_WORKER, org_a, user__email=f"{text}{number}@example.test")
-        audit_record(actor=actor_of(writer), action="case.view")
+        audit_record(acting=acting_of(writer), action="case.view")
     response = signed_in_client(admin).get("/audit/export.csv")
     assert response.status_code == 200
     content = b"".join(response.streaming_content).decode()  # type: ignore[attr-defined]

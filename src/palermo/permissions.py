@@ -1,6 +1,6 @@
 """Who may see and do what: the one place that decides.
 
-Every page, API endpoint and command asks this module through an `Actor` (the user,
+Every page, API endpoint and command asks this module through an `ActingUser` (the user,
 the membership they act for, and the channel). Selectors use `personal_record_scope`
 to filter querysets; services call `require` before they write.
 """
@@ -126,7 +126,7 @@ SECOND_FACTOR_ROLES = frozenset(
 
 
 @dataclass(frozen=True)
-class Actor:
+class ActingUser:
     """Who is acting: a user through one membership, over one channel; or the system itself."""
 
     user: User | None
@@ -144,44 +144,44 @@ class Actor:
         return self.membership.role if self.membership else None
 
     @classmethod
-    def system(cls, channel: Channel = Channel.CLI) -> Actor:
+    def system(cls, channel: Channel = Channel.CLI) -> ActingUser:
         return cls(user=None, membership=None, channel=channel)
 
 
-def capabilities(actor: Actor) -> frozenset[Capability]:
-    if actor.membership is None or not actor.membership.is_active:
+def capabilities(acting: ActingUser) -> frozenset[Capability]:
+    if acting.membership is None or not acting.membership.is_active:
         return frozenset()
-    return ROLE_CAPABILITIES.get(actor.membership.role, frozenset())
+    return ROLE_CAPABILITIES.get(acting.membership.role, frozenset())
 
 
-def can(actor: Actor, capability: Capability) -> bool:
-    return capability in capabilities(actor)
+def can(acting: ActingUser, capability: Capability) -> bool:
+    return capability in capabilities(acting)
 
 
-def require(actor: Actor, capability: Capability) -> None:
-    """Raise PermissionDenied unless the actor holds the capability."""
-    if not can(actor, capability):
+def require(acting: ActingUser, capability: Capability) -> None:
+    """Raise PermissionDenied unless the acting user holds the capability."""
+    if not can(acting, capability):
         raise PermissionDenied(capability.value)
 
 
-def is_operator(actor: Actor) -> bool:
+def is_operator(acting: ActingUser) -> bool:
     """The server operator: the command line, acting for no membership."""
-    return actor.channel == Channel.CLI and actor.membership is None
+    return acting.channel == Channel.CLI and acting.membership is None
 
 
-def governs_deployment(actor: Actor) -> bool:
-    """Whether the actor may change data the whole deployment shares: the operator or a deployment coordinator."""
-    return is_operator(actor) or can(actor, Capability.DEPLOYMENT_GOVERN)
+def governs_deployment(acting: ActingUser) -> bool:
+    """Whether the acting user may change data the whole deployment shares: the operator or a deployment coordinator."""
+    return is_operator(acting) or can(acting, Capability.DEPLOYMENT_GOVERN)
 
 
-def _own_organisation(actor: Actor) -> int | None:
-    if not can(actor, Capability.PLANNING_MANAGE) or actor.membership is None:
+def _own_organisation(acting: ActingUser) -> int | None:
+    if not can(acting, Capability.PLANNING_MANAGE) or acting.membership is None:
         return None
-    return actor.membership.organisation_id
+    return acting.membership.organisation_id
 
 
 def may_set_tip_route(
-    actor: Actor, *, area: str, organisation_id: int | None, replaced_organisation_id: int | None
+    acting: ActingUser, *, area: str, organisation_id: int | None, replaced_organisation_id: int | None
 ) -> bool:
     """Who may route tips, or remove a route (then `organisation_id` is the route's and nothing is replaced).
 
@@ -190,49 +190,51 @@ def may_set_tip_route(
     their own organisation only, and never replaces or removes another organisation's route: that
     would let any organisation read tips meant for another.
     """
-    if governs_deployment(actor):
+    if governs_deployment(acting):
         return True
-    own = _own_organisation(actor)
+    own = _own_organisation(acting)
     if own is None or not area:
         return False
     return organisation_id == own and replaced_organisation_id in (None, own)
 
 
-def may_link_directory_entry(actor: Actor, organisation_id: int | None) -> bool:
-    """Whether the actor may say a directory entry describes the Palermo organisation `organisation_id`:
+def may_link_directory_entry(acting: ActingUser, organisation_id: int | None) -> bool:
+    """Whether the acting user may say a directory entry describes the Palermo organisation `organisation_id`:
     only that organisation's coordinators, or the deployment's governors. Anyone else could publish a
     false "official" entry with its own safe contact and lock the real organisation out of its entry."""
-    if organisation_id is None or governs_deployment(actor):
+    if organisation_id is None or governs_deployment(acting):
         return True
-    return _own_organisation(actor) == organisation_id
+    return _own_organisation(acting) == organisation_id
 
 
-def may_change_directory_entry(actor: Actor, *, linked_organisation_id: int | None, maintained_by_id: int) -> bool:
+def may_change_directory_entry(
+    acting: ActingUser, *, linked_organisation_id: int | None, maintained_by_id: int
+) -> bool:
     """An entry belongs to the organisation it describes (when on Palermo), else to the one that maintains it;
     that organisation's coordinators change it, and the deployment's governors change any."""
-    if governs_deployment(actor):
+    if governs_deployment(acting):
         return True
     owner = linked_organisation_id or maintained_by_id
-    return _own_organisation(actor) == owner
+    return _own_organisation(acting) == owner
 
 
 def sees_personal_data(role: str) -> bool:
     return bool(ROLE_CAPABILITIES.get(role, frozenset()) & PERSONAL_DATA_CAPABILITIES)
 
 
-def personal_record_scope(actor: Actor) -> dict[str, Any] | None:
-    """Filter for records about people that the actor may read; None means none at all.
+def personal_record_scope(acting: ActingUser) -> dict[str, Any] | None:
+    """Filter for records about people that the acting user may read; None means none at all.
 
     A first responder sees only what they recorded themselves; case workers and decision
     makers see their organisation's records. Nobody sees another organisation's records
     here: sharing across organisations goes through consent-bound referral.
     """
-    if actor.membership is None or actor.user is None:
+    if acting.membership is None or acting.user is None:
         return None
-    if can(actor, Capability.PERSON_VIEW_ORGANISATION):
-        return {"organisation_id": actor.membership.organisation_id}
-    if can(actor, Capability.PERSON_VIEW_OWN):
-        return {"organisation_id": actor.membership.organisation_id, "created_by_id": actor.user.pk}
+    if can(acting, Capability.PERSON_VIEW_ORGANISATION):
+        return {"organisation_id": acting.membership.organisation_id}
+    if can(acting, Capability.PERSON_VIEW_OWN):
+        return {"organisation_id": acting.membership.organisation_id, "created_by_id": acting.user.pk}
     return None
 
 

@@ -13,38 +13,38 @@ from palermo.identification.services import (
     screening_answer,
     screening_attach_person,
     screening_complete,
-    screening_refer,
     screening_start,
+    screening_submit_for_decision,
 )
 from palermo.organisations.models import Membership
 from palermo.people.services import person_create
-from tests.conftest import actor_of
+from tests.conftest import acting_of
 
 
 def open_case(worker: Membership) -> Case:
-    actor = actor_of(worker)
-    person = person_create(actor=actor, given_names="Olena", family_name="Testova")
-    return case_open(actor=actor, person=person)
+    acting = acting_of(worker)
+    person = person_create(acting=acting, given_names="Olena", family_name="Testova")
+    return case_open(acting=acting, person=person)
 
 
-def referred_screening(worker: Membership, case: Case | None = None) -> Screening:
+def submitted_screening(worker: Membership, case: Case | None = None) -> Screening:
     """A completed, referred screening, attached to the case's person when a case is given."""
-    actor = actor_of(worker)
-    screening = screening_start(actor=actor, catalogue_id="municipal-general", reference="Bus station")
+    acting = acting_of(worker)
+    screening = screening_start(acting=acting, catalogue_id="municipal-general", reference="Bus station")
     first = screening_catalogue(screening).dimensions[0]
     screening_answer(
-        actor=actor, screening=screening, dimension_id=first.id, answers={first.indicators[0].id: "yes"}, notes={}
+        acting=acting, screening=screening, dimension_id=first.id, answers={first.indicators[0].id: "yes"}, notes={}
     )
-    screening_complete(actor=actor, screening=screening, palermo={})
-    screening_refer(actor=actor, screening=screening)
+    screening_complete(acting=acting, screening=screening, palermo={})
+    screening_submit_for_decision(acting=acting, screening=screening)
     if case is not None:
-        screening_attach_person(actor=actor, screening=screening, person=case.person)
+        screening_attach_person(acting=acting, screening=screening, person=case.person)
     return Screening.objects.get(pk=screening.pk)
 
 
 def decide(decider: Membership, screening: Screening, result: str, decided_on: datetime.date) -> IdentificationDecision:
     return decision_record(
-        actor=actor_of(decider),
+        acting=acting_of(decider),
         screening=screening,
         stage="reasonable_grounds",
         result=result,

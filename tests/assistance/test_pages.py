@@ -18,7 +18,7 @@ from palermo.organisations.models import Role
 from palermo.people.services import person_create
 from palermo.worklist.models import Task
 from tests.assistance.helpers import open_case
-from tests.conftest import actor_of, nothing_changes, signed_in_client
+from tests.conftest import acting_of, nothing_changes, signed_in_client
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
@@ -67,8 +67,8 @@ def test_who_may_open_a_cases_assistance(case, org_a, org_b, member, who, status
 
 def test_a_first_responder_sees_the_assistance_of_a_case_they_opened_but_cannot_change_it(org_a, member):
     responder = member(Role.FIRST_RESPONDER, org_a)
-    actor = actor_of(responder)
-    case = case_open(actor=actor, person=person_create(actor=actor, given_names="Ana"))
+    acting = acting_of(responder)
+    case = case_open(acting=acting, person=person_create(acting=acting, given_names="Ana"))
     client = signed_in_client(responder)
     assert client.get(panel(case)).status_code == 200
     with nothing_changes(reads_audited=True):  # the responder may read the case they opened, audited
@@ -176,12 +176,12 @@ def test_a_high_risk_is_prominent_and_an_overdue_review_is_flagged(worker, case)
     assert 'data-testid="risk-overdue"' not in page
 
     risk_assessment_record(
-        actor=actor_of(worker), case=case, level="low", assessed_on=TODAY - 9 * DAY, review_on=TODAY - DAY, factors=[]
+        acting=acting_of(worker), case=case, level="low", assessed_on=TODAY - 9 * DAY, review_on=TODAY - DAY, factors=[]
     )
     page = client.get(panel(case)).content.decode()
     # The newest assessment is the one dated latest: still the high one, whose review is not due.
     assert 'data-testid="risk-high"' in page
-    risk_assessment_record(actor=actor_of(worker), case=case, level="medium", review_on=TODAY, factors=[])
+    risk_assessment_record(acting=acting_of(worker), case=case, level="medium", review_on=TODAY, factors=[])
     assert 'data-testid="risk-high"' not in client.get(panel(case)).content.decode()
 
 
@@ -250,7 +250,7 @@ def test_who_has_a_my_work_page(org_a, member, role, status):
 
 def test_my_work_lists_items_by_group_and_tasks_can_be_added_and_ticked(worker, case):
     risk_assessment_record(
-        actor=actor_of(worker),
+        acting=acting_of(worker),
         case=case,
         level="medium",
         assessed_on=TODAY - 9 * DAY,
@@ -324,7 +324,9 @@ def test_the_case_workers_home_page_has_a_my_work_card(worker):
 
 @pytest.mark.django_db
 def test_the_case_page_shows_the_assistance_read_only_with_a_link_to_change_it(worker, case):
-    risk_assessment_record(actor=actor_of(worker), case=case, level="high", review_on=timezone.localdate(), factors=[])
+    risk_assessment_record(
+        acting=acting_of(worker), case=case, level="high", review_on=timezone.localdate(), factors=[]
+    )
     page = signed_in_client(worker).get(f"/cases/{case.pk}/").content.decode()
     assert 'data-testid="risk-high"' in page
     assert f'href="/cases/{case.pk}/assistance/"' in page

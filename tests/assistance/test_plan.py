@@ -18,7 +18,7 @@ from palermo.assistance.sharing import shared_assistance_plan, shared_risk
 from palermo.organisations.models import Role
 from palermo.worklist.models import Task
 from tests.assistance.helpers import open_case
-from tests.conftest import actor_of
+from tests.conftest import acting_of
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
@@ -37,7 +37,7 @@ def case(worker):
 
 def test_a_plan_item_names_service_variant_provider_dates_and_keeps_notes_encrypted(worker, case, org_b):
     item = plan_item_add(
-        actor=actor_of(worker),
+        acting=acting_of(worker),
         case=case,
         service="shelter",
         variant="origin",
@@ -58,9 +58,9 @@ def test_a_plan_item_names_service_variant_provider_dates_and_keeps_notes_encryp
 
 
 def test_a_plan_item_goes_through_its_statuses_and_is_late_past_its_end(worker, case):
-    actor = actor_of(worker)
+    acting = acting_of(worker)
     item = plan_item_add(
-        actor=actor,
+        acting=acting,
         case=case,
         service="legal",
         provider_name="Lawyers without borders",
@@ -68,9 +68,9 @@ def test_a_plan_item_goes_through_its_statuses_and_is_late_past_its_end(worker, 
         starts_on=TODAY - 9 * DAY,
     )
     assert item.is_late
-    plan_item_update(actor=actor, item=item, status="in_progress")
+    plan_item_update(acting=acting, item=item, status="in_progress")
     assert PlanItem.objects.get().is_late
-    plan_item_update(actor=actor, item=item, status="refused")
+    plan_item_update(acting=acting, item=item, status="refused")
     item = PlanItem.objects.get()
     assert (item.get_status_display(), item.is_late) == ("Refused by the person", False)
 
@@ -89,30 +89,32 @@ def test_bad_plan_items_are_refused_with_the_field_named(worker, case, org_b, va
     if values.get("provider_organisation") == "org_b":
         values = {**values, "provider_organisation": org_b}
     with pytest.raises(ValidationError) as error:
-        plan_item_add(actor=actor_of(worker), case=case, **values)
+        plan_item_add(acting=acting_of(worker), case=case, **values)
     assert list(error.value.message_dict) == [field]
     assert not PlanItem.objects.exists()
 
 
 def test_only_the_owning_organisations_case_workers_change_the_plan(worker, case, org_a, org_b, member):
-    item = plan_item_add(actor=actor_of(worker), case=case, service="medical")
+    item = plan_item_add(acting=acting_of(worker), case=case, service="medical")
     for membership in (member(Role.DECISION_MAKER, org_a), member(Role.CASE_WORKER, org_b)):
         with pytest.raises(PermissionDenied):
-            plan_item_add(actor=actor_of(membership), case=case, service="medical")
+            plan_item_add(acting=acting_of(membership), case=case, service="medical")
         with pytest.raises(PermissionDenied):
-            plan_item_update(actor=actor_of(membership), item=item, status="delivered")
+            plan_item_update(acting=acting_of(membership), item=item, status="delivered")
         with pytest.raises(PermissionDenied):
-            plan_item_delete(actor=actor_of(membership), item=item)
+            plan_item_delete(acting=acting_of(membership), item=item)
     assert PlanItem.objects.get().status == "planned"
 
 
 def test_shared_values_carry_no_notes(worker, case, org_b):
-    actor = actor_of(worker)
+    acting = acting_of(worker)
     assert shared_risk(case) is None
     assert shared_assistance_plan(case) == []
-    plan_item_add(actor=actor, case=case, service="medical", provider_organisation=org_b, starts_on=TODAY, notes="HIV+")
+    plan_item_add(
+        acting=acting, case=case, service="medical", provider_organisation=org_b, starts_on=TODAY, notes="HIV+"
+    )
     risk_assessment_record(
-        actor=actor,
+        acting=acting,
         case=case,
         level="high",
         review_on=TODAY + 7 * DAY,

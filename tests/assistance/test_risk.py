@@ -16,7 +16,7 @@ from palermo.assistance.services import risk_assessment_record, risk_review_requ
 from palermo.audit.models import AuditEntry
 from palermo.organisations.models import Role
 from tests.assistance.helpers import open_case
-from tests.conftest import actor_of
+from tests.conftest import acting_of
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
@@ -43,7 +43,7 @@ def assess(worker, case, level="high", review_on=TODAY + 14 * DAY, **kwargs):  #
         ],
     )
     return risk_assessment_record(
-        actor=actor_of(worker), case=case, level=level, review_on=review_on, factors=factors, **kwargs
+        acting=acting_of(worker), case=case, level=level, review_on=review_on, factors=factors, **kwargs
     )
 
 
@@ -114,7 +114,7 @@ def test_a_review_date_that_has_passed_is_flagged_overdue(worker, case):
 
 def test_an_event_asks_for_a_review_due_before_the_regular_one(worker, case):
     assess(worker, case, review_on=TODAY + 60 * DAY)
-    review = risk_review_request(actor=actor_of(worker), case=case, event="court_hearing", due_on=TODAY + 3 * DAY)
+    review = risk_review_request(acting=acting_of(worker), case=case, event="court_hearing", due_on=TODAY + 3 * DAY)
     summary = risk_summary_for(case)
     assert summary.open_reviews == [review]
     assert summary.next_review_on == TODAY + 3 * DAY
@@ -127,14 +127,14 @@ def test_an_event_asks_for_a_review_due_before_the_regular_one(worker, case):
 
 def test_an_event_review_past_its_date_is_overdue_even_before_any_assessment(worker, case):
     review = risk_review_request(
-        actor=actor_of(worker), case=case, event="incident", due_on=TODAY - DAY, note="Seen at the station"
+        acting=acting_of(worker), case=case, event="incident", due_on=TODAY - DAY, note="Seen at the station"
     )
     assert review.is_overdue
     summary = risk_summary_for(case)
     assert summary.current is None
     assert summary.is_overdue
     with pytest.raises(ValidationError):
-        risk_review_request(actor=actor_of(worker), case=case, event="birthday", due_on=TODAY)
+        risk_review_request(acting=acting_of(worker), case=case, event="birthday", due_on=TODAY)
     assert RiskReview.objects.count() == 1
 
 
@@ -147,5 +147,5 @@ def test_only_case_workers_of_the_owning_organisation_assess(case, org_a, org_b,
         with pytest.raises(PermissionDenied):
             assess(membership, case)
         with pytest.raises(PermissionDenied):
-            risk_review_request(actor=actor_of(membership), case=case, event="incident", due_on=TODAY)
+            risk_review_request(acting=acting_of(membership), case=case, event="incident", due_on=TODAY)
     assert not RiskAssessment.objects.exists()

@@ -15,7 +15,7 @@ from palermo.cases.services import case_open
 from palermo.organisations.models import Role
 from palermo.people.services import person_create
 from tests.browser.test_shell_browser import assert_fits_phone_width, paired_member, sign_in
-from tests.conftest import actor_of
+from tests.conftest import acting_of
 from tests.reporting.photos import FORGED_HTML, jpeg_with_gps
 
 if TYPE_CHECKING:
@@ -30,8 +30,8 @@ PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "i
 
 def test_a_case_worker_adds_a_photo_and_a_forged_pdf_is_refused(new_page: Callable[..., Page], artifacts: Path) -> None:
     worker, device = paired_member(Role.CASE_WORKER, "Harbour Shelter")
-    person = person_create(actor=actor_of(worker), given_names="Ilvara", family_name="Dunmore")
-    case = case_open(actor=actor_of(worker), person=person)
+    person = person_create(acting=acting_of(worker), given_names="Ilvara", family_name="Dunmore")
+    case = case_open(acting=acting_of(worker), person=person)
     page = new_page(**PHONE)
     sign_in(page, worker, device)
     page.goto(f"/cases/{case.pk}/")

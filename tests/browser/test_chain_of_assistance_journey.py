@@ -24,13 +24,13 @@ from palermo.identification.services import (
     screening_answer,
     screening_attach_person,
     screening_complete,
-    screening_refer,
     screening_start,
+    screening_submit_for_decision,
 )
 from palermo.organisations.models import Role
 from palermo.people.services import person_create
 from tests.browser.test_shell_browser import paired_member, sign_in
-from tests.conftest import actor_of
+from tests.conftest import acting_of
 from tests.factories import MembershipFactory
 
 if TYPE_CHECKING:
@@ -51,18 +51,18 @@ def test_one_person_from_screening_to_closure_across_two_organisations(
     today = timezone.localdate()
 
     # The screening, as a first contact would have left it: completed, referred, the person attached.
-    actor = actor_of(worker_a)
+    acting = acting_of(worker_a)
     person = person_create(
-        actor=actor, given_names="Zoravelle", family_name="Quintbury", date_of_birth=datetime.date(1994, 3, 17)
+        acting=acting, given_names="Zoravelle", family_name="Quintbury", date_of_birth=datetime.date(1994, 3, 17)
     )
-    screening = screening_start(actor=actor, catalogue_id="municipal-general", reference="Night bus, platform 4")
+    screening = screening_start(acting=acting, catalogue_id="municipal-general", reference="Night bus, platform 4")
     first = screening_catalogue(screening).dimensions[0]
     screening_answer(
-        actor=actor, screening=screening, dimension_id=first.id, answers={first.indicators[0].id: "yes"}, notes={}
+        acting=acting, screening=screening, dimension_id=first.id, answers={first.indicators[0].id: "yes"}, notes={}
     )
-    screening_complete(actor=actor, screening=screening, palermo={})
-    screening_refer(actor=actor, screening=screening)
-    screening_attach_person(actor=actor, screening=screening, person=person)
+    screening_complete(acting=acting, screening=screening, palermo={})
+    screening_submit_for_decision(acting=acting, screening=screening)
+    screening_attach_person(acting=acting, screening=screening, person=person)
 
     # Alpha's decision maker: reasonable grounds.
     d = new_page()

@@ -14,9 +14,14 @@ from playwright.sync_api import expect
 
 from palermo.identification.deadlines import reasonable_grounds_due
 from palermo.identification.selectors import screening_catalogue
-from palermo.identification.services import screening_answer, screening_complete, screening_refer, screening_start
+from palermo.identification.services import (
+    screening_answer,
+    screening_complete,
+    screening_start,
+    screening_submit_for_decision,
+)
 from palermo.organisations.models import Role
-from palermo.permissions import Actor, Channel
+from palermo.permissions import ActingUser, Channel
 from tests.browser.test_shell_browser import sign_in
 from tests.factories import MembershipFactory, OrganisationFactory
 
@@ -29,14 +34,14 @@ pytestmark = pytest.mark.browser
 def test_decision_maker_records_both_decisions_and_sees_the_deadlines(page: Page, artifacts: Path) -> None:
     organisation = OrganisationFactory(name="Valmora Social Services", country="AT")
     responder = MembershipFactory(role=Role.FIRST_RESPONDER, organisation=organisation)
-    actor = Actor(user=responder.user, membership=responder, channel=Channel.WEB)
-    screening = screening_start(actor=actor, catalogue_id="municipal-labour", reference="Bakery, night shift")
+    acting = ActingUser(user=responder.user, membership=responder, channel=Channel.WEB)
+    screening = screening_start(acting=acting, catalogue_id="municipal-labour", reference="Bakery, night shift")
     first = screening_catalogue(screening).dimensions[0]
     screening_answer(
-        actor=actor, screening=screening, dimension_id=first.id, answers={first.indicators[0].id: "yes"}, notes={}
+        acting=acting, screening=screening, dimension_id=first.id, answers={first.indicators[0].id: "yes"}, notes={}
     )
-    screening_complete(actor=actor, screening=screening, palermo={})
-    screening_refer(actor=actor, screening=screening)
+    screening_complete(acting=acting, screening=screening, palermo={})
+    screening_submit_for_decision(acting=acting, screening=screening)
     due = reasonable_grounds_due(timezone.localdate(), "AT")
 
     decider = MembershipFactory(role=Role.DECISION_MAKER, organisation=organisation)

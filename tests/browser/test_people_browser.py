@@ -13,7 +13,7 @@ from palermo.organisations.models import Role
 from palermo.people.models import Person
 from palermo.people.services import person_create
 from tests.browser.test_shell_browser import assert_fits_phone_width, paired_member, sign_in
-from tests.conftest import actor_of
+from tests.conftest import acting_of
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -25,7 +25,7 @@ PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "i
 
 def test_record_meet_a_duplicate_then_find_in_cyrillic(new_page: Callable[..., Page], artifacts: Path) -> None:
     worker, device = paired_member(Role.CASE_WORKER, "Alpha Shelter")
-    existing = person_create(actor=actor_of(worker), given_names="Olena", family_name="Petrenko", citizenships=["UA"])
+    existing = person_create(acting=acting_of(worker), given_names="Olena", family_name="Petrenko", citizenships=["UA"])
     page = new_page(**PHONE)
     sign_in(page, worker, device)
 

@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 
 from palermo.organisations.models import Role
 from palermo.people.services import person_create
-from palermo.permissions import Actor, Channel
+from palermo.permissions import ActingUser, Channel
 from tests.browser.test_shell_browser import assert_fits_phone_width, sign_in
 from tests.factories import MembershipFactory, OrganisationFactory
 
@@ -36,7 +36,7 @@ def test_case_worker_refers_with_consent_and_the_recipient_accepts(
     device_a = TOTPDevice.objects.create(user=worker_a.user, name="Authenticator app", confirmed=True)
     device_b = TOTPDevice.objects.create(user=worker_b.user, name="Authenticator app", confirmed=True)
     person = person_create(
-        actor=Actor(user=worker_a.user, membership=worker_a, channel=Channel.WEB),
+        acting=ActingUser(user=worker_a.user, membership=worker_a, channel=Channel.WEB),
         given_names="Zoravelle",
         family_name="Quintbury",
         date_of_birth=datetime.date(1994, 3, 17),

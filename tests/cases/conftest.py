@@ -15,7 +15,7 @@ from palermo.cases.models import Case
 from palermo.cases.services import case_open, case_update_exploitation
 from palermo.organisations.models import Membership, Organisation, Role
 from palermo.people.services import person_create
-from tests.conftest import actor_of
+from tests.conftest import acting_of
 
 FAMILY_NAME = "Quintbury"
 BIRTH = datetime.date(1994, 3, 17)
@@ -35,11 +35,11 @@ class World:
 def world(org_a: Organisation, org_b: Organisation, member) -> World:  # type: ignore[no-untyped-def]
     worker_a = member(Role.CASE_WORKER, org_a)
     worker_b = member(Role.CASE_WORKER, org_b)
-    actor = actor_of(worker_a)
-    person = person_create(actor=actor, given_names="Zoravelle", family_name=FAMILY_NAME, date_of_birth=BIRTH)
-    case = case_open(actor=actor, person=person)
+    acting = acting_of(worker_a)
+    person = person_create(acting=acting, given_names="Zoravelle", family_name=FAMILY_NAME, date_of_birth=BIRTH)
+    case = case_open(acting=acting, person=person)
     case_update_exploitation(
-        actor=actor,
+        acting=acting,
         case=case,
         exploitation_types=["ForcedLabour"],
         methods_of_control=["WithholdsDocuments", "DebtBondage"],
@@ -63,4 +63,4 @@ def give_referral_consent(world: World, fields: list[str], services: list[str], 
         "services": services,
         **kwargs,
     }
-    return consent_record(actor=actor_of(world.worker_a), case=world.case, **values)  # type: ignore[arg-type]
+    return consent_record(acting=acting_of(world.worker_a), case=world.case, **values)  # type: ignore[arg-type]

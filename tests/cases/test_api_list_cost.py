@@ -10,8 +10,8 @@ from django.utils import timezone
 from palermo.cases.models import Case
 from palermo.cases.services import case_assign, case_link_screening
 from palermo.organisations.models import Membership, Role
-from tests.assistance.helpers import decide, open_case, referred_screening
-from tests.conftest import actor_of, api_client
+from tests.assistance.helpers import decide, open_case, submitted_screening
+from tests.conftest import acting_of, api_client
 
 pytestmark = pytest.mark.django_db
 
@@ -19,11 +19,11 @@ pytestmark = pytest.mark.django_db
 def _case_with_everything(worker: Membership, decider: Membership, colleague: Membership, result: str) -> Case:
     """A case with two screenings about its person (one decided), one more linked by hand, two case workers."""
     case = open_case(worker)
-    decide(decider, referred_screening(worker, case), result, timezone.localdate())
-    referred_screening(worker, case)
+    decide(decider, submitted_screening(worker, case), result, timezone.localdate())
+    submitted_screening(worker, case)
     other = open_case(worker)  # a screening about someone else, linked to this case explicitly
-    case_link_screening(actor=actor_of(worker), case=case, screening=referred_screening(worker, other))
-    case_assign(actor=actor_of(worker), case=case, users=[worker.user, colleague.user])
+    case_link_screening(acting=acting_of(worker), case=case, screening=submitted_screening(worker, other))
+    case_assign(acting=acting_of(worker), case=case, users=[worker.user, colleague.user])
     return case
 
 

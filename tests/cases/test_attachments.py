@@ -28,7 +28,7 @@ from palermo.organisations.models import Role
 from palermo.referrals.models import Referral
 from palermo.referrals.services import referral_send
 from tests.cases.conftest import World, give_referral_consent
-from tests.conftest import actor_of, api_client, nothing_changes, signed_in_client
+from tests.conftest import acting_of, api_client, nothing_changes, signed_in_client
 from tests.reporting.photos import FORGED_HTML, SECRETS, blank, jpeg_with_gps, noisy
 
 TITLE = "Contract signed in Vellmoor"  # the title says something about the person: never in audit or URLs
@@ -114,7 +114,7 @@ def _upload(client, case_id: int, name: str, data: bytes, **fields: str):  # typ
 
 def _stored(world: World, data: bytes, name: str = "scan.pdf") -> CaseAttachment:
     return case_attachment_add(
-        actor=actor_of(world.worker_a), case=world.case, upload=SimpleUploadedFile(name, data), title=TITLE
+        acting=acting_of(world.worker_a), case=world.case, upload=SimpleUploadedFile(name, data), title=TITLE
     )
 
 
@@ -384,7 +384,7 @@ def referred(world: World) -> Referral:
     give_referral_consent(world, list(SHAREABLE_FIELDS), ["shelter"])
     _stored(world, pdf(), "contract.pdf")
     return referral_send(
-        actor=actor_of(world.worker_a), case=world.case, to_organisation=world.org_b, services=["shelter"]
+        acting=acting_of(world.worker_a), case=world.case, to_organisation=world.org_b, services=["shelter"]
     )
 
 

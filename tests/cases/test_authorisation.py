@@ -9,7 +9,7 @@ from palermo.organisations.models import Role
 from palermo.referrals.models import Referral
 from palermo.referrals.services import referral_send
 from tests.cases.conftest import World, give_referral_consent
-from tests.conftest import actor_of, api_client, signed_in_client
+from tests.conftest import acting_of, api_client, signed_in_client
 from tests.factories import OrganisationFactory
 
 
@@ -17,7 +17,7 @@ from tests.factories import OrganisationFactory
 def referral(world: World) -> Referral:
     give_referral_consent(world, ["languages"], ["shelter"])
     return referral_send(
-        actor=actor_of(world.worker_a), case=world.case, to_organisation=world.org_b, services=["shelter"]
+        acting=acting_of(world.worker_a), case=world.case, to_organisation=world.org_b, services=["shelter"]
     )
 
 
@@ -73,10 +73,10 @@ def test_case_workers_are_chosen_among_the_organisations_own(world: World, membe
     from palermo.cases.services import case_assign
 
     colleague = member(Role.CASE_WORKER, world.org_a)
-    case_assign(actor=actor_of(world.worker_a), case=world.case, users=[world.worker_a.user, colleague.user])
+    case_assign(acting=acting_of(world.worker_a), case=world.case, users=[world.worker_a.user, colleague.user])
     assert set(world.case.assigned_to.all()) == {world.worker_a.user, colleague.user}
     with pytest.raises(ValidationError):
-        case_assign(actor=actor_of(world.worker_a), case=world.case, users=[world.worker_b.user])
+        case_assign(acting=acting_of(world.worker_a), case=world.case, users=[world.worker_b.user])
     response = signed_in_client(world.worker_a).post(
         f"/cases/{world.case.pk}/assign/", {"assigned_to": [str(colleague.user.pk)]}
     )

@@ -21,31 +21,31 @@ from palermo.identification.services import (
     screening_answer,
     screening_attach_person,
     screening_complete,
-    screening_refer,
     screening_start,
+    screening_submit_for_decision,
 )
 from palermo.organisations.models import Membership, Role
 from tests.cases.conftest import World
-from tests.conftest import actor_of, api_client, nothing_changes, signed_in_client
+from tests.conftest import acting_of, api_client, nothing_changes, signed_in_client
 
 
 def _referred_screening(world: World, *, attach: bool = True) -> Screening:
-    actor = actor_of(world.worker_a)
-    screening = screening_start(actor=actor, catalogue_id="municipal-labour", reference="Orchard, night shift")
+    acting = acting_of(world.worker_a)
+    screening = screening_start(acting=acting, catalogue_id="municipal-labour", reference="Orchard, night shift")
     first = screening_catalogue(screening).dimensions[0]
     screening_answer(
-        actor=actor, screening=screening, dimension_id=first.id, answers={first.indicators[0].id: "yes"}, notes={}
+        acting=acting, screening=screening, dimension_id=first.id, answers={first.indicators[0].id: "yes"}, notes={}
     )
-    screening_complete(actor=actor, screening=screening, palermo={})
-    screening_refer(actor=actor, screening=screening)
+    screening_complete(acting=acting, screening=screening, palermo={})
+    screening_submit_for_decision(acting=acting, screening=screening)
     if attach:
-        screening_attach_person(actor=actor, screening=screening, person=world.case.person)
+        screening_attach_person(acting=acting, screening=screening, person=world.case.person)
     return screening
 
 
 def _decide(decider: Membership, screening: Screening, stage: str, result: str) -> None:
     decision_record(
-        actor=actor_of(decider),
+        acting=acting_of(decider),
         screening=screening,
         stage=stage,
         result=result,
@@ -89,7 +89,7 @@ def test_a_screening_linked_explicitly_counts_too(world: World, member) -> None:
     )
     assert response.json()["trafficking_status"] == "presumed"
     assert [s["id"] for s in response.json()["screenings"]] == [screening.pk]
-    case_link_screening(actor=actor_of(world.worker_a), case=world.case, screening=screening)  # twice: one link
+    case_link_screening(acting=acting_of(world.worker_a), case=world.case, screening=screening)  # twice: one link
     assert world.case.screening_links.count() == 1
 
 
@@ -103,15 +103,15 @@ def test_opening_a_case_from_a_screening_links_it(world: World) -> None:
 
 
 def test_closing_and_reopening_keep_the_history(world: World) -> None:
-    actor = actor_of(world.worker_a)
+    acting = acting_of(world.worker_a)
     follow_up = timezone.localdate() + datetime.timedelta(days=90)
-    case_close(actor=actor, case=world.case, reason="assistance_completed", note="Back home", follow_up_on=follow_up)
+    case_close(acting=acting, case=world.case, reason="assistance_completed", note="Back home", follow_up_on=follow_up)
     world.case.refresh_from_db()
     assert world.case.status == "closed"
     assert htcds_case_status(world.case) == "FollowUp"
     with pytest.raises(ValidationError):
-        case_close(actor=actor, case=world.case, reason="other")
-    case_reopen(actor=actor, case=world.case, reason="She called the hotline again")
+        case_close(acting=acting, case=world.case, reason="other")
+    case_reopen(acting=acting, case=world.case, reason="She called the hotline again")
     world.case.refresh_from_db()
     assert world.case.status == "open"
     assert world.case.follow_up_on is None
@@ -150,9 +150,9 @@ def test_notes_are_append_only(world: World) -> None:
 
 
 def test_htcds_export_round_trips_every_vocabulary_value(world: World) -> None:
-    actor = actor_of(world.worker_a)
+    acting = acting_of(world.worker_a)
     case_update_exploitation(
-        actor=actor,
+        acting=acting,
         case=world.case,
         exploitation_types=list(vocabularies.codes("type_of_exploitation")),
         methods_of_control=list(vocabularies.codes("methods_of_control")),

@@ -13,7 +13,7 @@ from palermo.identification.models import Screening
 from palermo.identification.services import decision_record, screening_attach_person
 from palermo.organisations.models import Membership, Organisation, Role
 from tests.cases.conftest import World, give_referral_consent
-from tests.conftest import actor_of, api_client, nothing_changes, refer_screening, signed_in_client
+from tests.conftest import acting_of, api_client, nothing_changes, signed_in_client, submit_screening_for_decision
 
 
 def test_person_page_offers_to_open_a_case_and_lists_the_open_ones(world: World) -> None:
@@ -129,7 +129,7 @@ def test_the_case_page_queries_do_not_grow_with_its_records(world: World, member
 
     from palermo.cases.services import case_note_add
     from palermo.referrals.services import referral_send
-    from tests.conftest import actor_of
+    from tests.conftest import acting_of
 
     client = signed_in_client(world.worker_a)
     client.get(f"/cases/{world.case.pk}/")
@@ -137,10 +137,10 @@ def test_the_case_page_queries_do_not_grow_with_its_records(world: World, member
         client.get(f"/cases/{world.case.pk}/")
     colleague = member(Role.CASE_WORKER, world.org_a)
     for author in (world.worker_a, colleague, colleague):
-        case_note_add(actor=actor_of(author), case=world.case, text=f"Seen by {author.user.email}")
+        case_note_add(acting=acting_of(author), case=world.case, text=f"Seen by {author.user.email}")
     give_referral_consent(world, ["languages"], ["shelter"])
     give_referral_consent(world, ["citizenships"], ["legal"])
-    referral_send(actor=actor_of(world.worker_a), case=world.case, to_organisation=world.org_b, services=["legal"])
+    referral_send(acting=acting_of(world.worker_a), case=world.case, to_organisation=world.org_b, services=["legal"])
     with CaptureQueriesContext(connection) as more:
         page = client.get(f"/cases/{world.case.pk}/").content.decode()
     # Every note names its author, every consent who recorded it, the referral its organisation.
@@ -153,11 +153,11 @@ def test_the_case_page_queries_do_not_grow_with_its_records(world: World, member
 
 def _decided_screening(world: World, decider: Membership, reference: str, *decisions: tuple[str, str]) -> Screening:
     """A referred screening about the case's person, with `decisions` (stage, result) recorded in that order."""
-    screening = refer_screening(world.worker_a, reference=reference)
-    screening_attach_person(actor=actor_of(world.worker_a), screening=screening, person=world.case.person)
+    screening = submit_screening_for_decision(world.worker_a, reference=reference)
+    screening_attach_person(acting=acting_of(world.worker_a), screening=screening, person=world.case.person)
     for stage, result in decisions:
         decision_record(
-            actor=actor_of(decider),
+            acting=acting_of(decider),
             screening=screening,
             stage=stage,
             result=result,
@@ -269,22 +269,22 @@ def _one_of_each(world: World, decider: Membership, member, round: int) -> Organ
 
     partner = OrganisationFactory(name=f"Partner {round}")
     author = member(Role.CASE_WORKER, world.org_a)
-    actor = actor_of(author)
+    acting = acting_of(author)
     _decided_screening(
         world, decider, f"Round {round}", ("reasonable_grounds", "positive"), ("conclusive", "identified_victim")
     )
-    case_note_add(actor=actor, case=world.case, text=f"Note of round {round}")
+    case_note_add(acting=acting, case=world.case, text=f"Note of round {round}")
     give_referral_consent(world, ["languages"], ["shelter"], recipient=partner)
-    referral_send(actor=actor, case=world.case, to_organisation=partner, services=["shelter"])
+    referral_send(acting=acting, case=world.case, to_organisation=partner, services=["shelter"])
     legal_basis_record(
-        actor=actor_of(decider), case=world.case, purpose="referral", provision=f"Act {round}", recipient=partner
+        acting=acting_of(decider), case=world.case, purpose="referral", provision=f"Act {round}", recipient=partner
     )
     upload = SimpleUploadedFile(f"scan-{round}.png", blank("PNG", "RGB", (8, 8)))
-    case_attachment_add(actor=actor, case=world.case, upload=upload, title=f"File of round {round}")
-    plan_item_add(actor=actor, case=world.case, service="shelter", provider_organisation=partner)
+    case_attachment_add(acting=acting, case=world.case, upload=upload, title=f"File of round {round}")
+    plan_item_add(acting=acting, case=world.case, service="shelter", provider_organisation=partner)
     today = timezone.localdate()
-    risk_assessment_record(actor=actor, case=world.case, level="low", review_on=today, factors=[])
-    risk_review_request(actor=actor, case=world.case, event="return", due_on=today)
+    risk_assessment_record(acting=acting, case=world.case, level="low", review_on=today, factors=[])
+    risk_review_request(acting=acting, case=world.case, event="return", due_on=today)
     return partner
 
 

@@ -15,23 +15,23 @@ from palermo.identification.services import (
 )
 from palermo.organisations.models import Role
 from tests.concurrency import at_once, concurrent
-from tests.conftest import actor_of
+from tests.conftest import acting_of
 
 
 @concurrent
-def test_two_decisions_at_once_form_one_line_of_reconsideration(org_a, member, referred_screening) -> None:  # type: ignore[no-untyped-def]
+def test_two_decisions_at_once_form_one_line_of_reconsideration(org_a, member, submitted_screening) -> None:  # type: ignore[no-untyped-def]
     import datetime
 
     from django.utils import timezone
 
-    _, screening = referred_screening
+    _, screening = submitted_screening
     makers = [member(Role.DECISION_MAKER, org_a) for _ in range(2)]
     today: datetime.date = timezone.localdate()
     results = at_once(
         *[
             (
                 lambda maker=maker, result=result: decision_record(
-                    actor=actor_of(maker),
+                    acting=acting_of(maker),
                     screening=Screening.objects.get(pk=screening.pk),
                     stage="reasonable_grounds",
                     result=result,
@@ -65,7 +65,7 @@ def test_two_forwards_of_one_tip_send_it_to_one_place(org_a, member) -> None:  #
         *[
             (
                 lambda worker=worker, target=target: tip_forward(
-                    actor=actor_of(worker), tip=Tip.objects.get(pk=tip.pk), organisation_id=target.pk
+                    acting=acting_of(worker), tip=Tip.objects.get(pk=tip.pk), organisation_id=target.pk
                 )
             )
             for worker, target in zip(workers, targets, strict=True)

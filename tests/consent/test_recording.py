@@ -11,13 +11,13 @@ from palermo.consent.models import Consent
 from palermo.consent.services import consent_record, legal_basis_record
 from palermo.organisations.models import Role
 from tests.cases.conftest import World
-from tests.conftest import actor_of, api_client, nothing_changes, signed_in_client
+from tests.conftest import acting_of, api_client, nothing_changes, signed_in_client
 
 
 def test_only_a_decision_maker_records_a_legal_basis(world: World) -> None:
     with pytest.raises(PermissionDenied):
         legal_basis_record(
-            actor=actor_of(world.worker_a),
+            acting=acting_of(world.worker_a),
             case=world.case,
             purpose="referral",
             recipient=world.org_b,
@@ -99,20 +99,20 @@ def test_a_child_consent_needs_a_guardian(world: World, member) -> None:  # type
     from palermo.cases.services import case_open
     from palermo.people.services import person_create
 
-    actor = actor_of(world.worker_a)
+    acting = acting_of(world.worker_a)
     child = person_create(
-        actor=actor,
+        acting=acting,
         given_names="Mira",
         date_of_birth=datetime.date.today().replace(year=datetime.date.today().year - 12),
     )
-    case = case_open(actor=actor, person=child)
+    case = case_open(acting=acting, person=child)
     with pytest.raises(ValidationError) as refused:
         consent_record(
-            actor=actor, case=case, purpose="assistance", status="given", informed_language="en", informed_how="oral"
+            acting=acting, case=case, purpose="assistance", status="given", informed_language="en", informed_how="oral"
         )
     assert "guardian" in refused.value.message_dict
     consent = consent_record(
-        actor=actor,
+        acting=acting,
         case=case,
         purpose="assistance",
         status="given",

@@ -17,7 +17,7 @@ from palermo.consent.services import consent_record
 from palermo.consent.shareable import SHAREABLE_FIELDS, SUBFIELD_LABELS, shareable_label
 from palermo.referrals.models import Referral
 from tests.cases.conftest import World
-from tests.conftest import actor_of, signed_in_client
+from tests.conftest import acting_of, signed_in_client
 
 PERSON = ["names", "date_of_birth", "sex_gender", "citizenships", "languages", "safe_contact", "residence_status"]
 CASE = ["dependants", "exploitation", "trafficking_status", "identification"]
@@ -61,7 +61,7 @@ def test_the_moved_models_keep_their_tables_and_the_label_of_their_data(world: W
         "cases_referral",
     )
     consent = consent_record(
-        actor=actor_of(world.worker_a),
+        acting=acting_of(world.worker_a),
         case=world.case,
         purpose="assistance",
         status="given",

@@ -17,8 +17,8 @@ from palermo.directory.models import DirectoryEntry
 from palermo.directory.selectors import DirectoryFilters, directory_entry_list, services_offered_by
 from palermo.directory.services import directory_entry_create, directory_entry_update
 from palermo.organisations.models import Membership, Organisation, Role
-from palermo.permissions import Actor
-from tests.conftest import actor_of, api_client, nothing_changes, signed_in_client
+from palermo.permissions import ActingUser
+from tests.conftest import acting_of, api_client, nothing_changes, signed_in_client
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +30,7 @@ def coordinator(org_a: Organisation, member: Callable[..., Membership]) -> Membe
 
 def entry(membership: Membership, name: str, **fields: object) -> DirectoryEntry:
     values: dict[str, object] = {"actor_type": "ngo", "level": "local", "country": "ZZ", **fields}
-    return directory_entry_create(actor=actor_of(membership), name=name, **values)
+    return directory_entry_create(acting=acting_of(membership), name=name, **values)
 
 
 def test_an_entry_is_maintained_by_the_coordinators_organisation_and_codes_are_tidied(
@@ -65,10 +65,10 @@ def test_only_the_maintaining_organisations_coordinators_change_an_entry(
 ) -> None:
     created = entry(coordinator, "Open Door")
     with pytest.raises(PermissionDenied):
-        directory_entry_update(actor=actor_of(member(Role.COORDINATOR, org_b)), entry=created, name="Taken")
+        directory_entry_update(acting=acting_of(member(Role.COORDINATOR, org_b)), entry=created, name="Taken")
     with pytest.raises(PermissionDenied):
-        directory_entry_update(actor=actor_of(member(Role.CASE_WORKER, org_a)), entry=created, name="Taken")
-    directory_entry_update(actor=actor_of(coordinator), entry=created, always_open=True, opening_hours="")
+        directory_entry_update(acting=acting_of(member(Role.CASE_WORKER, org_a)), entry=created, name="Taken")
+    directory_entry_update(acting=acting_of(coordinator), entry=created, always_open=True, opening_hours="")
     created.refresh_from_db()
     assert (created.name, created.always_open) == ("Open Door", True)
     update = AuditEntry.objects.get(action="directory.update")
@@ -105,10 +105,10 @@ def test_search_and_filters(coordinator: Membership) -> None:
         coordinator, "Workers' Union", actor_type="workers", level="national", stages=["source"], services=["legal"]
     )
     ministry = entry(coordinator, "Ministry of Labour", actor_type="government", level="national", country="AT")
-    actor = actor_of(coordinator)
+    acting = acting_of(coordinator)
 
     def names(**filters: object) -> list[str]:
-        return [e.name for e in directory_entry_list(actor=actor, filters=DirectoryFilters(**filters))]  # type: ignore[arg-type]
+        return [e.name for e in directory_entry_list(acting=acting, filters=DirectoryFilters(**filters))]  # type: ignore[arg-type]
 
     assert names() == [ministry.name, shelter.name, union.name]
     assert names(text="harb") == [shelter.name]
@@ -123,7 +123,7 @@ def test_search_and_filters(coordinator: Membership) -> None:
 
 def test_the_directory_needs_a_role_that_may_see_it() -> None:
     with pytest.raises(PermissionDenied):
-        directory_entry_list(actor=Actor.system())
+        directory_entry_list(acting=ActingUser.system())
 
 
 # --- Pages ---------------------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from palermo.audit.models import AuditEntry
 from palermo.directory.models import DirectoryEntry
 from palermo.directory.services import directory_entry_create, directory_entry_update
 from palermo.organisations.models import Membership, Organisation, Role
-from tests.conftest import actor_of, api_client, nothing_changes, signed_in_client
+from tests.conftest import acting_of, api_client, nothing_changes, signed_in_client
 from tests.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
@@ -36,7 +36,7 @@ def test_another_organisation_cannot_publish_an_entry_for_it(
     page_client, api_of_impostor = signed_in_client(impostor), api_client(impostor)
     with nothing_changes():
         with pytest.raises(PermissionDenied):
-            directory_entry_create(actor=actor_of(impostor), linked_organisation=org_b, **fake)
+            directory_entry_create(acting=acting_of(impostor), linked_organisation=org_b, **fake)
         page = page_client.post(reverse("directory:create"), {**fake, "linked_organisation": org_b.pk, "country": "ZZ"})
         api = api_of_impostor.post("/api/v1/directory", {**fake, "linked_organisation": org_b.pk}, format="json")
     assert page.status_code == 403
@@ -48,7 +48,7 @@ def test_another_organisation_cannot_publish_an_entry_for_it(
     assert not AuditEntry.objects.filter(action__startswith="directory.").exists()
     # So the real organisation is not locked out: its own coordinator adds its entry.
     real = directory_entry_create(
-        actor=actor_of(member(Role.COORDINATOR, org_b)), linked_organisation=org_b, name="Beta Police", **FORM
+        acting=acting_of(member(Role.COORDINATOR, org_b)), linked_organisation=org_b, name="Beta Police", **FORM
     )
     assert (real.linked_organisation, real.maintained_by) == (org_b, org_b)
 
@@ -57,11 +57,11 @@ def test_an_entry_cannot_be_relinked_to_another_organisation(
     org_a: Organisation, org_b: Organisation, member: Callable[..., Membership]
 ) -> None:
     coordinator = member(Role.COORDINATOR, org_a)
-    mine = directory_entry_create(actor=actor_of(coordinator), name="Alpha", **FORM)
+    mine = directory_entry_create(acting=acting_of(coordinator), name="Alpha", **FORM)
     client = api_client(coordinator)
     with nothing_changes():
         with pytest.raises(PermissionDenied):
-            directory_entry_update(actor=actor_of(coordinator), entry=mine, linked_organisation=org_b)
+            directory_entry_update(acting=acting_of(coordinator), entry=mine, linked_organisation=org_b)
         api = client.patch(f"/api/v1/directory/{mine.pk}", {"linked_organisation": org_b.pk}, format="json")
     assert api.status_code == 403
     assert _entries() == [("Alpha", None, org_a.pk)]
@@ -96,10 +96,10 @@ def test_the_deployment_coordinator_links_entries_and_the_organisation_sees_it(
     org_a: Organisation, org_b: Organisation, member: Callable[..., Membership]
 ) -> None:
     national = OrganisationFactory(name="National Office")
-    governor = actor_of(member(Role.DEPLOYMENT_COORDINATOR, national))
-    made = directory_entry_create(actor=governor, name="Beta Police", linked_organisation=org_b, **FORM)
-    directory_entry_update(actor=governor, entry=made, safe_contact="Front desk")
-    directory_entry_update(actor=governor, entry=made, linked_organisation=org_a)
+    governor = acting_of(member(Role.DEPLOYMENT_COORDINATOR, national))
+    made = directory_entry_create(acting=governor, name="Beta Police", linked_organisation=org_b, **FORM)
+    directory_entry_update(acting=governor, entry=made, safe_contact="Front desk")
+    directory_entry_update(acting=governor, entry=made, linked_organisation=org_a)
     made.refresh_from_db()
     assert (made.linked_organisation, made.maintained_by) == (org_a, org_a)
     trail = list(

@@ -16,7 +16,7 @@ from palermo.identification.models import IdentificationDecision, Screening
 from palermo.identification.selectors import current_decision, current_decision_among
 from palermo.identification.services import screening_start
 from palermo.organisations.models import Role
-from tests.conftest import ALL_ROLES, actor_of, nothing_changes, refer_screening, signed_in_client
+from tests.conftest import ALL_ROLES, acting_of, nothing_changes, signed_in_client, submit_screening_for_decision
 
 TODAY = timezone.localdate()
 
@@ -52,13 +52,13 @@ def _decide(client, screening, stage, result, decided_on=TODAY, reasoning="Inter
 
 @pytest.mark.django_db
 def test_a_decision_maker_records_both_decisions_and_everyone_sees_the_recovery_period(
-    org_a, member, referred_screening
+    org_a, member, submitted_screening
 ):
-    responder, screening = referred_screening
+    responder, screening = submitted_screening
     decider = member(Role.DECISION_MAKER, org_a)
     client = signed_in_client(decider)
     page = client.get(f"/screenings/{screening.pk}/decisions/").content.decode()
-    due = reasonable_grounds_due(timezone.localdate(screening.referred_at), "ZZ")
+    due = reasonable_grounds_due(timezone.localdate(screening.submitted_for_decision_at), "ZZ")
     assert "Reasonable-grounds decision due" in page
     assert due.isoformat() in page
     assert "Conclusive decision on victim status" not in page
@@ -79,8 +79,8 @@ def test_a_decision_maker_records_both_decisions_and_everyone_sees_the_recovery_
 
 
 @pytest.mark.django_db
-def test_reconsideration_keeps_the_whole_history(org_a, member, referred_screening):
-    _, screening = referred_screening
+def test_reconsideration_keeps_the_whole_history(org_a, member, submitted_screening):
+    _, screening = submitted_screening
     client = signed_in_client(member(Role.DECISION_MAKER, org_a))
     _decide(client, screening, "reasonable_grounds", "negative", reasoning="Not enough at first.")
     _decide(client, screening, "reasonable_grounds", "positive", reasoning="New evidence from the NGO.")
@@ -104,9 +104,9 @@ def test_reconsideration_keeps_the_whole_history(org_a, member, referred_screeni
     ],
 )
 def test_a_decision_that_cannot_stand_is_explained_and_not_stored(
-    org_a, member, referred_screening, stage, result, decided_on, reasoning, field
+    org_a, member, submitted_screening, stage, result, decided_on, reasoning, field
 ):
-    _, screening = referred_screening
+    _, screening = submitted_screening
     client = signed_in_client(member(Role.DECISION_MAKER, org_a))
     with nothing_changes(reads_audited=True):  # the decisions page comes back, its read audited
         response = _decide(client, screening, stage, result, decided_on, reasoning)
@@ -119,7 +119,7 @@ def test_a_decision_that_cannot_stand_is_explained_and_not_stored(
 @pytest.mark.django_db
 def test_an_unreferred_screening_cannot_be_decided(org_a, member):
     responder = member(Role.FIRST_RESPONDER, org_a)
-    screening = screening_start(actor=actor_of(responder), catalogue_id="municipal-general")
+    screening = screening_start(acting=acting_of(responder), catalogue_id="municipal-general")
     client = signed_in_client(member(Role.DECISION_MAKER, org_a))
     with nothing_changes(reads_audited=True):
         response = _decide(client, screening, "reasonable_grounds", "positive")
@@ -129,8 +129,8 @@ def test_an_unreferred_screening_cannot_be_decided(org_a, member):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", [r for r in ALL_ROLES if r != Role.DECISION_MAKER])
-def test_only_decision_makers_decide(org_a, member, referred_screening, role):
-    _, screening = referred_screening
+def test_only_decision_makers_decide(org_a, member, submitted_screening, role):
+    _, screening = submitted_screening
     client = signed_in_client(member(role, org_a))
     with nothing_changes(reads_audited=True):  # a case worker may read the screening, and that is audited
         response = _decide(client, screening, "reasonable_grounds", "positive")
@@ -139,8 +139,8 @@ def test_only_decision_makers_decide(org_a, member, referred_screening, role):
 
 
 @pytest.mark.django_db
-def test_another_organisations_decision_maker_finds_nothing(org_b, member, referred_screening):
-    _, screening = referred_screening
+def test_another_organisations_decision_maker_finds_nothing(org_b, member, submitted_screening):
+    _, screening = submitted_screening
     client = signed_in_client(member(Role.DECISION_MAKER, org_b))
     with nothing_changes():
         assert client.get(f"/screenings/{screening.pk}/decisions/").status_code == 404
@@ -149,9 +149,11 @@ def test_another_organisations_decision_maker_finds_nothing(org_b, member, refer
 
 
 @pytest.mark.django_db
-def test_the_dashboard_shows_what_is_due_and_overdue(org_a, member, referred_screening):
-    _, screening = referred_screening
-    Screening.objects.filter(pk=screening.pk).update(referred_at=timezone.now() - datetime.timedelta(days=14))
+def test_the_dashboard_shows_what_is_due_and_overdue(org_a, member, submitted_screening):
+    _, screening = submitted_screening
+    Screening.objects.filter(pk=screening.pk).update(
+        submitted_for_decision_at=timezone.now() - datetime.timedelta(days=14)
+    )
     decider = member(Role.DECISION_MAKER, org_a)
     home = signed_in_client(decider).get("/").content.decode()
     assert "Bus station" in home
@@ -163,10 +165,10 @@ def test_the_dashboard_shows_what_is_due_and_overdue(org_a, member, referred_scr
 
 
 @pytest.mark.django_db
-def test_the_decision_queue_costs_the_same_however_many_screenings_wait(org_a, member, referred_screening):
+def test_the_decision_queue_costs_the_same_however_many_screenings_wait(org_a, member, submitted_screening):
     """Given one, then three screenings waiting (one for its conclusive decision, its grounds reconsidered),
     when the decision maker opens the home page, then the queries are the same and each shows its next step."""
-    responder, _ = referred_screening
+    responder, _ = submitted_screening
     decider = member(Role.DECISION_MAKER, org_a)
     client = signed_in_client(decider)
     client.get("/")
@@ -174,13 +176,13 @@ def test_the_decision_queue_costs_the_same_however_many_screenings_wait(org_a, m
         home = client.get("/").content.decode()
     assert "Bus station" in home
 
-    in_recovery = refer_screening(responder, reference="Night bus")
+    in_recovery = submit_screening_for_decision(responder, reference="Night bus")
     _decide(client, in_recovery, "reasonable_grounds", "negative")
     _decide(client, in_recovery, "reasonable_grounds", "positive")
-    decided = refer_screening(responder, reference="Car wash")
+    decided = submit_screening_for_decision(responder, reference="Car wash")
     _decide(client, decided, "reasonable_grounds", "positive")
     _decide(client, decided, "conclusive", "identified_victim")
-    refer_screening(responder, reference="Harbour")
+    submit_screening_for_decision(responder, reference="Harbour")
     with CaptureQueriesContext(connection) as three:
         home = client.get("/").content.decode()
     rows = {row.split("</a>")[0].rsplit(">", 1)[1]: row for row in home.split("<tr>")[2:]}

@@ -14,7 +14,7 @@ from palermo.identification.models import Screening
 from palermo.identification.selectors import screening_catalogue
 from palermo.identification.services import screening_start
 from palermo.organisations.models import Role
-from tests.conftest import actor_of, api_client, signed_in_client
+from tests.conftest import acting_of, api_client, signed_in_client
 from tests.identification.test_evaluate import cli  # noqa: F401  # the `palermo` command fixture
 
 pytestmark = pytest.mark.xdist_group("migrated_data_dir")
@@ -116,8 +116,8 @@ def test_the_decision_queue_shows_it_as_not_enough_information(org_a, member):
 @pytest.mark.django_db
 def test_stored_not_indicated_on_too_few_answers_is_relabelled_by_the_migration(org_a, member):
     responder = member(Role.FIRST_RESPONDER, org_a)
-    empty = screening_start(actor=actor_of(responder), catalogue_id=GENERAL, reference="Old, empty")
-    full = screening_start(actor=actor_of(responder), catalogue_id=GENERAL, reference="Old, full")
+    empty = screening_start(acting=acting_of(responder), catalogue_id=GENERAL, reference="Old, empty")
+    full = screening_start(acting=acting_of(responder), catalogue_id=GENERAL, reference="Old, full")
     questions = screening_catalogue(full).indicators
     # As the rules stored them before "insufficient" existed.
     for screening, answers in ((empty, {}), (full, dict.fromkeys(questions, "no"))):

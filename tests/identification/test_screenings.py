@@ -10,7 +10,7 @@ from palermo.identification.models import Screening
 from palermo.identification.services import screening_start
 from palermo.organisations.models import Role
 from palermo.people.services import person_create
-from tests.conftest import ALL_ROLES, actor_of, nothing_changes, signed_in_client
+from tests.conftest import ALL_ROLES, acting_of, nothing_changes, signed_in_client
 
 LABOUR = "ilo-2009-adult-labour"
 
@@ -116,7 +116,7 @@ def test_a_checklist_screening_is_possible_at_most(responder):
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", ALL_ROLES)
 def test_screenings_are_scoped_like_people(org_a, org_b, member, responder, role):
-    screening = screening_start(actor=actor_of(responder), catalogue_id=LABOUR, reference="Secret place")
+    screening = screening_start(acting=acting_of(responder), catalogue_id=LABOUR, reference="Secret place")
     colleague, outsider = member(role, org_a), member(role, org_b)
     sees = role in (Role.CASE_WORKER, Role.DECISION_MAKER)
     response = signed_in_client(colleague).get(f"/screenings/{screening.pk}/")
@@ -140,11 +140,11 @@ def test_refer_and_attach_to_a_person_are_audited(responder):
     screening = Screening.objects.get()
     client.post(f"/screenings/{screening.pk}/topic/1/", {"answer_0": "yes", "next": "1"})
     client.post(f"/screenings/{screening.pk}/elements/", {"finish": "1"})
-    person = person_create(actor=actor_of(responder), given_names="Lin", family_name="Sample")
+    person = person_create(acting=acting_of(responder), given_names="Lin", family_name="Sample")
     client.post(f"/screenings/{screening.pk}/refer/")
     client.post(f"/screenings/{screening.pk}/person/", {"person": person.pk})
     screening.refresh_from_db()
-    assert screening.referred_at is not None
+    assert screening.submitted_for_decision_at is not None
     assert screening.person == person
     actions = list(AuditEntry.objects.filter(object_type="identification.screening").values_list("action", flat=True))
     for action in (
@@ -186,14 +186,14 @@ def test_the_result_is_explained_in_the_readers_language(org_a, member, responde
 
 @pytest.mark.django_db
 def test_every_list_that_shows_references_or_names_is_audited(org_a, member, responder):
-    from palermo.identification.services import screening_refer
+    from palermo.identification.services import screening_submit_for_decision
 
     client = signed_in_client(responder)
-    person = person_create(actor=actor_of(responder), given_names="Lin", family_name="Sample")
+    person = person_create(acting=acting_of(responder), given_names="Lin", family_name="Sample")
     client.post("/screenings/new/", {"catalogue": "municipal-general", "reference": "Bus stop"})
     screening = Screening.objects.get()
     client.post(f"/screenings/{screening.pk}/elements/", {"finish": "1"})
-    screening_refer(actor=actor_of(responder), screening=Screening.objects.get())
+    screening_submit_for_decision(acting=acting_of(responder), screening=Screening.objects.get())
     before = AuditEntry.objects.count()
 
     client.get("/screenings/")
@@ -213,7 +213,7 @@ def test_attaching_someone_out_of_scope_is_refused(org_a, org_b, member, respond
     client = signed_in_client(responder)
     client.post("/screenings/new/", {"catalogue": "municipal-general"})
     screening = Screening.objects.get()
-    stranger = person_create(actor=actor_of(member(Role.CASE_WORKER, org_b)), given_names="Other")
+    stranger = person_create(acting=acting_of(member(Role.CASE_WORKER, org_b)), given_names="Other")
     with nothing_changes(reads_audited=True):  # the responder's own screening is read, and that is audited
         assert client.post(f"/screenings/{screening.pk}/person/", {"person": stranger.pk}).status_code == 404
     assert client.post(f"/screenings/{screening.pk}/person/", {"person": "abc"}).status_code == 302

@@ -8,7 +8,7 @@ import pytest
 from palermo.matrix.models import ResponseMatrix
 from palermo.matrix.services import matrix_create
 from palermo.organisations.models import Membership, Organisation, Role
-from tests.conftest import actor_of
+from tests.conftest import acting_of
 
 
 @pytest.fixture
@@ -19,7 +19,7 @@ def coordinator(org_a: Organisation, member: Callable[..., Membership]) -> Membe
 @pytest.fixture
 def matrix(coordinator: Membership) -> ResponseMatrix:
     return matrix_create(
-        actor=actor_of(coordinator),
+        acting=acting_of(coordinator),
         title="Valmora workshop, day 5",
         held_on=datetime.date(2026, 3, 12),
         participants="Group 1\nGroup 2",

@@ -22,7 +22,7 @@ from palermo.matrix.grid import build_grid
 from palermo.matrix.models import MatrixAction, ResponseMatrix
 from palermo.matrix.services import matrix_action_add
 from palermo.organisations.models import Membership, Organisation, Role
-from tests.conftest import actor_of, nothing_changes, signed_in_client
+from tests.conftest import acting_of, nothing_changes, signed_in_client
 
 pytestmark = pytest.mark.django_db
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -30,9 +30,9 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 @pytest.fixture
 def filled(matrix: ResponseMatrix, coordinator: Membership) -> ResponseMatrix:
-    actor = actor_of(coordinator)
+    acting = acting_of(coordinator)
     union = directory_entry_create(
-        actor=actor, name="Valmora Workers' Union", actor_type="workers", level="local", country="ZZ"
+        acting=acting, name="Valmora Workers' Union", actor_type="workers", level="local", country="ZZ"
     )
     for level, area, stage, text, responsible, actors in [
         ("policy", "prevention", "source", "Vocational training for rural youth", ["government"], []),
@@ -41,7 +41,7 @@ def filled(matrix: ResponseMatrix, coordinator: Membership) -> ResponseMatrix:
         ("outreach", "assistance", "destination", "Shelter and legal aid", [], []),
     ]:
         matrix_action_add(
-            actor=actor,
+            acting=acting,
             matrix=matrix,
             level=level,
             area=area,
@@ -127,7 +127,7 @@ def test_an_exported_matrix_imports_back_into_another_identically(
     from palermo.matrix.services import matrix_create
 
     content = download(coordinator, filled, "xlsx")
-    target = matrix_create(actor=actor_of(coordinator), title="Copy", held_on=filled.held_on)
+    target = matrix_create(acting=acting_of(coordinator), title="Copy", held_on=filled.held_on)
     response = signed_in_client(coordinator).post(
         reverse("matrix:import", args=[target.pk]), {"file": SimpleUploadedFile("m.xlsx", content)}
     )

@@ -12,7 +12,7 @@ from django.urls import reverse
 from palermo.matrix.models import MatrixAction, ResponseMatrix
 from palermo.matrix.services import matrix_action_add, matrix_action_update
 from palermo.organisations.models import Membership, Organisation, Role
-from tests.conftest import actor_of, api_client, nothing_changes, signed_in_client
+from tests.conftest import acting_of, api_client, nothing_changes, signed_in_client
 
 pytestmark = pytest.mark.django_db
 
@@ -93,8 +93,8 @@ def test_a_stale_edit_on_the_page_shows_both_versions_and_keeps_the_draft(
     matrix: ResponseMatrix, coordinator: Membership, member: Callable[..., Membership], org_a: Organisation
 ) -> None:
     other = member(Role.COORDINATOR, org_a, user__full_name="Beatriz Nunes")
-    action = matrix_action_add(actor=actor_of(coordinator), matrix=matrix, text="Radio spots", **CELL)
-    matrix_action_update(actor=actor_of(other), action=action, version=1, text="Radio spots in three languages")
+    action = matrix_action_add(acting=acting_of(coordinator), matrix=matrix, text="Radio spots", **CELL)
+    matrix_action_update(acting=acting_of(other), action=action, version=1, text="Radio spots in three languages")
     prefix = f"action-{action.pk}"
     client = signed_in_client(coordinator)
     with nothing_changes():
@@ -121,7 +121,7 @@ def test_the_cell_shows_what_others_did_there(matrix: ResponseMatrix, coordinato
 
 
 def test_gap_page_lists_the_empty_cells(matrix: ResponseMatrix, coordinator: Membership) -> None:
-    matrix_action_add(actor=actor_of(coordinator), matrix=matrix, text="Schools", **CELL)
+    matrix_action_add(acting=acting_of(coordinator), matrix=matrix, text="Schools", **CELL)
     body = signed_in_client(coordinator).get(reverse("matrix:gaps", args=[matrix.pk])).content.decode()
     assert "23 empty cells" in body
     assert "Policy and institutional level: Broad prevention, Source</a>" not in body
@@ -153,7 +153,7 @@ def test_api_adds_actions_reads_cells_and_gaps(matrix: ResponseMatrix, coordinat
 
 def test_api_stale_change_answers_409_with_the_current_version(matrix: ResponseMatrix, coordinator: Membership) -> None:
     client = api_client(coordinator)
-    action = matrix_action_add(actor=actor_of(coordinator), matrix=matrix, text="Leaflets", **CELL)
+    action = matrix_action_add(acting=acting_of(coordinator), matrix=matrix, text="Leaflets", **CELL)
     url = f"/api/v1/matrices/{matrix.pk}/actions/{action.pk}"
     assert client.put(url, {"version": 1, "text": "Leaflets in Romanian"}, format="json").status_code == 200
     with nothing_changes():
@@ -218,7 +218,7 @@ def test_views_read_the_matrix_in_a_fixed_number_of_queries(
 
     client = signed_in_client(coordinator)
     entry = directory_entry_create(
-        actor=actor_of(coordinator), name="Union", actor_type="workers", level="local", country="ZZ"
+        acting=acting_of(coordinator), name="Union", actor_type="workers", level="local", country="ZZ"
     )
     urls = [
         reverse(name, args=[matrix.pk])
@@ -233,11 +233,11 @@ def test_views_read_the_matrix_in_a_fixed_number_of_queries(
             found.append(len(queries))
         return found
 
-    matrix_action_add(actor=actor_of(coordinator), matrix=matrix, text="One", actors=[entry], **CELL)
+    matrix_action_add(acting=acting_of(coordinator), matrix=matrix, text="One", actors=[entry], **CELL)
     few = counts()
     for n in range(8):
         matrix_action_add(
-            actor=actor_of(coordinator), matrix=matrix, text=f"More {n}", responsible=["ngos"], actors=[entry], **CELL
+            acting=acting_of(coordinator), matrix=matrix, text=f"More {n}", responsible=["ngos"], actors=[entry], **CELL
         )
     assert counts() == few
 
@@ -246,7 +246,7 @@ def test_an_action_can_name_directory_organisations(matrix: ResponseMatrix, coor
     from palermo.directory.services import directory_entry_create
 
     union = directory_entry_create(
-        actor=actor_of(coordinator), name="Valmora Union", actor_type="workers", level="local", country="ZZ"
+        acting=acting_of(coordinator), name="Valmora Union", actor_type="workers", level="local", country="ZZ"
     )
     client = signed_in_client(coordinator)
     assert client.post(cell_url(matrix), {"add-text": "Union desk", "add-actors": [str(union.pk)]}).status_code == 302
@@ -282,7 +282,7 @@ def test_the_owner_changes_the_details_and_a_partner_may_not(
 
 def test_api_by_actor(matrix: ResponseMatrix, coordinator: Membership) -> None:
     action = matrix_action_add(
-        actor=actor_of(coordinator), matrix=matrix, text="Inspections", responsible=["government"], **CELL
+        acting=acting_of(coordinator), matrix=matrix, text="Inspections", responsible=["government"], **CELL
     )
     duties = api_client(coordinator).get(f"/api/v1/matrices/{matrix.pk}/by-actor").json()
     assert [(d["key"], [a["id"] for a in d["actions"]]) for d in duties] == [
@@ -296,8 +296,8 @@ def test_api_by_actor(matrix: ResponseMatrix, coordinator: Membership) -> None:
 def test_removing_on_the_page_after_someone_changed_it_keeps_the_action(
     matrix: ResponseMatrix, coordinator: Membership
 ) -> None:
-    action = matrix_action_add(actor=actor_of(coordinator), matrix=matrix, text="Posters", **CELL)
-    matrix_action_update(actor=actor_of(coordinator), action=action, version=1, text="Posters and radio")
+    action = matrix_action_add(acting=acting_of(coordinator), matrix=matrix, text="Posters", **CELL)
+    matrix_action_update(acting=acting_of(coordinator), action=action, version=1, text="Posters and radio")
     client = signed_in_client(coordinator)
     with nothing_changes():
         response = client.post(
@@ -310,7 +310,7 @@ def test_removing_on_the_page_after_someone_changed_it_keeps_the_action(
 def test_changing_an_action_someone_removed_keeps_the_text_in_the_add_form(
     matrix: ResponseMatrix, coordinator: Membership
 ) -> None:
-    action = matrix_action_add(actor=actor_of(coordinator), matrix=matrix, text="Posters", **CELL)
+    action = matrix_action_add(acting=acting_of(coordinator), matrix=matrix, text="Posters", **CELL)
     client = signed_in_client(coordinator)
     prefix = f"action-{action.pk}"
     url = reverse("matrix:action_update", args=[matrix.pk, action.pk])

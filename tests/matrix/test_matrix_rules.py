@@ -22,25 +22,25 @@ from palermo.matrix.services import (
     matrix_update,
 )
 from palermo.organisations.models import Membership, Organisation, Role
-from tests.conftest import actor_of
+from tests.conftest import acting_of
 
 pytestmark = pytest.mark.django_db
 
 
 def add(membership: Membership, matrix: ResponseMatrix, text: str, **kwargs: object) -> MatrixAction:
     cell = {"level": "policy", "area": "prevention", "stage": "source", **kwargs}
-    return matrix_action_add(actor=actor_of(membership), matrix=matrix, text=text, **cell)  # type: ignore[arg-type]
+    return matrix_action_add(acting=acting_of(membership), matrix=matrix, text=text, **cell)  # type: ignore[arg-type]
 
 
 def test_a_matrix_belongs_to_the_coordinators_organisation(coordinator: Membership, org_a: Organisation) -> None:
-    matrix = matrix_create(actor=actor_of(coordinator), title=" Workshop ", held_on=datetime.date(2026, 3, 12))
+    matrix = matrix_create(acting=acting_of(coordinator), title=" Workshop ", held_on=datetime.date(2026, 3, 12))
     assert (matrix.organisation, matrix.title) == (org_a, "Workshop")
     assert AuditEntry.objects.filter(action="matrix.create", object_id=str(matrix.pk)).count() == 1
 
 
 def test_a_matrix_needs_a_title_and_a_date(coordinator: Membership) -> None:
     with pytest.raises(ValidationError) as error:
-        matrix_create(actor=actor_of(coordinator), title="  ", held_on=None)
+        matrix_create(acting=acting_of(coordinator), title="  ", held_on=None)
     assert set(error.value.message_dict) == {"title", "held_on"}
     assert ResponseMatrix.objects.count() == 0
 
@@ -65,11 +65,11 @@ def test_a_stale_edit_is_refused_and_shows_the_other_persons_version(
     action = add(coordinator, matrix, "Inspect recruitment agencies")
     # Both open version 1; the other person saves first.
     matrix_action_update(
-        actor=actor_of(other), action=action, version=1, text="Inspect licensed recruitment agencies monthly"
+        acting=acting_of(other), action=action, version=1, text="Inspect licensed recruitment agencies monthly"
     )
     with pytest.raises(ActionConflict) as conflict:
         matrix_action_update(
-            actor=actor_of(coordinator), action=action, version=1, text="Inspect agencies", responsible=["government"]
+            acting=acting_of(coordinator), action=action, version=1, text="Inspect agencies", responsible=["government"]
         )
     assert conflict.value.current is not None
     assert (conflict.value.current.text, conflict.value.current.version) == (
@@ -80,7 +80,7 @@ def test_a_stale_edit_is_refused_and_shows_the_other_persons_version(
     action.refresh_from_db()
     assert (action.text, action.responsible, action.version) == ("Inspect licensed recruitment agencies monthly", [], 2)
     # Starting again from their version works.
-    matrix_action_update(actor=actor_of(coordinator), action=action, version=2, text="Inspect agencies monthly")
+    matrix_action_update(acting=acting_of(coordinator), action=action, version=2, text="Inspect agencies monthly")
     action.refresh_from_db()
     assert (action.text, action.version) == ("Inspect agencies monthly", 3)
 
@@ -89,14 +89,14 @@ def test_a_stale_delete_is_refused_and_removing_a_removed_action_says_so(
     matrix: ResponseMatrix, coordinator: Membership
 ) -> None:
     action = add(coordinator, matrix, "Hotline posters at the bus station")
-    matrix_action_update(actor=actor_of(coordinator), action=action, version=1, text="Hotline posters at stations")
+    matrix_action_update(acting=acting_of(coordinator), action=action, version=1, text="Hotline posters at stations")
     with pytest.raises(ActionConflict):
-        matrix_action_delete(actor=actor_of(coordinator), action=action, version=1)
+        matrix_action_delete(acting=acting_of(coordinator), action=action, version=1)
     assert MatrixAction.objects.filter(pk=action.pk).exists()
-    matrix_action_delete(actor=actor_of(coordinator), action=action, version=2)
+    matrix_action_delete(acting=acting_of(coordinator), action=action, version=2)
     assert not MatrixAction.objects.filter(pk=action.pk).exists()
     with pytest.raises(ActionConflict) as conflict:
-        matrix_action_update(actor=actor_of(coordinator), action=action, version=2, text="again")
+        matrix_action_update(acting=acting_of(coordinator), action=action, version=2, text="again")
     assert conflict.value.current is None
 
 
@@ -115,7 +115,7 @@ def test_an_action_outside_the_worksheet_is_refused(
 ) -> None:
     cell: dict[str, object] = {"level": "policy", "area": "prevention", "stage": "source", "text": "Do it", **values}
     with pytest.raises(ValidationError) as error:
-        matrix_action_add(actor=actor_of(coordinator), matrix=matrix, **cell)  # type: ignore[arg-type]
+        matrix_action_add(acting=acting_of(coordinator), matrix=matrix, **cell)  # type: ignore[arg-type]
     assert list(error.value.message_dict) == [field]
     assert MatrixAction.objects.count() == 0
 
@@ -128,7 +128,7 @@ def test_gaps_are_exactly_the_empty_cells_and_the_actions_nobody_owns(
         coordinator, matrix, "Pre-departure briefings", level="outreach", area="safe_migration", stage="transit"
     )
     entry = directory_entry_create(
-        actor=actor_of(coordinator), name="Valmora Workers' Union", actor_type="workers", level="local", country="ZZ"
+        acting=acting_of(coordinator), name="Valmora Workers' Union", actor_type="workers", level="local", country="ZZ"
     )
     named = add(coordinator, matrix, "Union complaint desk", area="monitoring", stage="destination", actors=[entry])
     gaps = matrix_gaps(build_grid(matrix))
@@ -151,7 +151,7 @@ def test_by_actor_lists_what_each_type_and_named_organisation_does(
     matrix: ResponseMatrix, coordinator: Membership
 ) -> None:
     entry = directory_entry_create(
-        actor=actor_of(coordinator), name="Open Door Valmora", actor_type="ngo", level="local", country="ZZ"
+        acting=acting_of(coordinator), name="Open Door Valmora", actor_type="ngo", level="local", country="ZZ"
     )
     training = add(coordinator, matrix, "Train labour inspectors", responsible=["government", "workers"])
     shelter = add(coordinator, matrix, "Run a shelter", level="outreach", area="assistance", actors=[entry])
@@ -190,11 +190,11 @@ def test_partners_contribute_but_only_the_owner_changes_the_matrix(
     with pytest.raises(PermissionDenied):
         add(partner, matrix, "Not yet a partner")
     matrix_update(
-        actor=actor_of(coordinator), matrix=matrix, title=matrix.title, held_on=matrix.held_on, partners=[org_b]
+        acting=acting_of(coordinator), matrix=matrix, title=matrix.title, held_on=matrix.held_on, partners=[org_b]
     )
     assert add(partner, matrix, "Police liaison at the border").organisation_id == matrix.organisation_id
     with pytest.raises(PermissionDenied):
-        matrix_update(actor=actor_of(partner), matrix=matrix, title="Taken over", held_on=matrix.held_on)
+        matrix_update(acting=acting_of(partner), matrix=matrix, title="Taken over", held_on=matrix.held_on)
 
 
 @pytest.mark.parametrize("role", [Role.CASE_WORKER, Role.ANALYST, Role.FIRST_RESPONDER, Role.ORG_ADMIN])
@@ -203,7 +203,7 @@ def test_roles_without_planning_cannot_create_or_add(
 ) -> None:
     membership = member(role, org_a)
     with pytest.raises(PermissionDenied):
-        matrix_create(actor=actor_of(membership), title="Mine", held_on=datetime.date(2026, 1, 1))
+        matrix_create(acting=acting_of(membership), title="Mine", held_on=datetime.date(2026, 1, 1))
     with pytest.raises(PermissionDenied):
         add(membership, matrix, "Sneaky")
     assert MatrixAction.objects.count() == 0

@@ -12,7 +12,7 @@ from palermo.organisations.models import Role
 from palermo.people.models import Person, PersonSearchToken
 from palermo.people.services import person_create
 from palermo.permissions import ROLE_CAPABILITIES, Capability
-from tests.conftest import ALL_ROLES, actor_of, api_client, nothing_changes, signed_in_client
+from tests.conftest import ALL_ROLES, acting_of, api_client, nothing_changes, signed_in_client
 
 pytestmark = pytest.mark.django_db
 
@@ -38,8 +38,8 @@ FULL = {
 
 
 def test_search_page_ignores_case_accents_and_typos(worker):
-    wanted = person_create(actor=actor_of(worker), given_names="Ana María", family_name="Peña")
-    person_create(actor=actor_of(worker), given_names="Grace", family_name="Okafor")
+    wanted = person_create(acting=acting_of(worker), given_names="Ana María", family_name="Peña")
+    person_create(acting=acting_of(worker), given_names="Grace", family_name="Okafor")
     response = signed_in_client(worker).post("/people/", {"query": "ana maria PENA"})
     assert response.context["found"] == [wanted]
     page = response.content.decode()
@@ -61,7 +61,7 @@ def test_search_page_without_anything_to_look_for_explains(worker):
 
 def test_the_search_is_audited_by_ids_never_by_query(worker, caplog):
     caplog.set_level(logging.DEBUG)
-    person = person_create(actor=actor_of(worker), given_names="Zoltana", family_name="Quirinal")
+    person = person_create(acting=acting_of(worker), given_names="Zoltana", family_name="Quirinal")
     signed_in_client(worker).post("/people/", {"query": "Zoltana Quirinall", "citizenship": "RO"})
     entry = AuditEntry.objects.filter(action="person.search").get()
     assert entry.detail == {"ids": [], "filters": ["citizenship"]}
@@ -77,7 +77,7 @@ def test_the_search_is_audited_by_ids_never_by_query(worker, caplog):
 def test_the_index_holds_no_name(worker):
     from django.db import connection
 
-    person = person_create(actor=actor_of(worker), **{**FULL, "date_of_birth": None})
+    person = person_create(acting=acting_of(worker), **{**FULL, "date_of_birth": None})
     tokens = PersonSearchToken.objects.filter(person=person)
     assert tokens.count() > 20
     with connection.cursor() as cursor:
@@ -99,7 +99,7 @@ def test_a_person_without_a_name_is_recorded_under_a_reference(worker):
     assert person.display_name == person.reference
     page = client.get(f"/people/{person.pk}/").content.decode()
     assert f"<h1>{person.reference}</h1>" in page
-    second = person_create(actor=actor_of(worker))
+    second = person_create(acting=acting_of(worker))
     assert second.reference != person.reference
 
 
@@ -137,7 +137,7 @@ def test_recording_with_bad_input_explains_and_saves_nothing(worker):
 
 
 def test_recording_starts_with_likely_duplicates(worker):
-    existing = person_create(actor=actor_of(worker), given_names="Olena", family_name="Petrenko")
+    existing = person_create(acting=acting_of(worker), given_names="Olena", family_name="Petrenko")
     client = signed_in_client(worker)
     response = client.post("/people/new/", {"given_names": "Olena", "family_name": "Petrenco"})
     assert response.status_code == 200
@@ -154,7 +154,7 @@ def test_recording_starts_with_likely_duplicates(worker):
 
 
 def test_a_first_responder_sees_a_colleagues_duplicate_by_reference_only(worker, org_a, member):
-    theirs = person_create(actor=actor_of(worker), given_names="Olena", family_name="Petrenko")
+    theirs = person_create(acting=acting_of(worker), given_names="Olena", family_name="Petrenko")
     responder = member(Role.FIRST_RESPONDER, org_a)
     response = signed_in_client(responder).post("/people/new/", {"given_names": "Olena", "family_name": "Petrenko"})
     page = response.content.decode()
@@ -164,7 +164,7 @@ def test_a_first_responder_sees_a_colleagues_duplicate_by_reference_only(worker,
 
 
 def test_changing_details(worker):
-    person = person_create(actor=actor_of(worker), given_names="Olena", family_name="Petrenko", aliases=["Lena"])
+    person = person_create(acting=acting_of(worker), given_names="Olena", family_name="Petrenko", aliases=["Lena"])
     client = signed_in_client(worker)
     form = client.get(f"/people/{person.pk}/edit/").content.decode()
     assert "Lena" in form
@@ -205,7 +205,7 @@ def test_anonymous_is_refused_everywhere():
 
 
 def test_another_organisation_never_finds_nor_opens(worker, org_b, member):
-    person = person_create(actor=actor_of(worker), given_names="Zoltana", family_name="Quirinal")
+    person = person_create(acting=acting_of(worker), given_names="Zoltana", family_name="Quirinal")
     outsider = member(Role.CASE_WORKER, org_b)
     api = api_client(outsider)
     assert api.post("/api/v1/persons/search", {"query": "Zoltana Quirinal"}, format="json").json()["results"] == []
@@ -242,7 +242,7 @@ def test_api_accepts_a_person_with_no_name(worker):
 
 
 def test_api_shows_likely_duplicates_before_and_after_recording(worker):
-    existing = person_create(actor=actor_of(worker), given_names="Olena", family_name="Petrenko")
+    existing = person_create(acting=acting_of(worker), given_names="Olena", family_name="Petrenko")
     api = api_client(worker)
     before = api.post("/api/v1/persons/possible-duplicates", {"name_original_script": "Олена Петренко"}, format="json")
     assert [p["id"] for p in before.json()["results"]] == [existing.pk]
@@ -252,7 +252,7 @@ def test_api_shows_likely_duplicates_before_and_after_recording(worker):
 
 
 def test_api_search_finds_across_scripts(worker):
-    person = person_create(actor=actor_of(worker), given_names="Olena", family_name="Petrenko")
+    person = person_create(acting=acting_of(worker), given_names="Olena", family_name="Petrenko")
     found = api_client(worker).post("/api/v1/persons/search", {"query": "Олена Петренко"}, format="json")
     assert found.status_code == 200
     assert found.json()["results"] == [

@@ -9,17 +9,17 @@ import pytest
 from palermo.organisations.models import Role
 from palermo.people.selectors import person_search
 from palermo.people.services import person_create
-from tests.conftest import actor_of
+from tests.conftest import acting_of
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def recorded(worker):
-    actor = actor_of(worker)
+    acting = acting_of(worker)
 
     def record(**fields):
-        return person_create(actor=actor, **fields)
+        return person_create(acting=acting, **fields)
 
     # Distractors: people who must not come up for the queries below.
     for given, family in [("Ana", "Kowalska"), ("Ivan", "Sidorov"), ("Li", "Wei"), ("Grace", "Okafor")]:
@@ -28,7 +28,7 @@ def recorded(worker):
 
 
 def found(worker, query, **filters):
-    return person_search(actor=actor_of(worker), query=query, **filters)
+    return person_search(acting=acting_of(worker), query=query, **filters)
 
 
 def test_accents_and_case_do_not_matter(worker, recorded):
@@ -120,7 +120,7 @@ def test_other_organisations_are_never_searched(worker, recorded, org_b, member)
 def test_a_first_responder_finds_only_whom_they_recorded(worker, recorded, org_a, member):
     recorded(given_names="Olena", family_name="Petrenko")
     responder = member(Role.FIRST_RESPONDER, org_a)
-    own = person_create(actor=actor_of(responder), given_names="Olena", family_name="Petrenko")
+    own = person_create(acting=acting_of(responder), given_names="Olena", family_name="Petrenko")
     assert found(responder, "Olena Petrenko") == [own]
     assert len(found(worker, "Olena Petrenko")) == 2
 
@@ -129,7 +129,7 @@ def test_updating_a_name_updates_the_index(worker, recorded):
     from palermo.people.services import person_update
 
     person = recorded(given_names="Olena", family_name="Petrenko")
-    person_update(actor=actor_of(worker), person=person, family_name="Shevchenko")
+    person_update(acting=acting_of(worker), person=person, family_name="Shevchenko")
     assert found(worker, "Olena Shevchenko") == [person]
     assert found(worker, "Petrenko") == []
 

@@ -15,7 +15,7 @@ from palermo.organisations.models import Membership, Organisation, Role
 from palermo.practices.library import FILE, LibraryError, library_load, read_library
 from palermo.practices.models import GoodPractice
 from palermo.practices.selectors import practice_list, practices_for_cell
-from tests.conftest import actor_of, api_client, signed_in_client
+from tests.conftest import acting_of, api_client, signed_in_client
 
 pytestmark = pytest.mark.django_db
 
@@ -86,13 +86,13 @@ def test_texts_follow_the_language(reader: Membership) -> None:
 
 
 def test_filters_by_tag_and_the_cell_practices(reader: Membership) -> None:
-    actor = actor_of(reader)
-    assert [p.slug for p in practice_list(actor=actor, stage="transit", level="policy")] == [
+    acting = acting_of(reader)
+    assert [p.slug for p in practice_list(acting=acting, stage="transit", level="policy")] == [
         "mekong-transit-safe-migration",
         "mekong-recruitment-guidelines",
     ]
-    assert [p.slug for p in practice_list(actor=actor, form="sexual")] == ["taxi-drivers-hotline-campaign"]
-    cell = practices_for_cell(actor=actor, level="outreach", area="prevention", stage="source")
+    assert [p.slug for p in practice_list(acting=acting, form="sexual")] == ["taxi-drivers-hotline-campaign"]
+    cell = practices_for_cell(acting=acting, level="outreach", area="prevention", stage="source")
     assert [p.slug for p in cell] == ["mekong-source-livelihoods"]
 
 

@@ -14,12 +14,12 @@ from palermo.referrals.selectors import referral_inbox_for
 from palermo.referrals.services import referral_accept, referral_decline, referral_revoke, referral_send
 from palermo.worklist.items import work_items_for
 from tests.cases.conftest import World, give_referral_consent
-from tests.conftest import actor_of, api_client, signed_in_client
+from tests.conftest import acting_of, api_client, signed_in_client
 
 
 def _send(world: World) -> Referral:
     return referral_send(
-        actor=actor_of(world.worker_a), case=world.case, to_organisation=world.org_b, services=["shelter"]
+        acting=acting_of(world.worker_a), case=world.case, to_organisation=world.org_b, services=["shelter"]
     )
 
 
@@ -30,13 +30,13 @@ def referrals(world: World, member) -> dict[str, Referral]:  # type: ignore[no-u
     withdrawn = _send(world)
     give_referral_consent(world, ["languages", "exploitation"], ["shelter"])
     pending, accepted, declined, revoked = _send(world), _send(world), _send(world), _send(world)
-    referral_accept(actor=actor_of(world.worker_b), referral=accepted)
-    referral_decline(actor=actor_of(world.worker_b), referral=declined, reason="No place this month.")
-    referral_revoke(actor=actor_of(member(Role.COORDINATOR, world.org_a)), referral=revoked)
-    consent_withdraw(actor=actor_of(world.worker_a), consent=early_consent)
+    referral_accept(acting=acting_of(world.worker_b), referral=accepted)
+    referral_decline(acting=acting_of(world.worker_b), referral=declined, reason="No place this month.")
+    referral_revoke(acting=acting_of(member(Role.COORDINATOR, world.org_a)), referral=revoked)
+    consent_withdraw(acting=acting_of(world.worker_a), consent=early_consent)
     # A legal basis for B stands in for consent from now on.
     legal_basis_record(
-        actor=actor_of(member(Role.DECISION_MAKER, world.org_a)),
+        acting=acting_of(member(Role.DECISION_MAKER, world.org_a)),
         case=world.case,
         purpose="referral",
         provision="Child Protection Act, art. 12",
@@ -63,7 +63,7 @@ def test_lists_and_one_referral_agree_in_every_state(world: World, referrals: di
     filtered = {name_of[pk] for pk in Referral.objects.filter(recipient_access()).values_list("pk", flat=True)}
     annotated = {name_of[r.pk] for r in with_recipient_access(Referral.objects.all()) if r.recipient_access}
     one_by_one = {name for name, r in referrals.items() if referral_access_holds(Referral.objects.get(pk=r.pk))}
-    inbox = {name_of[pk] for pk in referral_inbox_for(actor=actor_of(world.worker_b)).values_list("pk", flat=True)}
+    inbox = {name_of[pk] for pk in referral_inbox_for(acting=acting_of(world.worker_b)).values_list("pk", flat=True)}
     assert filtered == annotated == one_by_one == inbox == SEEN
 
 
@@ -84,9 +84,11 @@ def test_the_sender_and_the_work_lists_follow_the_same_rule(world: World, referr
     assert case_page.count("Consent withdrawn: the organisation no longer sees anything.") == 1
     waiting = {referrals["pending"].pk, referrals["legal_basis"].pk}
     urls = {f"/referrals/{pk}/" for pk in waiting}
-    assert {item.url for item in work_items_for(actor_of(world.worker_b)) if item.kind == "referral.unanswered"} == urls
     assert {
-        item.url for item in work_items_for(actor_of(world.worker_a)) if item.kind == "referral.awaiting_answer"
+        item.url for item in work_items_for(acting_of(world.worker_b)) if item.kind == "referral.unanswered"
+    } == urls
+    assert {
+        item.url for item in work_items_for(acting_of(world.worker_a)) if item.kind == "referral.awaiting_answer"
     } == urls
 
 
@@ -95,7 +97,7 @@ def test_a_withdrawal_ends_access_for_a_referral_already_open(world: World) -> N
     referral = _send(world)
     loaded = Referral.objects.get(pk=referral.pk)  # as a page loaded it before the withdrawal
     assert referral_access_holds(loaded)
-    consent_withdraw(actor=actor_of(world.worker_a), consent=consent)
+    consent_withdraw(acting=acting_of(world.worker_a), consent=consent)
     assert not referral_access_holds(loaded)
     assert not Referral.objects.filter(recipient_access(), pk=referral.pk).exists()
 

@@ -11,7 +11,7 @@ from palermo.organisations.models import Role
 from palermo.referrals.models import Referral
 from palermo.referrals.services import referral_send
 from tests.cases.conftest import World, give_referral_consent
-from tests.conftest import actor_of, api_client, signed_in_client
+from tests.conftest import acting_of, api_client, signed_in_client
 from tests.factories import OrganisationFactory
 
 
@@ -19,7 +19,7 @@ from tests.factories import OrganisationFactory
 def referral(world: World) -> Referral:
     give_referral_consent(world, ["languages"], ["shelter"])
     return referral_send(
-        actor=actor_of(world.worker_a), case=world.case, to_organisation=world.org_b, services=["shelter"]
+        acting=acting_of(world.worker_a), case=world.case, to_organisation=world.org_b, services=["shelter"]
     )
 
 
@@ -45,7 +45,7 @@ def test_referral_reaches_only_the_recipients_case_workers(world: World, referra
 def test_the_senders_coordinator_manages_referrals_without_seeing_the_person(world: World, member) -> None:  # type: ignore[no-untyped-def]
     give_referral_consent(world, ["names", "exploitation"], ["shelter"])
     referral = referral_send(
-        actor=actor_of(world.worker_a),
+        acting=acting_of(world.worker_a),
         case=world.case,
         to_organisation=world.org_b,
         services=["shelter"],

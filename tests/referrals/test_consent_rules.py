@@ -14,7 +14,7 @@ from palermo.organisations.models import Role
 from palermo.referrals.models import Referral
 from palermo.referrals.services import ConsentRuleError, referral_send
 from tests.cases.conftest import World, give_referral_consent
-from tests.conftest import actor_of, api_client
+from tests.conftest import acting_of, api_client
 from tests.factories import OrganisationFactory
 
 
@@ -24,7 +24,7 @@ def _other_org_consent(world: World) -> None:
 
 def _other_purpose_consent(world: World) -> None:
     consent_record(
-        actor=actor_of(world.worker_a),
+        acting=acting_of(world.worker_a),
         case=world.case,
         purpose="law_enforcement",
         status="given",
@@ -37,7 +37,7 @@ def _other_purpose_consent(world: World) -> None:
 
 def _withdrawn_consent(world: World) -> None:
     consent = give_referral_consent(world, ["names"], ["shelter"])
-    consent_withdraw(actor=actor_of(world.worker_a), consent=consent)
+    consent_withdraw(acting=acting_of(world.worker_a), consent=consent)
 
 
 def _refused_consent(world: World) -> None:
@@ -67,7 +67,7 @@ def test_service_refuses_referral_and_names_what_is_missing(world: World, rule: 
     arrange(world)
     with pytest.raises(ConsentRuleError) as refused:
         referral_send(
-            actor=actor_of(world.worker_a), case=world.case, to_organisation=world.org_b, services=["shelter"]
+            acting=acting_of(world.worker_a), case=world.case, to_organisation=world.org_b, services=["shelter"]
         )
     assert refused.value.rule == rule
     assert message.lower() in refused.value.text.lower()
@@ -94,7 +94,7 @@ def test_a_field_the_consent_does_not_name_is_refused(world: World) -> None:
     give_referral_consent(world, ["languages"], ["shelter"])
     with pytest.raises(ConsentRuleError) as refused:
         referral_send(
-            actor=actor_of(world.worker_a),
+            acting=acting_of(world.worker_a),
             case=world.case,
             to_organisation=world.org_b,
             services=["shelter"],
@@ -107,7 +107,7 @@ def test_a_field_the_consent_does_not_name_is_refused(world: World) -> None:
 def test_covering_consent_lets_the_referral_go_with_the_consented_fields(world: World) -> None:
     consent = give_referral_consent(world, ["languages", "exploitation"], ["shelter", "medical"])
     referral = referral_send(
-        actor=actor_of(world.worker_a), case=world.case, to_organisation=world.org_b, services=["shelter"]
+        acting=acting_of(world.worker_a), case=world.case, to_organisation=world.org_b, services=["shelter"]
     )
     assert referral.consent == consent
     assert referral.fields == ["languages", "exploitation"]
@@ -117,7 +117,7 @@ def test_covering_consent_lets_the_referral_go_with_the_consented_fields(world: 
 def test_a_legal_basis_stands_in_for_consent(world: World, member) -> None:  # type: ignore[no-untyped-def]
     decider = member(Role.DECISION_MAKER, world.org_a)
     basis = legal_basis_record(
-        actor=actor_of(decider),
+        acting=acting_of(decider),
         case=world.case,
         purpose="referral",
         recipient=world.org_b,
@@ -126,7 +126,7 @@ def test_a_legal_basis_stands_in_for_consent(world: World, member) -> None:  # t
         note="Duty to report a child at risk.",
     )
     referral = referral_send(
-        actor=actor_of(world.worker_a), case=world.case, to_organisation=world.org_b, services=["shelter"]
+        acting=acting_of(world.worker_a), case=world.case, to_organisation=world.org_b, services=["shelter"]
     )
     assert referral.legal_basis == basis
     assert referral.consent is None

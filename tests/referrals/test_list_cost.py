@@ -12,16 +12,16 @@ from palermo.organisations.models import Membership, Role
 from palermo.referrals import views as referrals_views
 from palermo.referrals.models import Referral
 from palermo.referrals.selectors import referral_inbox_for, referral_outbox_for
-from tests.conftest import actor_of, signed_in_client
+from tests.conftest import acting_of, signed_in_client
 
 SEED = ("bench", "seed", "--organisations", "3", "--users", "20", "--people", "40", "--notes-per-case", "1")
 
 
 def test_referral_lists_decrypt_nothing(db: None) -> None:
     call_command(*SEED, "--cases", "20", "--referrals", "8", verbosity=0)
-    actor = actor_of(_recipient())
-    received = list(referral_inbox_for(actor=actor))
-    sent = list(referral_outbox_for(actor=actor))
+    acting = acting_of(_recipient())
+    received = list(referral_inbox_for(acting=acting))
+    sent = list(referral_outbox_for(acting=acting))
     assert received
     assert sent
     for referral in received + sent:
@@ -40,7 +40,7 @@ def test_referral_inbox_queries_do_not_grow_with_referrals(db: None) -> None:
     with CaptureQueriesContext(connection) as few:
         response = client.get("/referrals/")
     shown = response.content.decode()
-    assert all(r.case.reference in shown for r in referral_inbox_for(actor=actor_of(membership)))
+    assert all(r.case.reference in shown for r in referral_inbox_for(acting=acting_of(membership)))
     call_command(*SEED, "--cases", "40", "--referrals", "20", verbosity=0)
     with CaptureQueriesContext(connection) as more:
         response = client.get("/referrals/")
@@ -52,7 +52,7 @@ def test_referral_inbox_queries_do_not_grow_with_referrals(db: None) -> None:
 def test_referral_inbox_pages_fifty_at_a_time(db: None, monkeypatch: pytest.MonkeyPatch) -> None:
     call_command(*SEED, "--cases", "40", "--referrals", "40", verbosity=0)
     membership = _recipient()
-    received = list(referral_inbox_for(actor=actor_of(membership)))
+    received = list(referral_inbox_for(acting=acting_of(membership)))
     assert len(received) > 3
     client = signed_in_client(membership)
     monkeypatch.setattr(referrals_views, "REFERRALS_PER_PAGE", 2)
@@ -70,7 +70,7 @@ def test_referral_inbox_pages_fifty_at_a_time(db: None, monkeypatch: pytest.Monk
 def test_an_inbox_line_shows_the_case_the_sender_and_the_status_in_the_readers_language(db: None) -> None:
     call_command(*SEED, "--cases", "20", "--referrals", "8", verbosity=0)
     membership = _recipient()
-    referral = referral_inbox_for(actor=actor_of(membership)).first()
+    referral = referral_inbox_for(acting=acting_of(membership)).first()
     assert referral is not None
     Referral.objects.filter(pk=referral.pk).update(status="pending")
     client = signed_in_client(membership)

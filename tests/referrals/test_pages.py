@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from palermo.referrals.models import Referral
 from tests.cases.conftest import World, give_referral_consent
-from tests.conftest import actor_of, nothing_changes, signed_in_client
+from tests.conftest import acting_of, nothing_changes, signed_in_client
 
 
 def test_referral_form_shows_the_consent_rule_that_blocks_it(world: World) -> None:
@@ -27,7 +27,7 @@ def test_recipient_declines_from_the_page_and_the_sender_reads_why(world: World)
 
     give_referral_consent(world, ["languages"], ["shelter"])
     referral = referral_send(
-        actor=actor_of(world.worker_a), case=world.case, to_organisation=world.org_b, services=["shelter"]
+        acting=acting_of(world.worker_a), case=world.case, to_organisation=world.org_b, services=["shelter"]
     )
     recipient = signed_in_client(world.worker_b)
     refused = recipient.post(f"/referrals/{referral.pk}/decline/", {"reason": ""}, follow=True)
@@ -44,7 +44,7 @@ def test_sender_revokes_from_the_page(world: World) -> None:
 
     give_referral_consent(world, ["languages"], ["shelter"])
     referral = referral_send(
-        actor=actor_of(world.worker_a), case=world.case, to_organisation=world.org_b, services=["shelter"]
+        acting=acting_of(world.worker_a), case=world.case, to_organisation=world.org_b, services=["shelter"]
     )
     sender = signed_in_client(world.worker_a)
     assert "Revoke the referral" in sender.get(f"/referrals/{referral.pk}/").content.decode()

@@ -15,7 +15,7 @@ from palermo.referrals.models import Referral
 from palermo.referrals.services import referral_send
 from palermo.worklist.items import work_items_for
 from tests.cases.conftest import BIRTH, FAMILY_NAME, SHARED_PLACE, World, give_referral_consent
-from tests.conftest import actor_of, api_client, nothing_changes, signed_in_client
+from tests.conftest import acting_of, api_client, nothing_changes, signed_in_client
 
 NOTE = "Hides at her cousin's flat near the Orvell bakery"
 # Every way the date of birth could show: ISO, and the English long formats Django uses.
@@ -33,9 +33,9 @@ def _unshared_values_absent(text: str) -> None:
 @pytest.fixture
 def referral(world: World) -> Referral:
     give_referral_consent(world, ["languages", "exploitation"], ["shelter", "medical"])
-    case_note_add(actor=actor_of(world.worker_a), case=world.case, text=NOTE)
+    case_note_add(acting=acting_of(world.worker_a), case=world.case, text=NOTE)
     return referral_send(
-        actor=actor_of(world.worker_a),
+        acting=acting_of(world.worker_a),
         case=world.case,
         to_organisation=world.org_b,
         services=["shelter"],
@@ -84,7 +84,7 @@ def test_recipient_pdf_holds_only_consented_fields(world: World, referral: Refer
 def test_names_and_birth_date_cross_when_the_consent_names_them(world: World) -> None:
     give_referral_consent(world, ["names", "date_of_birth"], ["shelter"])
     referral = referral_send(
-        actor=actor_of(world.worker_a), case=world.case, to_organisation=world.org_b, services=["shelter"]
+        acting=acting_of(world.worker_a), case=world.case, to_organisation=world.org_b, services=["shelter"]
     )
     body = api_client(world.worker_b).get(f"/api/v1/referrals/{referral.pk}").json()
     assert body["shared"]["names"]["family_name"] == FAMILY_NAME
@@ -95,7 +95,7 @@ def test_names_and_birth_date_cross_when_the_consent_names_them(world: World) ->
 def test_withdrawal_ends_the_recipients_access_everywhere(world: World, referral: Referral) -> None:
     browser, api = signed_in_client(world.worker_b), api_client(world.worker_b)
     assert browser.get(f"/referrals/{referral.pk}/").status_code == 200
-    consent_withdraw(actor=actor_of(world.worker_a), consent=referral.consent)  # type: ignore[arg-type]
+    consent_withdraw(acting=acting_of(world.worker_a), consent=referral.consent)  # type: ignore[arg-type]
 
     with nothing_changes():  # no shared read audited, no acceptance
         assert browser.get(f"/referrals/{referral.pk}/").status_code == 404
@@ -105,8 +105,8 @@ def test_withdrawal_ends_the_recipients_access_everywhere(world: World, referral
         assert api.post(f"/api/v1/referrals/{referral.pk}/accept").status_code == 404
     assert str(referral.pk) not in str(api.get("/api/v1/referrals").json()["results"])
     assert f"/referrals/{referral.pk}/" not in browser.get("/referrals/").content.decode()
-    assert work_items_for(actor_of(world.worker_b)) == []
-    assert work_items_for(actor_of(world.worker_a)) == []
+    assert work_items_for(acting_of(world.worker_b)) == []
+    assert work_items_for(acting_of(world.worker_a)) == []
     sender_page = signed_in_client(world.worker_a).get(f"/cases/{world.case.pk}/").content.decode()
     assert "Consent withdrawn: the organisation no longer sees anything." in sender_page
     # What was shared before stays in the audit trail, with the field codes.
@@ -142,26 +142,26 @@ def test_identification_is_shared_as_outcomes_and_decisions_without_answers(worl
         screening_answer,
         screening_attach_person,
         screening_complete,
-        screening_refer,
         screening_start,
+        screening_submit_for_decision,
     )
     from palermo.organisations.models import Role
 
-    actor = actor_of(world.worker_a)
-    screening = screening_start(actor=actor, catalogue_id="municipal-labour", reference="Greenhouse Velmar")
+    acting = acting_of(world.worker_a)
+    screening = screening_start(acting=acting, catalogue_id="municipal-labour", reference="Greenhouse Velmar")
     first = screening_catalogue(screening).dimensions[0]
     screening_answer(
-        actor=actor,
+        acting=acting,
         screening=screening,
         dimension_id=first.id,
         answers={first.indicators[0].id: "yes"},
         notes={first.indicators[0].id: "Boss keeps passports in a red safe"},
     )
-    screening_complete(actor=actor, screening=screening, palermo={})
-    screening_refer(actor=actor, screening=screening)
-    screening_attach_person(actor=actor, screening=screening, person=world.case.person)
+    screening_complete(acting=acting, screening=screening, palermo={})
+    screening_submit_for_decision(acting=acting, screening=screening)
+    screening_attach_person(acting=acting, screening=screening, person=world.case.person)
     decision_record(
-        actor=actor_of(member(Role.DECISION_MAKER, world.org_a)),
+        acting=acting_of(member(Role.DECISION_MAKER, world.org_a)),
         screening=screening,
         stage="reasonable_grounds",
         result="positive",
@@ -170,7 +170,7 @@ def test_identification_is_shared_as_outcomes_and_decisions_without_answers(worl
     )
     give_referral_consent(world, ["identification", "trafficking_status"], ["shelter"])
     referral = referral_send(
-        actor=actor_of(world.worker_a), case=world.case, to_organisation=world.org_b, services=["shelter"]
+        acting=acting_of(world.worker_a), case=world.case, to_organisation=world.org_b, services=["shelter"]
     )
     html = signed_in_client(world.worker_b).get(f"/referrals/{referral.pk}/").content.decode()
     assert "Positive: reasonable grounds to believe the person is a victim" in html

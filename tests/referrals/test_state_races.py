@@ -12,14 +12,14 @@ from palermo.referrals.models import Referral, ReferralStatus
 from palermo.referrals.services import referral_accept, referral_decline, referral_revoke, referral_send
 from tests.cases.conftest import World, give_referral_consent
 from tests.concurrency import at_once, concurrent
-from tests.conftest import actor_of
+from tests.conftest import acting_of
 
 
 @pytest.fixture
 def referral(world: World) -> Referral:
     give_referral_consent(world, ["languages"], ["shelter"])
     return referral_send(
-        actor=actor_of(world.worker_a), case=world.case, to_organisation=world.org_b, services=["shelter"]
+        acting=acting_of(world.worker_a), case=world.case, to_organisation=world.org_b, services=["shelter"]
     )
 
 
@@ -28,8 +28,8 @@ def test_two_accepts_of_one_referral_record_one_answer(world: World, referral: R
     second_worker = member(Role.CASE_WORKER, world.org_b)
     copies = [Referral.objects.get(pk=referral.pk) for _ in range(2)]
     results = at_once(
-        lambda: referral_accept(actor=actor_of(world.worker_b), referral=copies[0]),
-        lambda: referral_accept(actor=actor_of(second_worker), referral=copies[1]),
+        lambda: referral_accept(acting=acting_of(world.worker_b), referral=copies[0]),
+        lambda: referral_accept(acting=acting_of(second_worker), referral=copies[1]),
     )
     refused = [r for r in results if isinstance(r, ValidationError)]
     accepted = [r for r in results if isinstance(r, Referral)]
@@ -47,8 +47,8 @@ def test_two_accepts_of_one_referral_record_one_answer(world: World, referral: R
 def test_an_accept_and_a_revoke_at_once_leave_one_outcome(world: World, referral: Referral) -> None:
     copies = [Referral.objects.get(pk=referral.pk) for _ in range(2)]
     results = at_once(
-        lambda: referral_accept(actor=actor_of(world.worker_b), referral=copies[0]),
-        lambda: referral_revoke(actor=actor_of(world.worker_a), referral=copies[1]),
+        lambda: referral_accept(acting=acting_of(world.worker_b), referral=copies[0]),
+        lambda: referral_revoke(acting=acting_of(world.worker_a), referral=copies[1]),
     )
     assert sum(isinstance(r, Referral) for r in results) == 1, results
     assert sum(isinstance(r, ValidationError) for r in results) == 1, results
@@ -63,8 +63,8 @@ def test_an_accept_and_a_revoke_at_once_leave_one_outcome(world: World, referral
 
 def test_a_decline_after_an_accept_changes_nothing(world: World, referral: Referral) -> None:
     stale = Referral.objects.get(pk=referral.pk)
-    referral_accept(actor=actor_of(world.worker_b), referral=Referral.objects.get(pk=referral.pk))
+    referral_accept(acting=acting_of(world.worker_b), referral=Referral.objects.get(pk=referral.pk))
     with pytest.raises(ValidationError):
-        referral_decline(actor=actor_of(world.worker_b), referral=stale, reason="No room")
+        referral_decline(acting=acting_of(world.worker_b), referral=stale, reason="No room")
     stored = Referral.objects.get(pk=referral.pk)
     assert (stored.status, stored.decline_reason) == (ReferralStatus.ACCEPTED, "")

@@ -16,7 +16,7 @@ from palermo.identification.models import Screening
 from palermo.organisations.models import Role
 from palermo.reporting.models import InspectionRequest, Tip, TipConversion, TipForward, TipLink, TipRoute
 from palermo.reporting.selectors import tip_link_suggestions_for
-from tests.conftest import actor_of, api_client, nothing_changes, signed_in_client
+from tests.conftest import acting_of, api_client, nothing_changes, signed_in_client
 
 
 @pytest.fixture(autouse=True)
@@ -169,7 +169,7 @@ def test_tips_about_the_same_place_are_suggested_and_linked(worker, member, org_
     elsewhere = _tip("Elsewhere", location="Avenue Nord 9")
     assert first.place_index == same.place_index != ""
     assert "Port" not in first.place_index
-    suggestions = tip_link_suggestions_for(actor=actor_of(worker), tip=first)
+    suggestions = tip_link_suggestions_for(acting=acting_of(worker), tip=first)
     assert suggestions == [same]
     assert elsewhere not in suggestions
 
@@ -191,7 +191,7 @@ def test_tips_about_the_same_place_are_suggested_and_linked(worker, member, org_
         to_itself = client.post(f"/tips/{first.pk}/", {"action": "link", "other": first.pk})
     assert refused.status_code == 400
     assert "There is no tip with this number in your inbox." in refused.content.decode()
-    assert theirs not in tip_link_suggestions_for(actor=actor_of(worker), tip=first)
+    assert theirs not in tip_link_suggestions_for(acting=acting_of(worker), tip=first)
     assert to_itself.status_code == 400
 
     client.post(f"/tips/{first.pk}/", {"action": "unlink", "other": same.pk})

@@ -16,7 +16,7 @@ from palermo.worklist.models import ReminderSent
 from palermo.worklist.services import task_add
 from palermo.worklist.tasks import send_reminders
 from tests.assistance.helpers import open_case
-from tests.conftest import actor_of
+from tests.conftest import acting_of
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
@@ -29,21 +29,21 @@ def worker(org_a, member):
 
 
 def test_each_user_gets_one_digest_of_overdue_and_tomorrows_work_with_references_only(worker, org_a, member):
-    actor = actor_of(worker)
+    acting = acting_of(worker)
     case = open_case(worker)  # the person is "Olena Testova"
     case.assigned_to.add(worker.user)
     colleague = member(Role.CASE_WORKER, org_a)  # nothing of theirs is due
     risk_assessment_record(
-        actor=actor,
+        acting=acting,
         case=case,
         level="high",
         assessed_on=TODAY - 9 * DAY,
         review_on=TODAY - DAY,
         factors=[{"kind": "traffickers", "rating": "high", "note": "Threatened by Marko"}],
     )
-    plan_item_add(actor=actor, case=case, service="shelter", ends_on=TODAY + DAY, notes="Room near Marko's bar")
-    task_add(actor=actor, title="Ring Olena's sister", due_on=TODAY + DAY)
-    task_add(actor=actor, title="Later, not yet", due_on=TODAY + 10 * DAY)
+    plan_item_add(acting=acting, case=case, service="shelter", ends_on=TODAY + DAY, notes="Room near Marko's bar")
+    task_add(acting=acting, title="Ring Olena's sister", due_on=TODAY + DAY)
+    task_add(acting=acting, title="Later, not yet", due_on=TODAY + 10 * DAY)
 
     result = send_reminders.enqueue()
     assert result.return_value == {"emails": 1, "items": 3}
@@ -69,9 +69,9 @@ def test_each_user_gets_one_digest_of_overdue_and_tomorrows_work_with_references
 
 
 def test_nothing_is_sent_twice_and_an_item_that_becomes_overdue_is_announced_once_more(worker):
-    actor = actor_of(worker)
+    acting = acting_of(worker)
     case = open_case(worker)
-    plan_item_add(actor=actor, case=case, service="legal", ends_on=TODAY + DAY)
+    plan_item_add(acting=acting, case=case, service="legal", ends_on=TODAY + DAY)
     send_reminders.enqueue()
     send_reminders.enqueue()
     assert len(mail.outbox) == 1
@@ -90,14 +90,14 @@ def test_nothing_is_sent_twice_and_an_item_that_becomes_overdue_is_announced_onc
 
 
 def test_the_command_queues_the_digest(worker, capsys):
-    task_add(actor=actor_of(worker), title="Anything", due_on=TODAY)
+    task_add(acting=acting_of(worker), title="Anything", due_on=TODAY)
     call_command("send_reminders")
     assert "Reminders sent: {'emails': 1, 'items': 1}" in capsys.readouterr().out
     assert len(mail.outbox) == 1
 
 
 def test_a_mail_server_refusal_keeps_nothing_so_the_next_run_sends_it(worker, settings):
-    task_add(actor=actor_of(worker), title="Anything", due_on=TODAY)
+    task_add(acting=acting_of(worker), title="Anything", due_on=TODAY)
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 1, 2  # nothing listens there
     assert send_reminders.enqueue().return_value == {"emails": 0, "items": 0}

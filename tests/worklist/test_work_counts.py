@@ -15,9 +15,9 @@ from palermo.organisations.models import Membership, Role
 from palermo.referrals.services import referral_accept, referral_decline, referral_send
 from palermo.worklist.selectors import work_counts_for, work_groups_for
 from palermo.worklist.services import task_add, task_set_done
-from tests.assistance.helpers import decide, open_case, referred_screening
+from tests.assistance.helpers import decide, open_case, submitted_screening
 from tests.cases.conftest import World, give_referral_consent
-from tests.conftest import actor_of, signed_in_client
+from tests.conftest import acting_of, signed_in_client
 from tests.worklist.test_work_items import busy_case
 
 pytestmark = pytest.mark.django_db
@@ -31,12 +31,12 @@ def assert_counts_are_the_groups(*memberships: Membership) -> dict[int, dict[str
     equal the lengths of the groups of "my work"; returns today's counts by membership."""
     today_counts = {}
     for membership in memberships:
-        actor = actor_of(membership)
+        acting = acting_of(membership)
         for day in range(8):
             today = TODAY + day * DAY
-            groups = {group.key: len(group.items) for group in work_groups_for(actor, today=today)}
-            assert work_counts_for(actor, today=today) == groups, (membership.role, day)
-        today_counts[membership.pk] = work_counts_for(actor)
+            groups = {group.key: len(group.items) for group in work_groups_for(acting, today=today)}
+            assert work_counts_for(acting, today=today) == groups, (membership.role, day)
+        today_counts[membership.pk] = work_counts_for(acting)
     return today_counts
 
 
@@ -64,28 +64,28 @@ def test_every_kind_of_item_in_two_organisations(world: World, everyone: list[Me
     closed.save(update_fields=["status"])
     # A review requested earlier than the scheduled one; a recovery period already over.
     case = open_case(worker_a)
-    risk_assessment_record(actor=actor_of(worker_a), case=case, level="low", review_on=TODAY + 60 * DAY, factors=[])
-    risk_review_request(actor=actor_of(worker_a), case=case, event="return", due_on=TODAY + 2 * DAY)
-    recovery_period_start(actor=actor_of(worker_a), case=case, started_on=TODAY - 90 * DAY)
+    risk_assessment_record(acting=acting_of(worker_a), case=case, level="low", review_on=TODAY + 60 * DAY, factors=[])
+    risk_review_request(acting=acting_of(worker_a), case=case, event="return", due_on=TODAY + 2 * DAY)
+    recovery_period_start(acting=acting_of(worker_a), case=case, started_on=TODAY - 90 * DAY)
     # A positive reasonable-grounds decision starts the recovery period of the person's case.
     decider = member(Role.DECISION_MAKER, world.org_a)
-    decide(decider, referred_screening(worker_a, case=open_case(worker_a)), "positive", TODAY)
-    referred_screening(worker_a)  # waiting for a decision: the decision makers' work
+    decide(decider, submitted_screening(worker_a, case=open_case(worker_a)), "positive", TODAY)
+    submitted_screening(worker_a)  # waiting for a decision: the decision makers' work
     # Tasks: open and done, overdue to later, in both organisations.
     for days in (-3, 0, 1, 4, 9, 30):
-        task_add(actor=actor_of(worker_a), title="Call the embassy", due_on=TODAY + days * DAY, case=case)
-    done = task_add(actor=actor_of(worker_a), title="Done already", due_on=TODAY - DAY)
-    task_set_done(actor=actor_of(worker_a), task=done, done=True)
-    task_add(actor=actor_of(worker_b), title="Visit the shelter", due_on=TODAY)
+        task_add(acting=acting_of(worker_a), title="Call the embassy", due_on=TODAY + days * DAY, case=case)
+    done = task_add(acting=acting_of(worker_a), title="Done already", due_on=TODAY - DAY)
+    task_set_done(acting=acting_of(worker_a), task=done, done=True)
+    task_add(acting=acting_of(worker_b), title="Visit the shelter", due_on=TODAY)
     # Referrals from A to B: pending, accepted, declined, and pending with the consent withdrawn.
     withdrawn_consent = give_referral_consent(world, ["languages"], ["shelter"])
-    send = {"actor": actor_of(worker_a), "case": world.case, "to_organisation": world.org_b, "services": ["shelter"]}
+    send = {"acting": acting_of(worker_a), "case": world.case, "to_organisation": world.org_b, "services": ["shelter"]}
     referral_send(**send)  # type: ignore[arg-type]
     give_referral_consent(world, ["languages", "exploitation"], ["shelter"])
     referral_send(**send)  # type: ignore[arg-type]
-    referral_accept(actor=actor_of(worker_b), referral=referral_send(**send))  # type: ignore[arg-type]
-    referral_decline(actor=actor_of(worker_b), referral=referral_send(**send), reason="Full.")  # type: ignore[arg-type]
-    consent_withdraw(actor=actor_of(worker_a), consent=withdrawn_consent)
+    referral_accept(acting=acting_of(worker_b), referral=referral_send(**send))  # type: ignore[arg-type]
+    referral_decline(acting=acting_of(worker_b), referral=referral_send(**send), reason="Full.")  # type: ignore[arg-type]
+    consent_withdraw(acting=acting_of(worker_a), consent=withdrawn_consent)
 
     counts = assert_counts_are_the_groups(*everyone, decider)
     # Not all zero: the comparison above is about real items.
@@ -101,16 +101,16 @@ def test_the_home_page_shows_the_counts_and_their_queries_do_not_grow_with_items
     client.get("/")  # warm: the first request reads what later ones have cached
     with CaptureQueriesContext(connection) as one_case:
         response = client.get("/")
-    groups = {group.key: len(group.items) for group in work_groups_for(actor_of(worker))}
+    groups = {group.key: len(group.items) for group in work_groups_for(acting_of(worker))}
     assert response.context["work_groups"] == groups
     assert sum(groups.values()) == 4
     for _ in range(3):
         busy_case(worker)
-        task_add(actor=actor_of(worker), title="Call the embassy", due_on=TODAY)
+        task_add(acting=acting_of(worker), title="Call the embassy", due_on=TODAY)
     with CaptureQueriesContext(connection) as four_cases:
         response = client.get("/")
     assert response.context["work_groups"] == {
-        group.key: len(group.items) for group in work_groups_for(actor_of(worker))
+        group.key: len(group.items) for group in work_groups_for(acting_of(worker))
     }
     assert sum(response.context["work_groups"].values()) == 19
     assert len(four_cases) == len(one_case)

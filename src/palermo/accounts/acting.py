@@ -1,4 +1,4 @@
-"""Resolve, once per request, the membership the user acts for: `request.actor`.
+"""Resolve, once per request, the membership the user acts for: `request.acting`.
 
 This is also the one place that holds the second factor for every request, not only at
 sign-in: a session acts for a role that needs one only once a device has verified it.
@@ -16,7 +16,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 from palermo.accounts.selectors import membership_list_for_user
-from palermo.permissions import Actor, Channel, role_needs_second_factor
+from palermo.permissions import ActingUser, Channel, role_needs_second_factor
 
 SESSION_KEY = "palermo_membership_id"
 # What an unverified session may still reach while held back: the step itself and the ways out.
@@ -37,7 +37,7 @@ def second_factor_step(path: str) -> HttpResponse:
 
 def acting_membership_middleware(get_response: Callable[[HttpRequest], HttpResponse]) -> Callable:
     def middleware(request: HttpRequest) -> HttpResponse:
-        request.actor = Actor(user=None, membership=None, channel=Channel.WEB)  # type: ignore[attr-defined]
+        request.acting = ActingUser(user=None, membership=None, channel=Channel.WEB)  # type: ignore[attr-defined]
         request.memberships = []  # type: ignore[attr-defined]
         user = request.user
         if user.is_authenticated:
@@ -55,11 +55,11 @@ def acting_membership_middleware(get_response: Callable[[HttpRequest], HttpRespo
             if role_needs_second_factor(acting.role) and not verified:
                 # Held back: the session acts for nobody until a device verifies it. The role
                 # may have been switched to or granted after a password-only sign-in.
-                request.actor = Actor(user=user, membership=None, channel=Channel.WEB)  # type: ignore[attr-defined]
+                request.acting = ActingUser(user=user, membership=None, channel=Channel.WEB)  # type: ignore[attr-defined]
                 if request.path.startswith("/api/") or request.path in _unverified_paths():
                     return get_response(request)
                 return second_factor_step(request.get_full_path())
-            request.actor = Actor(  # type: ignore[attr-defined]
+            request.acting = ActingUser(  # type: ignore[attr-defined]
                 user=user, membership=acting, channel=Channel.WEB, second_factor=verified
             )
         return get_response(request)

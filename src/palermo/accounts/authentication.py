@@ -15,7 +15,7 @@ from rest_framework.request import Request
 
 from palermo.accounts.models import ApiToken
 from palermo.accounts.selectors import api_token_authenticate
-from palermo.permissions import Actor, Channel
+from palermo.permissions import ActingUser, Channel
 
 
 class BearerTokenAuthentication(authentication.BaseAuthentication):
@@ -35,7 +35,7 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
         now = timezone.now()
         if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
             ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-        request._request.actor = Actor(  # type: ignore[attr-defined]
+        request._request.acting = ActingUser(  # type: ignore[attr-defined]
             user=token.membership.user, membership=token.membership, channel=Channel.API
         )
         return token.membership.user, token

@@ -28,20 +28,20 @@ from palermo.accounts.services import (
     membership_deactivate,
 )
 from palermo.organisations.selectors import invitation_list_for, member_list_for
-from palermo.permissions import Actor, Capability
+from palermo.permissions import ActingUser, Capability
 from palermo.web.decorators import page
 
 
 @page(Capability.MEMBERS_MANAGE)
-def member_list(request: HttpRequest, actor: Actor) -> HttpResponse:
+def member_list(request: HttpRequest, acting: ActingUser) -> HttpResponse:
     """The organisation's members and open invitations; admins invite someone here."""
-    assert actor.membership is not None
+    assert acting.membership is not None
     form = InviteForm(request.POST or None)
     invited = None
     if request.method == "POST" and form.is_valid():
         try:
             invitation, secret = invitation_create(
-                actor=actor, organisation=actor.membership.organisation, **form.cleaned_data
+                acting=acting, organisation=acting.membership.organisation, **form.cleaned_data
             )
         except ValidationError as error:
             for field, errors in error.message_dict.items():
@@ -57,8 +57,8 @@ def member_list(request: HttpRequest, actor: Actor) -> HttpResponse:
             }
             form = InviteForm()
     context = {
-        "members": member_list_for(actor=actor),
-        "invitations": invitation_list_for(actor=actor),
+        "members": member_list_for(acting=acting),
+        "invitations": invitation_list_for(acting=acting),
         "form": form,
         "invited": invited,
     }
@@ -67,11 +67,11 @@ def member_list(request: HttpRequest, actor: Actor) -> HttpResponse:
 
 @require_POST
 @page(Capability.MEMBERS_MANAGE)
-def member_deactivate(request: HttpRequest, actor: Actor, membership_id: int) -> HttpResponse:
-    membership = member_list_for(actor=actor).filter(pk=membership_id, is_active=True).first()
+def member_deactivate(request: HttpRequest, acting: ActingUser, membership_id: int) -> HttpResponse:
+    membership = member_list_for(acting=acting).filter(pk=membership_id, is_active=True).first()
     if membership is None:
         raise Http404
-    membership_deactivate(actor=actor, membership=membership)
+    membership_deactivate(acting=acting, membership=membership)
     messages.success(
         request,
         _("%(user)s no longer acts as %(role)s.") % {"user": membership.user, "role": membership.get_role_display()},
@@ -81,11 +81,11 @@ def member_deactivate(request: HttpRequest, actor: Actor, membership_id: int) ->
 
 @require_POST
 @page(Capability.MEMBERS_MANAGE)
-def invitation_revoke(request: HttpRequest, actor: Actor, invitation_id: int) -> HttpResponse:
-    invitation = invitation_list_for(actor=actor).filter(pk=invitation_id).first()
+def invitation_revoke(request: HttpRequest, acting: ActingUser, invitation_id: int) -> HttpResponse:
+    invitation = invitation_list_for(acting=acting).filter(pk=invitation_id).first()
     if invitation is None:
         raise Http404
-    account_services.invitation_revoke(actor=actor, invitation=invitation)
+    account_services.invitation_revoke(acting=acting, invitation=invitation)
     messages.success(request, _("The invitation for %(email)s no longer works.") % {"email": invitation.email})
     return redirect("organisations:members")
 

@@ -20,7 +20,7 @@ from palermo.accounts.models import ApiToken, LoginSession, User, token_digest
 from palermo.audit.services import audit_record
 from palermo.hmac_keys import hmac_key
 from palermo.organisations.models import Invitation, Membership, Organisation, Role
-from palermo.permissions import OPERATOR_GRANTED_ROLES, Actor, Capability, Channel, can, is_operator
+from palermo.permissions import OPERATOR_GRANTED_ROLES, ActingUser, Capability, Channel, can, is_operator
 
 RECOVERY_CODE_COUNT = 10
 TOKEN_PREFIX = "plm_"  # noqa: S105 - a marker that makes leaked tokens greppable, not a secret
@@ -28,23 +28,23 @@ TOKEN_MAX_DAYS = 365
 INVITATION_DAYS = 7
 
 
-def _require_admin_of(actor: Actor, organisation: Organisation) -> None:
+def _require_admin_of(acting: ActingUser, organisation: Organisation) -> None:
     """Org admins manage their own organisation; the command line (a server operator) any."""
-    if actor.channel == Channel.CLI and actor.membership is None:
+    if acting.channel == Channel.CLI and acting.membership is None:
         return
-    if actor.membership is None or actor.membership.organisation_id != organisation.pk:
+    if acting.membership is None or acting.membership.organisation_id != organisation.pk:
         raise PermissionDenied(Capability.MEMBERS_MANAGE.value)
-    if not can(actor, Capability.MEMBERS_MANAGE):
+    if not can(acting, Capability.MEMBERS_MANAGE):
         raise PermissionDenied(Capability.MEMBERS_MANAGE.value)
 
 
 @transaction.atomic
-def user_create(*, actor: Actor, email: str, full_name: str = "", password: str | None = None) -> User:
+def user_create(*, acting: ActingUser, email: str, full_name: str = "", password: str | None = None) -> User:
     user = User.objects.create_user(email=email, password=password, full_name=full_name)
     if password is None:
         user.set_unusable_password()
         user.save(update_fields=["password"])
-    audit_record(actor=actor, action="user.create", target=user)
+    audit_record(acting=acting, action="user.create", target=user)
     return user
 
 
@@ -57,50 +57,50 @@ def user_set_password(*, user: User, password: str) -> None:
 
 
 @transaction.atomic
-def membership_add(*, actor: Actor, user: User, organisation: Organisation, role: str) -> Membership:
+def membership_add(*, acting: ActingUser, user: User, organisation: Organisation, role: str) -> Membership:
     """Attach an account directly: the server operator's tool only (`palermo add-user`, the demo).
 
     Organisation admins invite instead; the invitee's answer makes the membership. Only the
     operator grants the roles that govern the whole deployment, and this is the operator's path.
     """
-    if not is_operator(actor):
+    if not is_operator(acting):
         raise PermissionDenied("membership.add")
     membership = _membership_attach(user=user, organisation=organisation, role=role)
-    audit_record(actor=actor, action="membership.add", target=membership, organisation_id=organisation.pk)
+    audit_record(acting=acting, action="membership.add", target=membership, organisation_id=organisation.pk)
     return membership
 
 
 @transaction.atomic
-def membership_deactivate(*, actor: Actor, membership: Membership) -> None:
+def membership_deactivate(*, acting: ActingUser, membership: Membership) -> None:
     """Take a role away: its tokens stop working and the user's sessions acting for this
     organisation end now; sessions acting for their other organisations keep working."""
-    _require_admin_of(actor, membership.organisation)
+    _require_admin_of(acting, membership.organisation)
     membership.is_active, membership.deactivated_at = False, timezone.now()
     membership.save(update_fields=["is_active", "deactivated_at"])
     ApiToken.objects.filter(membership=membership, revoked_at=None).update(revoked_at=timezone.now())
     login_sessions_end(user=membership.user, organisation=membership.organisation)
     audit_record(
-        actor=actor, action="membership.deactivate", target=membership, organisation_id=membership.organisation_id
+        acting=acting, action="membership.deactivate", target=membership, organisation_id=membership.organisation_id
     )
 
 
 @transaction.atomic
-def user_deactivate(*, actor: Actor, user: User) -> None:
-    if not (actor.channel == Channel.CLI and actor.membership is None):
+def user_deactivate(*, acting: ActingUser, user: User) -> None:
+    if not (acting.channel == Channel.CLI and acting.membership is None):
         raise PermissionDenied("user.deactivate")
     user.is_active = False
     user.save(update_fields=["is_active"])
     ApiToken.objects.filter(membership__user=user, revoked_at=None).update(revoked_at=timezone.now())
     login_sessions_end(user=user)
-    audit_record(actor=actor, action="user.deactivate", target=user)
+    audit_record(acting=acting, action="user.deactivate", target=user)
 
 
-def user_password_change(*, actor: Actor, user: User, password: str) -> None:
+def user_password_change(*, acting: ActingUser, user: User, password: str) -> None:
     user_set_password(user=user, password=password)
     if user.must_change_password:
         user.must_change_password = False
         user.save(update_fields=["must_change_password"])
-    audit_record(actor=actor, action="user.password_change", target=user)
+    audit_record(acting=acting, action="user.password_change", target=user)
 
 
 # --- Sessions --------------------------------------------------------------------------------------
@@ -150,7 +150,7 @@ def totp_device_confirm(*, user: User, device: TOTPDevice, code: str) -> list[st
     TOTPDevice.objects.filter(user=user, confirmed=True).exclude(pk=device.pk).delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])
-    audit_record(actor=Actor(user=user, membership=None, channel=Channel.WEB), action="totp.confirm", target=user)
+    audit_record(acting=ActingUser(user=user, membership=None, channel=Channel.WEB), action="totp.confirm", target=user)
     return recovery_codes_generate(user=user)
 
 
@@ -181,12 +181,12 @@ def has_confirmed_totp(user: User) -> bool:
 
 
 @transaction.atomic
-def api_token_create(*, actor: Actor, membership: Membership, name: str, days: int = 90) -> tuple[ApiToken, str]:
+def api_token_create(*, acting: ActingUser, membership: Membership, name: str, days: int = 90) -> tuple[ApiToken, str]:
     """A new token acting as `membership`; the clear token is returned once and never stored."""
-    is_operator = actor.channel == Channel.CLI and actor.membership is None
-    if not is_operator and (actor.user is None or actor.user.pk != membership.user_id):
+    is_operator = acting.channel == Channel.CLI and acting.membership is None
+    if not is_operator and (acting.user is None or acting.user.pk != membership.user_id):
         raise PermissionDenied("token.create")
-    if not is_operator and not actor.second_factor:
+    if not is_operator and not acting.second_factor:
         # A token outlives the session that makes it: never from a session a device has not verified.
         raise PermissionDenied("token.create.second_factor")
     if not membership.is_active:
@@ -205,20 +205,22 @@ def api_token_create(*, actor: Actor, membership: Membership, name: str, days: i
         digest=token_digest(clear),
         expires_at=timezone.now() + datetime.timedelta(days=days),
     )
-    audit_record(actor=actor, action="token.create", target=token, organisation_id=membership.organisation_id)
+    audit_record(acting=acting, action="token.create", target=token, organisation_id=membership.organisation_id)
     return token, clear
 
 
 @transaction.atomic
-def api_token_revoke(*, actor: Actor, token: ApiToken) -> None:
+def api_token_revoke(*, acting: ActingUser, token: ApiToken) -> None:
     """The token's owner, or the server operator (the command line), ends a token at once."""
-    is_operator = actor.channel == Channel.CLI and actor.membership is None and actor.user is None
-    if not is_operator and (actor.user is None or token.membership.user_id != actor.user.pk):
+    is_operator = acting.channel == Channel.CLI and acting.membership is None and acting.user is None
+    if not is_operator and (acting.user is None or token.membership.user_id != acting.user.pk):
         raise PermissionDenied("token.revoke")
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
-        audit_record(actor=actor, action="token.revoke", target=token, organisation_id=token.membership.organisation_id)
+        audit_record(
+            acting=acting, action="token.revoke", target=token, organisation_id=token.membership.organisation_id
+        )
 
 
 # --- Invitations -------------------------------------------------------------------------------------
@@ -239,12 +241,14 @@ def _membership_attach(*, user: User, organisation: Organisation, role: str) -> 
 
 
 @transaction.atomic
-def invitation_create(*, actor: Actor, organisation: Organisation, email: str, role: str) -> tuple[Invitation, str]:
+def invitation_create(
+    *, acting: ActingUser, organisation: Organisation, email: str, role: str
+) -> tuple[Invitation, str]:
     """Offer a role here to an address. Returns the invitation and its link's secret (shown once).
 
     Says nothing about whether the address has an account: nothing is looked up here.
     """
-    _require_admin_of(actor, organisation)
+    _require_admin_of(acting, organisation)
     if role not in Role.values:
         raise ValidationError({"role": _("Unknown role %(role)s.") % {"role": role}})
     if role in OPERATOR_GRANTED_ROLES:
@@ -256,13 +260,13 @@ def invitation_create(*, actor: Actor, organisation: Organisation, email: str, r
         email=_normalise_email(email),
         role=role,
         digest=token_digest(secret),
-        invited_by=actor.user,
+        invited_by=acting.user,
         expires_at=timezone.now() + datetime.timedelta(days=INVITATION_DAYS),
     )
     invitation.full_clean(exclude=["invited_by", "membership"])
     invitation.save()
     audit_record(
-        actor=actor,
+        acting=acting,
         action="invitation.create",
         target=invitation,
         organisation_id=organisation.pk,
@@ -283,7 +287,7 @@ def invitation_accept(*, user: User, invitation: Invitation) -> Membership:
     invitation.accepted_at, invitation.membership = timezone.now(), membership
     invitation.save(update_fields=["accepted_at", "membership"])
     audit_record(
-        actor=Actor(user=user, membership=membership, channel=Channel.WEB),
+        acting=ActingUser(user=user, membership=membership, channel=Channel.WEB),
         action="invitation.accept",
         target=invitation,
         organisation_id=invitation.organisation_id,
@@ -306,18 +310,18 @@ def invitation_account_create(*, invitation: Invitation, full_name: str, passwor
         # Hash all the same, so that the answer takes as long as for a new account.
         make_password(password)
         return
-    actor = Actor(user=None, membership=None, channel=Channel.WEB)
+    acting = ActingUser(user=None, membership=None, channel=Channel.WEB)
     user = User.objects.create_user(email=invitation.email, password=password, full_name=full_name.strip()[:200])
-    audit_record(actor=actor, action="user.create", target=user, organisation_id=invitation.organisation_id)
+    audit_record(acting=acting, action="user.create", target=user, organisation_id=invitation.organisation_id)
     invitation_accept(user=user, invitation=invitation)
 
 
 @transaction.atomic
-def invitation_revoke(*, actor: Actor, invitation: Invitation) -> None:
-    _require_admin_of(actor, invitation.organisation)
+def invitation_revoke(*, acting: ActingUser, invitation: Invitation) -> None:
+    _require_admin_of(acting, invitation.organisation)
     if invitation.accepted_at is None and invitation.revoked_at is None:
         invitation.revoked_at = timezone.now()
         invitation.save(update_fields=["revoked_at"])
         audit_record(
-            actor=actor, action="invitation.revoke", target=invitation, organisation_id=invitation.organisation_id
+            acting=acting, action="invitation.revoke", target=invitation, organisation_id=invitation.organisation_id
         )

@@ -37,7 +37,7 @@ from palermo.accounts.middleware import session_start
 from palermo.accounts.models import User
 from palermo.accounts.selectors import api_token_get_for_user, api_token_list_for_user, membership_list_for_user
 from palermo.audit.services import audit_record
-from palermo.permissions import Actor, Channel, requires_second_factor, role_needs_second_factor
+from palermo.permissions import ActingUser, Channel, requires_second_factor, role_needs_second_factor
 
 PENDING_USER = "palermo_pending_user"
 PENDING_AT = "palermo_pending_at"
@@ -82,7 +82,7 @@ def _complete_login(request: HttpRequest, user: User, device: Any | None) -> Htt
     # Into each of the user's organisations' trails, so every admin sees their members' sign-ins.
     for membership in membership_list_for_user(user=user):
         audit_record(
-            actor=Actor(user=user, membership=membership, channel=Channel.WEB),
+            acting=ActingUser(user=user, membership=membership, channel=Channel.WEB),
             action="login",
             target=user,
             detail={"second_factor": device is not None},
@@ -236,7 +236,7 @@ def login_locked_out(
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
-        audit_record(actor=request.actor, action="logout", target=request.user)  # type: ignore[attr-defined]
+        audit_record(acting=request.acting, action="logout", target=request.user)  # type: ignore[attr-defined]
     logout(request)
     messages.success(request, _("You are signed out."))
     return redirect("accounts:login")
@@ -321,7 +321,7 @@ def _second_factor_done(request: HttpRequest, user: User, device: Any) -> None:
     chosen = request.session.get(MEMBERSHIP_KEY)
     acting = next((m for m in request.memberships if m.pk == chosen), None)  # type: ignore[attr-defined]
     audit_record(
-        actor=Actor(user=user, membership=acting, channel=Channel.WEB, second_factor=True),
+        acting=ActingUser(user=user, membership=acting, channel=Channel.WEB, second_factor=True),
         action="second_factor.verify",
         target=user,
     )
@@ -335,7 +335,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
     form = PasswordChangeForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.user_password_change(
-            actor=request.actor,  # type: ignore[attr-defined]
+            acting=request.acting,  # type: ignore[attr-defined]
             user=user,
             password=form.cleaned_data["new_password1"],
         )
@@ -353,26 +353,29 @@ def security(request: HttpRequest) -> HttpResponse:
     if user.must_change_password:
         # No token can be made with a one-time password that someone else has seen.
         return redirect("accounts:password_change")
-    actor: Actor = request.actor  # type: ignore[attr-defined]
+    acting: ActingUser = request.acting  # type: ignore[attr-defined]
     form = TokenForm()
     created_token = None
     if request.method == "POST":
         if "recovery_codes" in request.POST:
             codes = services.recovery_codes_generate(user=user)
-            audit_record(actor=actor, action="recovery_codes.generate", target=user)
+            audit_record(acting=acting, action="recovery_codes.generate", target=user)
             return render(request, "accounts/recovery_codes.html", {"codes": codes, "first_time": False})
         if "revoke" in request.POST:
             token = api_token_get_for_user(user=user, token_id=request.POST["revoke"])
-            services.api_token_revoke(actor=actor, token=token)
+            services.api_token_revoke(acting=acting, token=token)
             messages.success(request, _("The token %(name)s no longer works.") % {"name": token.name})
             return redirect("accounts:security")
-        if not actor.second_factor:
+        if not acting.second_factor:
             # A token outlives the session: only a session verified with a device may make one.
             return second_factor_step(request.get_full_path())
         form = TokenForm(request.POST)
-        if form.is_valid() and actor.membership is not None:
+        if form.is_valid() and acting.membership is not None:
             _token, created_token = services.api_token_create(
-                actor=actor, membership=actor.membership, name=form.cleaned_data["name"], days=form.cleaned_data["days"]
+                acting=acting,
+                membership=acting.membership,
+                name=form.cleaned_data["name"],
+                days=form.cleaned_data["days"],
             )
             form = TokenForm()
     context = {
@@ -380,6 +383,6 @@ def security(request: HttpRequest) -> HttpResponse:
         "created_token": created_token,
         "tokens": api_token_list_for_user(user=user),
         "has_totp": services.has_confirmed_totp(user),
-        "second_factor": actor.second_factor,
+        "second_factor": acting.second_factor,
     }
     return render(request, "accounts/security.html", context)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from rest_framework.request import Request
 
-from palermo.permissions import Actor
+from palermo.permissions import ActingUser
 
 
-def api_actor(request: Request) -> Actor:
-    actor: Actor = request._request.actor  # type: ignore[attr-defined]
-    return actor
+def api_acting(request: Request) -> ActingUser:
+    acting: ActingUser = request._request.acting  # type: ignore[attr-defined]
+    return acting

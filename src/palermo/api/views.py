@@ -18,9 +18,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from palermo.api.authentication import api_actor
+from palermo.api.authentication import api_acting
 from palermo.api.pagination import PagePagination
-from palermo.permissions import ROLE_CAPABILITIES, Actor, Capability, can
+from palermo.permissions import ROLE_CAPABILITIES, ActingUser, Capability, can
 
 Requirement = Capability | tuple[Capability, ...]
 
@@ -46,7 +46,7 @@ class PalermoApiView(APIView):
     capabilities: ClassVar[dict[str, Requirement]] = {}
     # Set to PagePagination by the views whose GET answers one page of a list (the schema shows the envelope).
     pagination_class: ClassVar[type[PagePagination] | None] = None
-    actor: Actor
+    acting: ActingUser
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -62,10 +62,10 @@ class PalermoApiView(APIView):
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)  # authentication: a token of an active membership
-        self.actor = api_actor(request)
+        self.acting = api_acting(request)
         requirement = self.requirement(request.method or "")
         wanted = any_of(requirement) if requirement is not None else ()
-        if wanted and not any(can(self.actor, capability) for capability in wanted):
+        if wanted and not any(can(self.acting, capability) for capability in wanted):
             # Django's PermissionDenied: the error handler answers it like the services' refusals.
             raise PermissionDenied(wanted[0].value)
 

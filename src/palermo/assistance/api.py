@@ -1,7 +1,7 @@
 """API for a case's assistance: pathway, plan and risk assessments, on the same services as the pages.
 
 Validation errors of the services come back as 400 with the API's error shape (see api/errors.py);
-a case or item outside the actor's scope is 404, a role that may not write is 403.
+a case or item outside the acting user's scope is 404, a role that may not write is 403.
 """
 
 from __future__ import annotations
@@ -133,22 +133,22 @@ class PathwayApi(PalermoApiView):
     @extend_schema(responses={200: PathwayOutput, **error_responses(404)})
     def get(self, request: Request, case_id: int) -> Response:
         """The case's pathway through the scheme of assistance, its recovery period and what return needs."""
-        actor = self.actor
-        case = case_get_for(actor=actor, case_id=case_id)
-        audit_record(actor=actor, action="assistance.view", target=case)
+        acting = self.acting
+        case = case_get_for(acting=acting, case_id=case_id)
+        audit_record(acting=acting, action="assistance.view", target=case)
         return Response(_pathway(case))
 
     @extend_schema(request=StageInput, responses={200: PathwayOutput, **error_responses(400, 403, 404)})
     def post(self, request: Request, case_id: int) -> Response:
         """Update one stage. The return stage refuses to start or finish without the recorded consent to
         return and the receiving provider's confirmation; the error says which is missing."""
-        actor = self.actor
-        case = case_get_for(actor=actor, case_id=case_id)
+        acting = self.acting
+        case = case_get_for(acting=acting, case_id=case_id)
         data = StageInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         values["responsible_user_id"] = values.pop("responsible_user")
-        services.pathway_stage_update(actor=actor, case=case, **values)
+        services.pathway_stage_update(acting=acting, case=case, **values)
         return Response(_pathway(case))
 
 
@@ -199,19 +199,19 @@ class PlanApi(PalermoApiView):
     @extend_schema(responses={200: PlanItemOutput(many=True), **error_responses(404)})
     def get(self, request: Request, case_id: int) -> Response:
         """The assistance plan of the case, by start date."""
-        actor = self.actor
-        case = case_get_for(actor=actor, case_id=case_id)
-        audit_record(actor=actor, action="assistance.view", target=case)
+        acting = self.acting
+        case = case_get_for(acting=acting, case_id=case_id)
+        audit_record(acting=acting, action="assistance.view", target=case)
         return Response(PlanItemOutput(selectors.plan_items_for(case), many=True).data)
 
     @extend_schema(request=PlanItemInput, responses={201: PlanItemOutput, **error_responses(400, 403, 404)})
     def post(self, request: Request, case_id: int) -> Response:
         """Add a service to the plan."""
-        actor = self.actor
-        case = case_get_for(actor=actor, case_id=case_id)
+        acting = self.acting
+        case = case_get_for(acting=acting, case_id=case_id)
         data = PlanItemInput(data=request.data)
         data.is_valid(raise_exception=True)
-        item = services.plan_item_add(actor=actor, case=case, **data.validated_data)
+        item = services.plan_item_add(acting=acting, case=case, **data.validated_data)
         return Response(PlanItemOutput(item).data, status=status.HTTP_201_CREATED)
 
 
@@ -220,9 +220,9 @@ class PlanItemApi(PalermoApiView):
 
     @extend_schema(responses={200: PlanItemOutput, **error_responses(404)})
     def get(self, request: Request, case_id: int, item_id: int) -> Response:
-        actor = self.actor
-        case = case_get_for(actor=actor, case_id=case_id)
-        item = selectors.plan_item_get_for(actor=actor, case=case, item_id=item_id)
+        acting = self.acting
+        case = case_get_for(acting=acting, case_id=case_id)
+        item = selectors.plan_item_get_for(acting=acting, case=case, item_id=item_id)
         return Response(PlanItemOutput(item).data)
 
     @extend_schema(
@@ -230,21 +230,21 @@ class PlanItemApi(PalermoApiView):
     )
     def patch(self, request: Request, case_id: int, item_id: int) -> Response:
         """Change some fields, e.g. {"status": "delivered"}."""
-        actor = self.actor
-        case = case_get_for(actor=actor, case_id=case_id)
-        item = selectors.plan_item_get_for(actor=actor, case=case, item_id=item_id)
+        acting = self.acting
+        case = case_get_for(acting=acting, case_id=case_id)
+        item = selectors.plan_item_get_for(acting=acting, case=case, item_id=item_id)
         data = PlanItemInput(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        item = services.plan_item_update(actor=actor, item=item, **data.validated_data)
+        item = services.plan_item_update(acting=acting, item=item, **data.validated_data)
         return Response(PlanItemOutput(item).data)
 
     @extend_schema(request=None, responses={204: None, **error_responses(403, 404)})
     def delete(self, request: Request, case_id: int, item_id: int) -> Response:
         """Remove an item entered by mistake (a service that did not happen is better cancelled)."""
-        actor = self.actor
-        case = case_get_for(actor=actor, case_id=case_id)
-        item = selectors.plan_item_get_for(actor=actor, case=case, item_id=item_id)
-        services.plan_item_delete(actor=actor, item=item)
+        acting = self.acting
+        case = case_get_for(acting=acting, case_id=case_id)
+        item = selectors.plan_item_get_for(acting=acting, case=case, item_id=item_id)
+        services.plan_item_delete(acting=acting, item=item)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -321,21 +321,21 @@ class RiskAssessmentsApi(PalermoApiView):
     @extend_schema(responses={200: RiskOutput, **error_responses(404)})
     def get(self, request: Request, case_id: int) -> Response:
         """The current risk level, the next review (flagged when overdue), open reviews and every assessment."""
-        actor = self.actor
-        case = case_get_for(actor=actor, case_id=case_id)
-        audit_record(actor=actor, action="risk.list", target=case)
+        acting = self.acting
+        case = case_get_for(acting=acting, case_id=case_id)
+        audit_record(acting=acting, action="risk.list", target=case)
         return Response(_risk(case))
 
     @extend_schema(request=RiskAssessmentInput, responses={201: RiskAssessmentOutput, **error_responses(400, 403, 404)})
     def post(self, request: Request, case_id: int) -> Response:
         """Record a new assessment; it answers the reviews still open."""
-        actor = self.actor
-        case = case_get_for(actor=actor, case_id=case_id)
+        acting = self.acting
+        case = case_get_for(acting=acting, case_id=case_id)
         data = RiskAssessmentInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
         assessment = services.risk_assessment_record(
-            actor=actor,
+            acting=acting,
             case=case,
             level=values["level"],
             review_on=values["review_on"],
@@ -351,11 +351,11 @@ class RiskReviewsApi(PalermoApiView):
     @extend_schema(request=RiskReviewInput, responses={201: RiskReviewOutput, **error_responses(400, 403, 404)})
     def post(self, request: Request, case_id: int) -> Response:
         """Ask for a review after an event (before a court hearing, before return, after an incident)."""
-        actor = self.actor
-        case = case_get_for(actor=actor, case_id=case_id)
+        acting = self.acting
+        case = case_get_for(acting=acting, case_id=case_id)
         data = RiskReviewInput(data=request.data)
         data.is_valid(raise_exception=True)
-        review = services.risk_review_request(actor=actor, case=case, **data.validated_data)
+        review = services.risk_review_request(acting=acting, case=case, **data.validated_data)
         return Response(RiskReviewOutput(review).data, status=status.HTTP_201_CREATED)
 
 
@@ -365,11 +365,11 @@ class RecoveryPeriodApi(PalermoApiView):
     @extend_schema(request=RecoveryInput, responses={200: PathwayOutput, **error_responses(400, 403, 404)})
     def post(self, request: Request, case_id: int) -> Response:
         """Record the start of the recovery and reflection period by hand (a decision taken outside Palermo)."""
-        actor = self.actor
-        case = case_get_for(actor=actor, case_id=case_id)
+        acting = self.acting
+        case = case_get_for(acting=acting, case_id=case_id)
         data = RecoveryInput(data=request.data)
         data.is_valid(raise_exception=True)
-        services.recovery_period_start(actor=actor, case=case, **data.validated_data)
+        services.recovery_period_start(acting=acting, case=case, **data.validated_data)
         return Response(_pathway(case))
 
 
@@ -392,11 +392,11 @@ class ReturnConsentApi(PalermoApiView):
     @extend_schema(request=ReturnConsentInput, responses={200: PathwayOutput, **error_responses(400, 403, 404)})
     def post(self, request: Request, case_id: int) -> Response:
         """Record the person's written, informed consent to return (date and language; you are the recorder)."""
-        actor = self.actor
-        case = case_get_for(actor=actor, case_id=case_id)
+        acting = self.acting
+        case = case_get_for(acting=acting, case_id=case_id)
         data = ReturnConsentInput(data=request.data)
         data.is_valid(raise_exception=True)
-        services.return_consent_record(actor=actor, case=case, **data.validated_data)
+        services.return_consent_record(acting=acting, case=case, **data.validated_data)
         return Response(_pathway(case))
 
 
@@ -406,9 +406,9 @@ class ReturnConfirmationApi(PalermoApiView):
     @extend_schema(request=ReturnConfirmationInput, responses={200: PathwayOutput, **error_responses(400, 403, 404)})
     def post(self, request: Request, case_id: int) -> Response:
         """Record that a provider in the country of origin confirmed it will receive the person."""
-        actor = self.actor
-        case = case_get_for(actor=actor, case_id=case_id)
+        acting = self.acting
+        case = case_get_for(acting=acting, case_id=case_id)
         data = ReturnConfirmationInput(data=request.data)
         data.is_valid(raise_exception=True)
-        services.return_confirmation_record(actor=actor, case=case, **data.validated_data)
+        services.return_confirmation_record(acting=acting, case=case, **data.validated_data)
         return Response(_pathway(case))

@@ -18,7 +18,7 @@ from palermo.cases.models import Case
 from palermo.cases.services import case_open
 from palermo.organisations.models import Membership, Organisation, Role
 from palermo.people.models import Person
-from palermo.permissions import Actor, Channel
+from palermo.permissions import ActingUser, Channel
 from palermo.worklist.services import task_add
 
 DAY = datetime.timedelta(days=1)
@@ -30,15 +30,15 @@ def demo_assistance(organisation: Organisation, *, email: str = "caseworker@valm
     person = Person.objects.filter(organisation=organisation).order_by("id").first()
     if membership is None or person is None:
         return
-    actor = Actor(user=membership.user, membership=membership, channel=Channel.CLI)
+    acting = ActingUser(user=membership.user, membership=membership, channel=Channel.CLI)
     case = Case.objects.filter(organisation=organisation, status="open").order_by("id").first()
     if case is None:
-        case = case_open(actor=actor, person=person)
+        case = case_open(acting=acting, person=person)
     if PathwayStage.objects.filter(case=case).exists():
         return
     today = timezone.localdate()
     pathway_stage_update(
-        actor=actor,
+        acting=acting,
         case=case,
         stage="hotline",
         status="done",
@@ -46,7 +46,7 @@ def demo_assistance(organisation: Organisation, *, email: str = "caseworker@valm
         completed_on=today - 12 * DAY,
     )
     pathway_stage_update(
-        actor=actor,
+        acting=acting,
         case=case,
         stage="safe_place",
         status="done",
@@ -55,9 +55,9 @@ def demo_assistance(organisation: Organisation, *, email: str = "caseworker@valm
         activities=["catalogue:1"],
         responsible_name="Valmora municipal police",
     )
-    pathway_stage_update(actor=actor, case=case, stage="referral", status="not_needed")
+    pathway_stage_update(acting=acting, case=case, stage="referral", status="not_needed")
     pathway_stage_update(
-        actor=actor,
+        acting=acting,
         case=case,
         stage="risk_assessment",
         status="done",
@@ -65,7 +65,7 @@ def demo_assistance(organisation: Organisation, *, email: str = "caseworker@valm
         completed_on=today - 10 * DAY,
     )
     pathway_stage_update(
-        actor=actor,
+        acting=acting,
         case=case,
         stage="crisis_intervention",
         status="in_progress",
@@ -75,9 +75,9 @@ def demo_assistance(organisation: Organisation, *, email: str = "caseworker@valm
         responsible_organisation=organisation,
         responsible_user_id=membership.user_id,
     )
-    recovery_period_start(actor=actor, case=case, started_on=today - 10 * DAY)
+    recovery_period_start(acting=acting, case=case, started_on=today - 10 * DAY)
     plan_item_add(
-        actor=actor,
+        acting=acting,
         case=case,
         service="shelter",
         status="in_progress",
@@ -85,15 +85,15 @@ def demo_assistance(organisation: Organisation, *, email: str = "caseworker@valm
         ends_on=today + 80 * DAY,
     )
     plan_item_add(
-        actor=actor,
+        acting=acting,
         case=case,
         service="psychological",
         provider_name="Valmora Trauma Centre (fictional)",
         starts_on=today - 5 * DAY,
     )
-    plan_item_add(actor=actor, case=case, service="legal", starts_on=today, ends_on=today + 14 * DAY)
+    plan_item_add(acting=acting, case=case, service="legal", starts_on=today, ends_on=today + 14 * DAY)
     risk_assessment_record(
-        actor=actor,
+        acting=acting,
         case=case,
         level="high",
         assessed_on=today - 10 * DAY,
@@ -108,5 +108,5 @@ def demo_assistance(organisation: Organisation, *, email: str = "caseworker@valm
             {"kind": "health", "rating": "low", "note": ""},
         ],
     )
-    risk_review_request(actor=actor, case=case, event="court_hearing", due_on=today + 2 * DAY)
-    task_add(actor=actor, title="Book an interpreter for the hearing (fictional)", due_on=today + DAY, case=case)
+    risk_review_request(acting=acting, case=case, event="court_hearing", due_on=today + 2 * DAY)
+    task_add(acting=acting, title="Book an interpreter for the hearing (fictional)", due_on=today + DAY, case=case)

@@ -28,7 +28,7 @@ from palermo.people.forms import ListSelectOne
 if TYPE_CHECKING:
     from palermo.assistance.selectors import StageView
     from palermo.cases.models import Case
-    from palermo.permissions import Actor
+    from palermo.permissions import ActingUser
 
 
 class DateInput(forms.DateInput):
@@ -241,7 +241,7 @@ def stage_initial(stage: StageView) -> dict[str, Any]:
     }
 
 
-def panel_forms(*, actor: Actor, case: Case, pathway: list[StageView]) -> dict[str, Any]:
+def panel_forms(*, acting: ActingUser, case: Case, pathway: list[StageView]) -> dict[str, Any]:
     members = case_members(case)
     today = timezone.localdate()
     return {

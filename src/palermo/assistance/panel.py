@@ -20,23 +20,23 @@ from palermo.assistance.selectors import (
 )
 from palermo.audit.services import audit_record
 from palermo.cases.models import Case
-from palermo.permissions import Actor, Capability, can
+from palermo.permissions import ActingUser, Capability, can
 
 
-def assistance_panel_context(*, actor: Actor, case: Case) -> dict[str, Any]:
+def assistance_panel_context(*, acting: ActingUser, case: Case) -> dict[str, Any]:
     """Everything the assistance panel (`assistance/_case_panel.html`) shows for one case.
 
-    `case` must come from `case_get_for` (scoped to the actor), whose `case.view` entry already records
+    `case` must come from `case_get_for` (scoped to the acting user), whose `case.view` entry already records
     that the case page was shown, panel included: a second entry per page would double the audit
     writes of the busiest page. The case page shows it read-only, with a link to the assistance page
     where it is edited: the edit forms (eight stages, plan, risk, return) are most of a case page's
     rendering time.
     """
-    return panel_context(actor=actor, case=case, editable=False, audited=False)
+    return panel_context(acting=acting, case=case, editable=False, audited=False)
 
 
 def panel_context(
-    *, actor: Actor, case: Case, bound: dict[str, Any] | None = None, editable: bool = True, audited: bool = True
+    *, acting: ActingUser, case: Case, bound: dict[str, Any] | None = None, editable: bool = True, audited: bool = True
 ) -> dict[str, Any]:
     """The panel, with `bound` forms (by key, or "stage:<code>") shown in place of blank ones after an error.
 
@@ -45,12 +45,12 @@ def panel_context(
     pathway = pathway_for(case)
     risk = risk_summary_for(case)
     manage = (
-        can(actor, Capability.CASE_MANAGE)
-        and actor.membership is not None
-        and case.organisation_id == actor.membership.organisation_id
+        can(acting, Capability.CASE_MANAGE)
+        and acting.membership is not None
+        and case.organisation_id == acting.membership.organisation_id
     )
     if audited:
-        audit_record(actor=actor, action="assistance.view", target=case)
+        audit_record(acting=acting, action="assistance.view", target=case)
     plan_items = list(plan_items_for(case))
     context: dict[str, Any] = {
         "case": case,
@@ -66,7 +66,7 @@ def panel_context(
         "late_count": sum(1 for s in pathway if s.is_late) + sum(1 for i in plan_items if i.is_late),
     }
     if manage and editable:
-        blank = forms.panel_forms(actor=actor, case=case, pathway=pathway)
+        blank = forms.panel_forms(acting=acting, case=case, pathway=pathway)
         for key, form in (bound or {}).items():
             if key.startswith("stage:"):
                 blank["stages"][key.removeprefix("stage:")] = form

@@ -1,7 +1,7 @@
 """Reads of a case's assistance: pathway, recovery period, plan and risk.
 
 Every function takes a case that already came through `case_get_for` (scoped and audited), or
-scopes by the actor itself. Dates are compared with the local date, never computed into flags
+scopes by the acting user itself. Dates are compared with the local date, never computed into flags
 stored in the database, so nothing goes stale.
 """
 
@@ -29,7 +29,7 @@ from palermo.cases.selectors import case_queryset_for
 from palermo.common import catalogue
 from palermo.identification.deadlines import recovery_period_end
 from palermo.identification.models import DecisionResult, DecisionStage, IdentificationDecision
-from palermo.permissions import Actor, Capability, can
+from palermo.permissions import ActingUser, Capability, can
 
 # --- Pathway -----------------------------------------------------------------------------------------
 
@@ -234,9 +234,9 @@ def plan_items_for(case: Case) -> QuerySet[PlanItem]:
     return PlanItem.objects.filter(case=case).select_related("provider_organisation")
 
 
-def plan_item_get_for(*, actor: Actor, case: Case, item_id: int | str) -> PlanItem:
-    """One plan item of a case the actor opened through `case_get_for`; 404 alike for missing and foreign."""
-    return audited_get(actor=actor, queryset=plan_items_for(case), object_id=item_id, action="plan_item.view")
+def plan_item_get_for(*, acting: ActingUser, case: Case, item_id: int | str) -> PlanItem:
+    """One plan item of a case the acting user opened through `case_get_for`; 404 alike for missing and foreign."""
+    return audited_get(acting=acting, queryset=plan_items_for(case), object_id=item_id, action="plan_item.view")
 
 
 # --- Risk ----------------------------------------------------------------------------------------------------
@@ -270,20 +270,20 @@ def risk_summary_for(case: Case) -> RiskSummary:
     return RiskSummary(current=history[0] if history else None, open_reviews=reviews, history=history)
 
 
-# --- Cases whose work falls to an actor ---------------------------------------------------------------
+# --- Cases whose work falls to a user ----------------------------------------------------------------
 
 
-def cases_in_care_of(actor: Actor) -> QuerySet[Case]:
-    """Open cases whose assistance work is the actor's: those assigned to them, and those nobody is
+def cases_in_care_of(acting: ActingUser) -> QuerySet[Case]:
+    """Open cases whose assistance work is the acting user's: those assigned to them, and those nobody is
     assigned to yet (so that no case falls through). Only for roles that manage cases."""
-    if not can(actor, Capability.CASE_MANAGE) or actor.user is None:
+    if not can(acting, Capability.CASE_MANAGE) or acting.user is None:
         return Case.objects.none()
     # Without joining the assignments: a join gives a row per case worker, so it needed a DISTINCT,
     # and PostgreSQL read the whole assignment table to apply the OR to it.
     assignments = Case.assigned_to.through.objects
-    mine = assignments.filter(user_id=actor.user.pk).values("case_id")
+    mine = assignments.filter(user_id=acting.user.pk).values("case_id")
     anyone = assignments.filter(case_id=OuterRef("pk"))
-    return case_queryset_for(actor).filter(Q(pk__in=mine) | ~Exists(anyone), status="open")
+    return case_queryset_for(acting).filter(Q(pk__in=mine) | ~Exists(anyone), status="open")
 
 
 def open_plan_items(cases: QuerySet[Case] | list[int]) -> QuerySet[PlanItem]:

@@ -1,7 +1,7 @@
 """Writes to a case's assistance: permission first, then validation, the change and its audit entry.
 
-`case` always comes from `case_get_for` (scoped to the actor); the services check again that it
-belongs to the actor's organisation, since only the owning organisation manages its assistance.
+`case` always comes from `case_get_for` (scoped to the acting user); the services check again that it
+belongs to the acting user's organisation, since only the owning organisation manages its assistance.
 Audit details hold ids, codes and field names, never what a worker wrote.
 """
 
@@ -35,16 +35,16 @@ from palermo.audit.services import audit_record
 from palermo.cases.models import Case
 from palermo.common import catalogue
 from palermo.organisations.models import Membership, Organisation
-from palermo.permissions import Actor, Capability, require
+from palermo.permissions import ActingUser, Capability, require
 
 RETURN_STAGE = "return"
 MAX_ACTIVITY_LENGTH = 300
 MAX_NOTE_LENGTH = 20000
 
 
-def _require_manage(actor: Actor, case: Case) -> None:
-    require(actor, Capability.CASE_MANAGE)
-    if actor.membership is None or case.organisation_id != actor.membership.organisation_id:
+def _require_manage(acting: ActingUser, case: Case) -> None:
+    require(acting, Capability.CASE_MANAGE)
+    if acting.membership is None or case.organisation_id != acting.membership.organisation_id:
         raise PermissionDenied("case.manage")
 
 
@@ -74,7 +74,7 @@ def return_stage_missing(case: Case) -> list[str]:
 @transaction.atomic
 def pathway_stage_update(
     *,
-    actor: Actor,
+    acting: ActingUser,
     case: Case,
     stage: str,
     status: str,
@@ -93,8 +93,8 @@ def pathway_stage_update(
     The return stage cannot start or finish without the consent and the confirmation (see
     `return_stage_missing`).
     """
-    _require_manage(actor, case)
-    assert actor.user is not None
+    _require_manage(acting, case)
+    assert acting.user is not None
     if stage not in catalogue.STAGE_CODES:
         raise ValidationError({"stage": [_("There is no such stage in the scheme of assistance.")]})
     if status not in StageStatus.values:
@@ -136,7 +136,7 @@ def pathway_stage_update(
     row, _created = PathwayStage.objects.select_for_update().get_or_create(
         case=case,
         stage=stage,
-        defaults={"organisation_id": case.organisation_id, "updated_by": actor.user},
+        defaults={"organisation_id": case.organisation_id, "updated_by": acting.user},
     )
     row.status = status
     row.started_on = started_on
@@ -146,10 +146,10 @@ def pathway_stage_update(
     row.responsible_organisation = responsible_organisation
     row.responsible_name = responsible_name
     row.responsible_user_id = responsible_user_id
-    row.updated_by = actor.user
+    row.updated_by = acting.user
     row.save()
     audit_record(
-        actor=actor,
+        acting=acting,
         action="pathway.update",
         target=case,
         detail={"stage": stage, "status": status, "row": row.pk, "activities": len(activities)},
@@ -180,17 +180,17 @@ def _clean_activities(stage: str, activities: list[str], errors: dict[str, list[
 
 
 @transaction.atomic
-def recovery_period_start(*, actor: Actor, case: Case, started_on: datetime.date) -> RecoveryPeriod:
+def recovery_period_start(*, acting: ActingUser, case: Case, started_on: datetime.date) -> RecoveryPeriod:
     """Start the recovery and reflection period by hand, e.g. after a decision taken outside Palermo."""
-    _require_manage(actor, case)
-    assert actor.user is not None
+    _require_manage(acting, case)
+    assert acting.user is not None
     if started_on > timezone.localdate():
         raise ValidationError({"started_on": [_("The period cannot start in the future.")]})
     period, _created = RecoveryPeriod.objects.update_or_create(
         case=case,
-        defaults={"organisation_id": case.organisation_id, "started_on": started_on, "recorded_by": actor.user},
+        defaults={"organisation_id": case.organisation_id, "started_on": started_on, "recorded_by": acting.user},
     )
-    audit_record(actor=actor, action="recovery_period.start", target=case, detail={"period": period.pk})
+    audit_record(acting=acting, action="recovery_period.start", target=case, detail={"period": period.pk})
     return period
 
 
@@ -202,9 +202,11 @@ def _preparation(case: Case) -> ReturnPreparation:
 
 
 @transaction.atomic
-def return_consent_record(*, actor: Actor, case: Case, given_on: datetime.date, language: str) -> ReturnPreparation:
+def return_consent_record(
+    *, acting: ActingUser, case: Case, given_on: datetime.date, language: str
+) -> ReturnPreparation:
     """Record that the person gave written, informed consent to return: when, in which language, by whom."""
-    _require_manage(actor, case)
+    _require_manage(acting, case)
     errors: dict[str, list[str]] = {}
     if given_on > timezone.localdate():
         errors["given_on"] = [_("Consent cannot be given in the future.")]
@@ -216,23 +218,23 @@ def return_consent_record(*, actor: Actor, case: Case, given_on: datetime.date, 
     preparation = _preparation(case)
     preparation.consent_given_on = given_on
     preparation.consent_language = language
-    preparation.consent_recorded_by = actor.user
+    preparation.consent_recorded_by = acting.user
     preparation.save(update_fields=["consent_given_on", "consent_language", "consent_recorded_by"])
-    audit_record(actor=actor, action="return.consent_record", target=case)
+    audit_record(acting=acting, action="return.consent_record", target=case)
     return preparation
 
 
 @transaction.atomic
 def return_confirmation_record(
     *,
-    actor: Actor,
+    acting: ActingUser,
     case: Case,
     confirmed_on: datetime.date,
     organisation: Organisation | None = None,
     provider_name: str = "",
 ) -> ReturnPreparation:
     """Record that a provider in the country of origin confirmed it will receive and assist the person."""
-    _require_manage(actor, case)
+    _require_manage(acting, case)
     provider_name = provider_name.strip()
     errors: dict[str, list[str]] = {}
     if confirmed_on > timezone.localdate():
@@ -249,7 +251,7 @@ def return_confirmation_record(
     preparation.confirmation_on = confirmed_on
     preparation.confirmation_organisation = organisation
     preparation.confirmation_provider_name = provider_name
-    preparation.confirmation_recorded_by = actor.user
+    preparation.confirmation_recorded_by = acting.user
     preparation.save(
         update_fields=[
             "confirmation_on",
@@ -259,7 +261,7 @@ def return_confirmation_record(
         ]
     )
     audit_record(
-        actor=actor,
+        acting=acting,
         action="return.confirmation_record",
         target=case,
         detail={"organisation": organisation.pk if organisation else None},
@@ -304,7 +306,7 @@ def _validate_plan_item(item: PlanItem) -> None:
 @transaction.atomic
 def plan_item_add(
     *,
-    actor: Actor,
+    acting: ActingUser,
     case: Case,
     service: str,
     variant: str = ServiceVariant.DESTINATION,
@@ -315,8 +317,8 @@ def plan_item_add(
     ends_on: datetime.date | None = None,
     notes: str = "",
 ) -> PlanItem:
-    _require_manage(actor, case)
-    assert actor.user is not None
+    _require_manage(acting, case)
+    assert acting.user is not None
     item = PlanItem(
         organisation_id=case.organisation_id,
         case=case,
@@ -328,18 +330,18 @@ def plan_item_add(
         starts_on=starts_on,
         ends_on=ends_on,
         notes=notes,
-        created_by=actor.user,
+        created_by=acting.user,
     )
     _validate_plan_item(item)
     item.save()
-    audit_record(actor=actor, action="plan_item.add", target=item, detail={"case": case.pk})
+    audit_record(acting=acting, action="plan_item.add", target=item, detail={"case": case.pk})
     return item
 
 
 @transaction.atomic
-def plan_item_update(*, actor: Actor, item: PlanItem, **changes: Any) -> PlanItem:
+def plan_item_update(*, acting: ActingUser, item: PlanItem, **changes: Any) -> PlanItem:
     """Change some fields of a plan item; `item` comes from `plan_item_get_for`."""
-    _require_manage(actor, item.case)
+    _require_manage(acting, item.case)
     unknown = set(changes) - set(PLAN_FIELDS)
     if unknown:
         raise ValidationError({name: [_("This field cannot be changed.")] for name in sorted(unknown)})
@@ -347,15 +349,15 @@ def plan_item_update(*, actor: Actor, item: PlanItem, **changes: Any) -> PlanIte
         setattr(item, name, value)
     _validate_plan_item(item)
     item.save(update_fields=[*changes, "updated_at"])
-    audit_record(actor=actor, action="plan_item.update", target=item, detail={"fields": sorted(changes)})
+    audit_record(acting=acting, action="plan_item.update", target=item, detail={"fields": sorted(changes)})
     return item
 
 
 @transaction.atomic
-def plan_item_delete(*, actor: Actor, item: PlanItem) -> None:
+def plan_item_delete(*, acting: ActingUser, item: PlanItem) -> None:
     """Remove an item entered by mistake; a service that did not happen is cancelled, not deleted."""
-    _require_manage(actor, item.case)
-    audit_record(actor=actor, action="plan_item.delete", target=item.case, detail={"item": item.pk})
+    _require_manage(acting, item.case)
+    audit_record(acting=acting, action="plan_item.delete", target=item.case, detail={"item": item.pk})
     item.delete()
 
 
@@ -365,7 +367,7 @@ def plan_item_delete(*, actor: Actor, item: PlanItem) -> None:
 @transaction.atomic
 def risk_assessment_record(
     *,
-    actor: Actor,
+    acting: ActingUser,
     case: Case,
     level: str,
     review_on: datetime.date,
@@ -377,8 +379,8 @@ def risk_assessment_record(
     `level` is the worker's judgement: nothing here derives it from the factors. Each factor is
     {"kind", "rating", "note"} and, for kind "other", a "label" naming it.
     """
-    _require_manage(actor, case)
-    assert actor.user is not None
+    _require_manage(acting, case)
+    assert acting.user is not None
     today = timezone.localdate()
     assessed_on = assessed_on or today
     errors: dict[str, list[str]] = {}
@@ -417,7 +419,7 @@ def risk_assessment_record(
         assessed_on=assessed_on,
         level=level,
         review_on=review_on,
-        assessed_by=actor.user,
+        assessed_by=acting.user,
     )
     for risk_factor in clean:
         risk_factor.assessment = assessment
@@ -427,7 +429,7 @@ def risk_assessment_record(
     )
     RiskReview.objects.filter(pk__in=answered).update(answered_by=assessment)
     audit_record(
-        actor=actor,
+        acting=acting,
         action="risk.assess",
         target=assessment,
         detail={"case": case.pk, "factors": [f.kind for f in clean], "answers_reviews": answered},
@@ -436,10 +438,12 @@ def risk_assessment_record(
 
 
 @transaction.atomic
-def risk_review_request(*, actor: Actor, case: Case, event: str, due_on: datetime.date, note: str = "") -> RiskReview:
+def risk_review_request(
+    *, acting: ActingUser, case: Case, event: str, due_on: datetime.date, note: str = ""
+) -> RiskReview:
     """Ask for a review because of an event (a court hearing, a return, an incident), due by a date."""
-    _require_manage(actor, case)
-    assert actor.user is not None
+    _require_manage(acting, case)
+    assert acting.user is not None
     errors: dict[str, list[str]] = {}
     if event not in ReviewEvent.values:
         errors["event"] = [_("Choose the event that calls for a review.")]
@@ -453,7 +457,7 @@ def risk_review_request(*, actor: Actor, case: Case, event: str, due_on: datetim
         event=event,
         due_on=due_on,
         note=note.strip(),
-        requested_by=actor.user,
+        requested_by=acting.user,
     )
-    audit_record(actor=actor, action="risk.review_request", target=review, detail={"case": case.pk, "event": event})
+    audit_record(acting=acting, action="risk.review_request", target=review, detail={"case": case.pk, "event": event})
     return review

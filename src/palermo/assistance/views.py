@@ -23,18 +23,18 @@ from palermo.assistance.panel import panel_context
 from palermo.cases.models import Case
 from palermo.cases.selectors import case_get_for
 from palermo.common import catalogue
-from palermo.permissions import Actor, Capability
+from palermo.permissions import ActingUser, Capability
 from palermo.web.decorators import page
 
 
 @page()
-def case_assistance(request: HttpRequest, actor: Actor, case_id: int) -> HttpResponse:
-    case = case_get_for(actor=actor, case_id=case_id)
-    return _render(request, actor, case)
+def case_assistance(request: HttpRequest, acting: ActingUser, case_id: int) -> HttpResponse:
+    case = case_get_for(acting=acting, case_id=case_id)
+    return _render(request, acting, case)
 
 
-def _render(request: HttpRequest, actor: Actor, case: Case, bound: dict[str, Any] | None = None) -> HttpResponse:
-    context = panel_context(actor=actor, case=case, bound=bound)
+def _render(request: HttpRequest, acting: ActingUser, case: Case, bound: dict[str, Any] | None = None) -> HttpResponse:
+    context = panel_context(acting=acting, case=case, bound=bound)
     status = 400 if bound else 200
     return render(request, "assistance/case_assistance.html", context, status=status)
 
@@ -58,7 +58,7 @@ def _apply_errors(form: django_forms.Form, error: ValidationError) -> None:
 
 def _submit(
     request: HttpRequest,
-    actor: Actor,
+    acting: ActingUser,
     case: Case,
     *,
     key: str,
@@ -75,13 +75,13 @@ def _submit(
         else:
             messages.success(request, done)
             return _back(request, case, anchor)
-    return _render(request, actor, case, bound={key: form})
+    return _render(request, acting, case, bound={key: form})
 
 
 @require_POST
 @page(Capability.CASE_MANAGE)
-def stage_update(request: HttpRequest, actor: Actor, case_id: int, stage: str) -> HttpResponse:
-    case = case_get_for(actor=actor, case_id=case_id)
+def stage_update(request: HttpRequest, acting: ActingUser, case_id: int, stage: str) -> HttpResponse:
+    case = case_get_for(acting=acting, case_id=case_id)
     view = next((s for s in selectors.pathway_for(case) if s.code == stage), None)
     if view is None:
         raise Http404
@@ -89,7 +89,7 @@ def stage_update(request: HttpRequest, actor: Actor, case_id: int, stage: str) -
 
     def call(data: dict[str, Any]) -> None:
         services.pathway_stage_update(
-            actor=actor,
+            acting=acting,
             case=case,
             stage=stage,
             status=data["status"],
@@ -105,7 +105,7 @@ def stage_update(request: HttpRequest, actor: Actor, case_id: int, stage: str) -
     label = catalogue.stage_label(stage)
     return _submit(
         request,
-        actor,
+        acting,
         case,
         key=f"stage:{stage}",
         form=form,
@@ -117,16 +117,16 @@ def stage_update(request: HttpRequest, actor: Actor, case_id: int, stage: str) -
 
 @require_POST
 @page(Capability.CASE_MANAGE)
-def plan_item_add(request: HttpRequest, actor: Actor, case_id: int) -> HttpResponse:
-    case = case_get_for(actor=actor, case_id=case_id)
+def plan_item_add(request: HttpRequest, acting: ActingUser, case_id: int) -> HttpResponse:
+    case = case_get_for(acting=acting, case_id=case_id)
     form = forms.PlanItemForm(request.POST, prefix="plan")
     return _submit(
         request,
-        actor,
+        acting,
         case,
         key="plan",
         form=form,
-        call=lambda data: services.plan_item_add(actor=actor, case=case, **data),
+        call=lambda data: services.plan_item_add(acting=acting, case=case, **data),
         done=_("Added to the assistance plan."),
         anchor="assistance-plan",
     )
@@ -134,12 +134,12 @@ def plan_item_add(request: HttpRequest, actor: Actor, case_id: int) -> HttpRespo
 
 @require_POST
 @page(Capability.CASE_MANAGE)
-def plan_item_status(request: HttpRequest, actor: Actor, case_id: int, item_id: int) -> HttpResponse:
-    case = case_get_for(actor=actor, case_id=case_id)
-    item = selectors.plan_item_get_for(actor=actor, case=case, item_id=item_id)
+def plan_item_status(request: HttpRequest, acting: ActingUser, case_id: int, item_id: int) -> HttpResponse:
+    case = case_get_for(acting=acting, case_id=case_id)
+    item = selectors.plan_item_get_for(acting=acting, case=case, item_id=item_id)
     form = forms.PlanItemStatusForm(request.POST, prefix=f"item-{item.pk}")
     if form.is_valid():
-        services.plan_item_update(actor=actor, item=item, status=form.cleaned_data["status"])
+        services.plan_item_update(acting=acting, item=item, status=form.cleaned_data["status"])
         messages.success(request, _("The assistance plan is updated."))
     else:
         messages.error(request, _("Choose a status from the list."))
@@ -148,17 +148,17 @@ def plan_item_status(request: HttpRequest, actor: Actor, case_id: int, item_id: 
 
 @require_POST
 @page(Capability.CASE_MANAGE)
-def risk_assess(request: HttpRequest, actor: Actor, case_id: int) -> HttpResponse:
-    case = case_get_for(actor=actor, case_id=case_id)
+def risk_assess(request: HttpRequest, acting: ActingUser, case_id: int) -> HttpResponse:
+    case = case_get_for(acting=acting, case_id=case_id)
     form = forms.RiskAssessmentForm(request.POST, prefix="risk")
     return _submit(
         request,
-        actor,
+        acting,
         case,
         key="risk",
         form=form,
         call=lambda data: services.risk_assessment_record(
-            actor=actor,
+            acting=acting,
             case=case,
             level=data["level"],
             review_on=data["review_on"],
@@ -172,16 +172,16 @@ def risk_assess(request: HttpRequest, actor: Actor, case_id: int) -> HttpRespons
 
 @require_POST
 @page(Capability.CASE_MANAGE)
-def risk_review_request(request: HttpRequest, actor: Actor, case_id: int) -> HttpResponse:
-    case = case_get_for(actor=actor, case_id=case_id)
+def risk_review_request(request: HttpRequest, acting: ActingUser, case_id: int) -> HttpResponse:
+    case = case_get_for(acting=acting, case_id=case_id)
     form = forms.RiskReviewForm(request.POST, prefix="review")
     return _submit(
         request,
-        actor,
+        acting,
         case,
         key="review",
         form=form,
-        call=lambda data: services.risk_review_request(actor=actor, case=case, **data),
+        call=lambda data: services.risk_review_request(acting=acting, case=case, **data),
         done=_("A review of the risk assessment is due by the date you gave."),
         anchor="risk",
     )
@@ -189,16 +189,16 @@ def risk_review_request(request: HttpRequest, actor: Actor, case_id: int) -> Htt
 
 @require_POST
 @page(Capability.CASE_MANAGE)
-def recovery_start(request: HttpRequest, actor: Actor, case_id: int) -> HttpResponse:
-    case = case_get_for(actor=actor, case_id=case_id)
+def recovery_start(request: HttpRequest, acting: ActingUser, case_id: int) -> HttpResponse:
+    case = case_get_for(acting=acting, case_id=case_id)
     form = forms.RecoveryStartForm(request.POST, prefix="recovery")
     return _submit(
         request,
-        actor,
+        acting,
         case,
         key="recovery",
         form=form,
-        call=lambda data: services.recovery_period_start(actor=actor, case=case, **data),
+        call=lambda data: services.recovery_period_start(acting=acting, case=case, **data),
         done=_("The recovery and reflection period is recorded."),
         anchor="recovery",
     )
@@ -206,16 +206,16 @@ def recovery_start(request: HttpRequest, actor: Actor, case_id: int) -> HttpResp
 
 @require_POST
 @page(Capability.CASE_MANAGE)
-def return_consent(request: HttpRequest, actor: Actor, case_id: int) -> HttpResponse:
-    case = case_get_for(actor=actor, case_id=case_id)
+def return_consent(request: HttpRequest, acting: ActingUser, case_id: int) -> HttpResponse:
+    case = case_get_for(acting=acting, case_id=case_id)
     form = forms.ReturnConsentForm(request.POST, prefix="consent")
     return _submit(
         request,
-        actor,
+        acting,
         case,
         key="return_consent",
         form=form,
-        call=lambda data: services.return_consent_record(actor=actor, case=case, **data),
+        call=lambda data: services.return_consent_record(acting=acting, case=case, **data),
         done=_("The consent to return is recorded."),
         anchor="return",
     )
@@ -223,16 +223,16 @@ def return_consent(request: HttpRequest, actor: Actor, case_id: int) -> HttpResp
 
 @require_POST
 @page(Capability.CASE_MANAGE)
-def return_confirmation(request: HttpRequest, actor: Actor, case_id: int) -> HttpResponse:
-    case = case_get_for(actor=actor, case_id=case_id)
+def return_confirmation(request: HttpRequest, acting: ActingUser, case_id: int) -> HttpResponse:
+    case = case_get_for(acting=acting, case_id=case_id)
     form = forms.ReturnConfirmationForm(request.POST, prefix="confirmation")
     return _submit(
         request,
-        actor,
+        acting,
         case,
         key="return_confirmation",
         form=form,
-        call=lambda data: services.return_confirmation_record(actor=actor, case=case, **data),
+        call=lambda data: services.return_confirmation_record(acting=acting, case=case, **data),
         done=_("The receiving provider's confirmation is recorded."),
         anchor="return",
     )

@@ -1,7 +1,7 @@
 """What the assistance app puts on "my work": risk reviews, the end of the recovery period, and
 stages and services not finished by their planned date. Titles carry case references only.
 
-Three queries, whatever the number of items: the cases in the actor's care with their risk and
+Three queries, whatever the number of items: the cases in the acting user's care with their risk and
 recovery dates (subqueries per case, on indexes), then the stages and the plan items of those cases.
 """
 
@@ -22,7 +22,7 @@ from palermo.cases.models import Case
 from palermo.common import catalogue
 from palermo.identification.deadlines import recovery_period_end
 from palermo.identification.models import DecisionResult, DecisionStage, IdentificationDecision
-from palermo.permissions import Actor
+from palermo.permissions import ActingUser
 from palermo.worklist.items import WorkItem
 
 
@@ -40,8 +40,8 @@ class _Due(NamedTuple):
     code: str = ""  # the stage or the service
 
 
-def _cases_with_dates(actor: Actor, organisation_id: int) -> QuerySet[Case, tuple[Any, ...]]:
-    """The cases in the actor's care, each with the dates its risk and recovery items come from.
+def _cases_with_dates(acting: ActingUser, organisation_id: int) -> QuerySet[Case, tuple[Any, ...]]:
+    """The cases in the acting user's care, each with the dates its risk and recovery items come from.
 
     - the next risk review: the earlier of the latest assessment's review date and any open review;
     - the start of the recovery period, as `recovery_periods_for` decides it: the latest positive,
@@ -60,7 +60,7 @@ def _cases_with_dates(actor: Actor, organisation_id: int) -> QuerySet[Case, tupl
         screening__person_id=OuterRef("person_id"),
     ).order_by("-decided_on")
     return (
-        cases_in_care_of(actor)
+        cases_in_care_of(acting)
         .order_by()
         .values_list(
             "pk",
@@ -73,17 +73,17 @@ def _cases_with_dates(actor: Actor, organisation_id: int) -> QuerySet[Case, tupl
     )
 
 
-def _due_in_care_of(actor: Actor) -> list[_Due]:
-    """Every assistance item of the cases in the actor's care: one read of those cases (with their risk
+def _due_in_care_of(acting: ActingUser) -> list[_Due]:
+    """Every assistance item of the cases in the acting user's care: one read of those cases (with their risk
     and recovery dates), then their stages and plan items by case id. A case worker's cases are their
     caseload, so the ids are few; reading them once spares every later query the scope subquery."""
-    if actor.membership is None:
+    if acting.membership is None:
         return []
     rows: list[_Due] = []
     references: dict[int, str] = {}
     today = timezone.localdate()
     for case_id, reference, assessment_review, open_review, recovery_start, decided_on in _cases_with_dates(
-        actor, actor.membership.organisation_id
+        acting, acting.membership.organisation_id
     ):
         references[case_id] = reference
         reviews = [day for day in (assessment_review, open_review) if day is not None]
@@ -107,8 +107,8 @@ def _due_in_care_of(actor: Actor) -> list[_Due]:
     return rows
 
 
-def assistance_due_dates(actor: Actor) -> Iterable[datetime.date]:
-    return [row.due for row in _due_in_care_of(actor)]
+def assistance_due_dates(acting: ActingUser) -> Iterable[datetime.date]:
+    return [row.due for row in _due_in_care_of(acting)]
 
 
 def _item(row: _Due) -> WorkItem:
@@ -133,5 +133,5 @@ def _item(row: _Due) -> WorkItem:
     return WorkItem(kind=row.kind, title=title, due=row.due, url=_url(row.case_id, anchor), case_reference=reference)
 
 
-def assistance_work_items(actor: Actor) -> Iterable[WorkItem]:
-    return [_item(row) for row in _due_in_care_of(actor)]
+def assistance_work_items(acting: ActingUser) -> Iterable[WorkItem]:
+    return [_item(row) for row in _due_in_care_of(acting)]

@@ -7,19 +7,19 @@ import datetime
 from django.db.models import QuerySet
 
 from palermo.audit.models import AuditEntry
-from palermo.permissions import Actor, Capability, require
+from palermo.permissions import ActingUser, Capability, require
 
 
 def audit_entries_for(
     *,
-    actor: Actor,
+    acting: ActingUser,
     action: str = "",
     since: datetime.date | None = None,
     until: datetime.date | None = None,
 ) -> QuerySet[AuditEntry]:
-    require(actor, Capability.AUDIT_VIEW)
-    assert actor.membership is not None
-    entries = AuditEntry.objects.filter(organisation_id=actor.membership.organisation_id)
+    require(acting, Capability.AUDIT_VIEW)
+    assert acting.membership is not None
+    entries = AuditEntry.objects.filter(organisation_id=acting.membership.organisation_id)
     if action:
         entries = entries.filter(action__startswith=action)
     if since:

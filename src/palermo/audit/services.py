@@ -18,7 +18,7 @@ from django.utils import timezone
 from palermo.audit.models import AuditChainHead, AuditEntry
 from palermo.hmac_keys import hmac_key
 from palermo.model_labels import stored_label
-from palermo.permissions import Actor
+from palermo.permissions import ActingUser
 
 GENESIS = "0" * 64
 M = TypeVar("M", bound=models.Model)
@@ -52,7 +52,7 @@ def _content(entry: AuditEntry) -> dict[str, Any]:
 
 def audit_record(
     *,
-    actor: Actor,
+    acting: ActingUser,
     action: str,
     target: models.Model | None = None,
     organisation_id: int | None = None,
@@ -63,15 +63,15 @@ def audit_record(
     `detail` must hold identifiers and field names only, never personal values.
     """
     if organisation_id is None:
-        organisation_id = actor.membership.organisation_id if actor.membership else None
+        organisation_id = acting.membership.organisation_id if acting.membership else None
     chain = chain_for(organisation_id)
     entry = AuditEntry(
         chain=chain,
         at=timezone.now(),
         organisation_id=organisation_id,
-        actor_id=actor.user.pk if actor.user else None,
-        membership_id=actor.membership.pk if actor.membership else None,
-        channel=actor.channel.value,
+        actor_id=acting.user.pk if acting.user else None,
+        membership_id=acting.membership.pk if acting.membership else None,
+        channel=acting.channel.value,
         action=action,
         object_type=stored_label(target) if target is not None else "",
         object_id=str(target.pk) if target is not None else "",
@@ -158,8 +158,8 @@ def _advance_head(cursor: Any, connection: BaseDatabaseWrapper, chain: str) -> t
     return int(row[0]), str(row[1])
 
 
-def audited_get(*, actor: Actor, queryset: models.QuerySet[M], object_id: int | str, action: str) -> M:
-    """One record from a queryset already scoped to the actor, with its read audited.
+def audited_get(*, acting: ActingUser, queryset: models.QuerySet[M], object_id: int | str, action: str) -> M:
+    """One record from a queryset already scoped to the acting user, with its read audited.
 
     Missing and out of scope both answer 404, so nobody learns that a record exists.
     """
@@ -167,7 +167,7 @@ def audited_get(*, actor: Actor, queryset: models.QuerySet[M], object_id: int | 
         found = queryset.get(pk=int(object_id))
     except (ObjectDoesNotExist, ValueError, TypeError):
         raise Http404 from None
-    audit_record(actor=actor, action=action, target=found)
+    audit_record(acting=acting, action=action, target=found)
     return found
 
 

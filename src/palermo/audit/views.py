@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from palermo.audit.selectors import audit_entries_for
 from palermo.audit.services import audit_record
 from palermo.exports import csv_row
-from palermo.permissions import Actor, Capability
+from palermo.permissions import ActingUser, Capability
 from palermo.web.decorators import page
 
 
@@ -24,17 +24,17 @@ class AuditFilterForm(forms.Form):
     until = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
 
-def _filtered(request: HttpRequest, actor: Actor) -> tuple[AuditFilterForm, object]:
+def _filtered(request: HttpRequest, acting: ActingUser) -> tuple[AuditFilterForm, object]:
     form = AuditFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     return form, audit_entries_for(
-        actor=actor, action=filters.get("action", ""), since=filters.get("since"), until=filters.get("until")
+        acting=acting, action=filters.get("action", ""), since=filters.get("since"), until=filters.get("until")
     )
 
 
 @page(Capability.AUDIT_VIEW)
-def audit_list(request: HttpRequest, actor: Actor) -> HttpResponse:
-    form, entries = _filtered(request, actor)
+def audit_list(request: HttpRequest, acting: ActingUser) -> HttpResponse:
+    form, entries = _filtered(request, acting)
     entries_page: Any = Paginator(entries, 50).get_page(request.GET.get("page"))  # type: ignore[arg-type]
     query = request.GET.copy()
     query.pop("page", None)
@@ -49,9 +49,9 @@ class _Echo:
 
 
 @page(Capability.AUDIT_VIEW)
-def audit_export(request: HttpRequest, actor: Actor) -> StreamingHttpResponse:
-    _form, entries = _filtered(request, actor)
-    audit_record(actor=actor, action="audit.export", detail={k: str(v) for k, v in request.GET.items()})
+def audit_export(request: HttpRequest, acting: ActingUser) -> StreamingHttpResponse:
+    _form, entries = _filtered(request, acting)
+    audit_record(acting=acting, action="audit.export", detail={k: str(v) for k, v in request.GET.items()})
     writer = csv.writer(_Echo())
     header = [
         "chain",

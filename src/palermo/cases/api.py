@@ -1,6 +1,6 @@
 """API for cases, their notes and files: the same selectors and services as the pages.
 
-A case or file outside the actor's scope is 404; a role without the capability is 403.
+A case or file outside the acting user's scope is 404; a role without the capability is 403.
 """
 
 from __future__ import annotations
@@ -124,20 +124,20 @@ class CaseListApi(PalermoApiView):
     @extend_schema(responses={200: CaseOutput(many=True)}, operation_id="cases_list")
     def get(self, request: Request) -> Response:
         """Cases of your organisation that your role may see, newest first (the page read is audited)."""
-        page = self.page_of(selectors.case_list_for(actor=self.actor))
-        selectors.case_list_audited(actor=self.actor, cases=page)
+        page = self.page_of(selectors.case_list_for(acting=self.acting))
+        selectors.case_list_audited(acting=self.acting, cases=page)
         return self.page_response(_cases(page))
 
     @extend_schema(request=CaseOpenInput, responses={201: CaseOutput, **error_responses(400, 404)})
     def post(self, request: Request) -> Response:
         """Open a case for a person (optionally linking the screening it came from)."""
-        actor = self.actor
+        acting = self.acting
         data = CaseOpenInput(data=request.data)
         data.is_valid(raise_exception=True)
-        person = person_get_for(actor=actor, person_id=data.validated_data["person"])
+        person = person_get_for(acting=acting, person_id=data.validated_data["person"])
         screening_id = data.validated_data["screening"]
-        screening = screening_get_for(actor=actor, screening_id=screening_id) if screening_id else None
-        case = services.case_open(actor=actor, person=person, screening=screening)
+        screening = screening_get_for(acting=acting, screening_id=screening_id) if screening_id else None
+        case = services.case_open(acting=acting, person=person, screening=screening)
         return Response(_case(case), status=status.HTTP_201_CREATED)
 
 
@@ -147,7 +147,7 @@ class CaseDetailApi(PalermoApiView):
     @extend_schema(responses={200: CaseOutput, **error_responses(404)})
     def get(self, request: Request, case_id: int) -> Response:
         """One case (the read is audited)."""
-        return Response(_case(selectors.case_get_for(actor=self.actor, case_id=case_id)))
+        return Response(_case(selectors.case_get_for(acting=self.acting, case_id=case_id)))
 
 
 class ExploitationInput(serializers.Serializer):
@@ -165,11 +165,11 @@ class CaseExploitationApi(PalermoApiView):
     @extend_schema(request=ExploitationInput, responses={200: CaseOutput, **error_responses(400, 404)})
     def put(self, request: Request, case_id: int) -> Response:
         """Forms of exploitation and methods of control (HTCDS 2.0 codes), places of recruitment and exploitation."""
-        actor = self.actor
-        case = selectors.case_get_for(actor=actor, case_id=case_id)
+        acting = self.acting
+        case = selectors.case_get_for(acting=acting, case_id=case_id)
         data = ExploitationInput(data=request.data)
         data.is_valid(raise_exception=True)
-        case = services.case_update_exploitation(actor=actor, case=case, **data.validated_data)
+        case = services.case_update_exploitation(acting=acting, case=case, **data.validated_data)
         return Response(_case(case))
 
 
@@ -204,9 +204,9 @@ class CaseHtcdsApi(PalermoApiView):
     @extend_schema(responses={200: HtcdsCaseOutput, **error_responses(404)})
     def get(self, request: Request, case_id: int) -> Response:
         """The case in HTCDS 2.0 field names and values (IOM, CC BY 4.0); the export is audited."""
-        actor = self.actor
-        case = selectors.case_get_for(actor=actor, case_id=case_id)
-        audit_record(actor=actor, action="case.export", target=case, detail={"format": "htcds"})
+        acting = self.acting
+        case = selectors.case_get_for(acting=acting, case_id=case_id)
+        audit_record(acting=acting, action="case.export", target=case, detail={"format": "htcds"})
         return Response(HtcdsCaseOutput(case_to_htcds(case)).data)
 
 
@@ -220,12 +220,12 @@ class CaseScreeningLinkApi(PalermoApiView):
     @extend_schema(request=LinkScreeningInput, responses={200: CaseOutput, **error_responses(400, 404)})
     def post(self, request: Request, case_id: int) -> Response:
         """Link a screening to the case (screenings of the case's person count without a link)."""
-        actor = self.actor
-        case = selectors.case_get_for(actor=actor, case_id=case_id)
+        acting = self.acting
+        case = selectors.case_get_for(acting=acting, case_id=case_id)
         data = LinkScreeningInput(data=request.data)
         data.is_valid(raise_exception=True)
-        screening = screening_get_for(actor=actor, screening_id=data.validated_data["screening"])
-        services.case_link_screening(actor=actor, case=case, screening=screening)
+        screening = screening_get_for(acting=acting, screening_id=data.validated_data["screening"])
+        services.case_link_screening(acting=acting, case=case, screening=screening)
         return Response(_case(case))
 
 
@@ -241,11 +241,11 @@ class CaseCloseApi(PalermoApiView):
     @extend_schema(request=CloseInput, responses={200: CaseOutput, **error_responses(400, 404)})
     def post(self, request: Request, case_id: int) -> Response:
         """Close the case with a reason (a code of closure_reasons), a note and a follow-up date."""
-        actor = self.actor
-        case = selectors.case_get_for(actor=actor, case_id=case_id)
+        acting = self.acting
+        case = selectors.case_get_for(acting=acting, case_id=case_id)
         data = CloseInput(data=request.data)
         data.is_valid(raise_exception=True)
-        return Response(_case(services.case_close(actor=actor, case=case, **data.validated_data)))
+        return Response(_case(services.case_close(acting=acting, case=case, **data.validated_data)))
 
 
 class ReopenInput(serializers.Serializer):
@@ -258,11 +258,11 @@ class CaseReopenApi(PalermoApiView):
     @extend_schema(request=ReopenInput, responses={200: CaseOutput, **error_responses(400, 404)})
     def post(self, request: Request, case_id: int) -> Response:
         """Reopen a closed case, saying why."""
-        actor = self.actor
-        case = selectors.case_get_for(actor=actor, case_id=case_id)
+        acting = self.acting
+        case = selectors.case_get_for(acting=acting, case_id=case_id)
         data = ReopenInput(data=request.data)
         data.is_valid(raise_exception=True)
-        return Response(_case(services.case_reopen(actor=actor, case=case, **data.validated_data)))
+        return Response(_case(services.case_reopen(acting=acting, case=case, **data.validated_data)))
 
 
 # --- Notes ---------------------------------------------------------------------------------------------
@@ -285,17 +285,17 @@ class CaseNoteListApi(PalermoApiView):
     @extend_schema(responses={200: NoteOutput(many=True), **error_responses(404)})
     def get(self, request: Request, case_id: int) -> Response:
         """The case's notes, oldest first. Notes are never shared by referral."""
-        case = selectors.case_get_for(actor=self.actor, case_id=case_id)
+        case = selectors.case_get_for(acting=self.acting, case_id=case_id)
         return Response(NoteOutput(case.notes.all(), many=True).data)
 
     @extend_schema(request=NoteInput, responses={201: NoteOutput, **error_responses(400, 404)})
     def post(self, request: Request, case_id: int) -> Response:
         """Add a note to the case."""
-        actor = self.actor
-        case = selectors.case_get_for(actor=actor, case_id=case_id)
+        acting = self.acting
+        case = selectors.case_get_for(acting=acting, case_id=case_id)
         data = NoteInput(data=request.data)
         data.is_valid(raise_exception=True)
-        note = services.case_note_add(actor=actor, case=case, text=data.validated_data["text"])
+        note = services.case_note_add(acting=acting, case=case, text=data.validated_data["text"])
         return Response(NoteOutput(note).data, status=status.HTTP_201_CREATED)
 
 
@@ -345,7 +345,7 @@ class CaseAttachmentListApi(PalermoApiView):
     )
     def get(self, request: Request, case_id: int) -> Response:
         """The case's files, newest first (without content). Files are never shared by referral."""
-        case = selectors.case_get_for(actor=self.actor, case_id=case_id)
+        case = selectors.case_get_for(acting=self.acting, case_id=case_id)
         return Response(CaseAttachmentOutput(selectors.case_attachments(case), many=True).data)
 
     @extend_schema(
@@ -360,8 +360,8 @@ class CaseAttachmentListApi(PalermoApiView):
         """Add a file to the case."""
         # Before anything reads the body: in memory only, and never more than the limit kept.
         limit_uploads(request._request, max_bytes=services.attachment_max_bytes(), max_files=1)
-        actor = self.actor
-        case = selectors.case_get_for(actor=actor, case_id=case_id)
+        acting = self.acting
+        case = selectors.case_get_for(acting=acting, case_id=case_id)
         if len(request.FILES.getlist("file")) != 1:
             message = _("Send exactly one file, in the multipart field `file`.")
             return Response(error_body("invalid", message, {"file": [message]}), status=400)
@@ -369,7 +369,7 @@ class CaseAttachmentListApi(PalermoApiView):
         data.is_valid(raise_exception=True)
         try:
             attachment = services.case_attachment_add(
-                actor=actor,
+                acting=acting,
                 case=case,
                 upload=data.validated_data["file"],
                 title=data.validated_data["title"],
@@ -391,7 +391,7 @@ class CaseAttachmentApi(PalermoApiView):
     )
     def get(self, request: Request, case_id: int, attachment_id: int) -> HttpResponse:
         """The file itself, as a download; every download is audited."""
-        attachment = selectors.case_attachment_get_for(actor=self.actor, case_id=case_id, attachment_id=attachment_id)
+        attachment = selectors.case_attachment_get_for(acting=self.acting, case_id=case_id, attachment_id=attachment_id)
         return attachment_response(
             attachment.content, content_type=attachment.content_type, filename=attachment.filename
         )
@@ -399,9 +399,9 @@ class CaseAttachmentApi(PalermoApiView):
     @extend_schema(responses={204: None, **error_responses(404)})
     def delete(self, request: Request, case_id: int, attachment_id: int) -> Response:
         """Remove a file for good; the case history and the audit trail keep that it existed."""
-        actor = self.actor
+        acting = self.acting
         attachment = selectors.case_attachment_get_for(
-            actor=actor, case_id=case_id, attachment_id=attachment_id, to_remove=True
+            acting=acting, case_id=case_id, attachment_id=attachment_id, to_remove=True
         )
-        services.case_attachment_remove(actor=actor, attachment=attachment)
+        services.case_attachment_remove(acting=acting, attachment=attachment)
         return Response(status=status.HTTP_204_NO_CONTENT)

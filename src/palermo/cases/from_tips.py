@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from palermo.cases.services import case_note_add, case_open, case_update_exploitation
 from palermo.people.services import person_create
-from palermo.permissions import Actor, Capability, can
+from palermo.permissions import ActingUser, Capability, can
 from palermo.reporting.conversions import ConversionKind, register_conversion
 from palermo.reporting.models import Exploitation, Tip
 
@@ -30,14 +30,14 @@ EXPLOITATION_TYPES = {
 }
 
 
-def case_from_tip(actor: Actor, tip: Tip, data: Mapping[str, Any]) -> models.Model:
-    person = person_create(actor=actor)
-    case = case_open(actor=actor, person=person)
+def case_from_tip(acting: ActingUser, tip: Tip, data: Mapping[str, Any]) -> models.Model:
+    person = person_create(acting=acting)
+    case = case_open(acting=acting, person=person)
     types = EXPLOITATION_TYPES.get(tip.exploitation, [])  # type: ignore[call-overload]
-    if types and can(actor, Capability.CASE_MANAGE):
-        case_update_exploitation(actor=actor, case=case, exploitation_types=types, methods_of_control=[])
-    if can(actor, Capability.CASE_MANAGE):
-        case_note_add(actor=actor, case=case, text=_("Opened from anonymous tip %(id)s.") % {"id": tip.pk})
+    if types and can(acting, Capability.CASE_MANAGE):
+        case_update_exploitation(acting=acting, case=case, exploitation_types=types, methods_of_control=[])
+    if can(acting, Capability.CASE_MANAGE):
+        case_note_add(acting=acting, case=case, text=_("Opened from anonymous tip %(id)s.") % {"id": tip.pk})
     return case
 
 

@@ -6,8 +6,8 @@ An app registers a template, and optionally a function that adds its own context
     register_case_panel("assistance/_case_panel.html", context=assistance_panel_context)
 
 The template is included inside the case page's `{% block case_extra %}` with the page's context:
-`case` (already read through the scoped, audited selector), `actor`, the usual `can` flags, and
-whatever `context(actor=actor, case=case)` returns.
+`case` (already read through the scoped, audited selector), `acting`, the usual `can` flags, and
+whatever `context(acting=acting, case=case)` returns.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from palermo.cases.models import Case
-    from palermo.permissions import Actor
+    from palermo.permissions import ActingUser
 
 PanelContext = Callable[..., dict[str, Any]]
 CASE_PANELS: list[str] = []
@@ -31,11 +31,11 @@ def register_case_panel(template_name: str, context: PanelContext | None = None)
             _CONTEXTS.append(context)
 
 
-def case_panels_context(*, actor: Actor, case: Case) -> dict[str, Any]:
+def case_panels_context(*, acting: ActingUser, case: Case) -> dict[str, Any]:
     """The registered panels' own context for one case.
 
     The case page's `case.view` audit entry covers what the panels show: they add none of their own."""
     extra: dict[str, Any] = {}
     for context in _CONTEXTS:
-        extra.update(context(actor=actor, case=case))
+        extra.update(context(acting=acting, case=case))
     return extra

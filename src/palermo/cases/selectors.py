@@ -1,4 +1,4 @@
-"""Reads of cases, scoped to what the actor may see; reads of one record are audited."""
+"""Reads of cases, scoped to what the acting user may see; reads of one record are audited."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from palermo.cases.models import (
 )
 from palermo.identification.models import DecisionResult, Screening
 from palermo.identification.selectors import IdentificationStatus, identification_statuses
-from palermo.permissions import ROLE_CAPABILITIES, Actor, Capability, personal_record_scope
+from palermo.permissions import ROLE_CAPABILITIES, ActingUser, Capability, personal_record_scope
 from palermo.related import attach_related
 
 
@@ -33,34 +33,37 @@ def case_workers_of(organisation_id: int) -> QuerySet[User]:
     ).distinct()
 
 
-def case_queryset_for(actor: Actor) -> QuerySet[Case]:
-    """Cases the actor's own organisation holds and the actor may see (not audited: callers audit what they show).
+def case_queryset_for(acting: ActingUser) -> QuerySet[Case]:
+    """Cases of the acting user's organisation that the acting user may see (not audited: callers audit what they show).
 
     Another organisation sees a case only through a referral; that goes through the referral selectors.
     """
-    scope = personal_record_scope(actor)
+    scope = personal_record_scope(acting)
     if scope is None:
         return Case.objects.none()
     return Case.objects.filter(**scope)
 
 
-def case_get_for(*, actor: Actor, case_id: int | str) -> Case:
-    """One case of the actor's organisation; 404 alike for missing and for out of scope."""
+def case_get_for(*, acting: ActingUser, case_id: int | str) -> Case:
+    """One case of the acting user's organisation; 404 alike for missing and for out of scope."""
     return audited_get(
-        actor=actor, queryset=case_queryset_for(actor).select_related("person"), object_id=case_id, action="case.view"
+        acting=acting,
+        queryset=case_queryset_for(acting).select_related("person"),
+        object_id=case_id,
+        action="case.view",
     )
 
 
-def case_list_for(*, actor: Actor) -> QuerySet[Case]:
+def case_list_for(*, acting: ActingUser) -> QuerySet[Case]:
     """The case list: refused outright to roles that never see people."""
-    if personal_record_scope(actor) is None:
+    if personal_record_scope(acting) is None:
         raise PermissionDenied("case.list")
-    return case_queryset_for(actor).select_related("person").prefetch_related("assigned_to")
+    return case_queryset_for(acting).select_related("person").prefetch_related("assigned_to")
 
 
-def case_list_audited(*, actor: Actor, cases: list[Case]) -> list[Case]:
+def case_list_audited(*, acting: ActingUser, cases: list[Case]) -> list[Case]:
     if cases:
-        audit_record(actor=actor, action="case.list", detail={"ids": [c.pk for c in cases]})
+        audit_record(acting=acting, action="case.list", detail={"ids": [c.pk for c in cases]})
     return cases
 
 
@@ -192,21 +195,21 @@ def case_attachments(case: Case) -> QuerySet[CaseAttachment]:
 
 
 def case_attachment_get_for(
-    *, actor: Actor, case_id: int | str, attachment_id: int | str, to_remove: bool = False
+    *, acting: ActingUser, case_id: int | str, attachment_id: int | str, to_remove: bool = False
 ) -> CaseAttachment:
-    """One file of a case the actor may see, its read audited as a download; 404 alike for missing and forbidden.
+    """One file of a case the acting user may see, its read audited as a download; 404 alike for missing and forbidden.
 
-    Scoped by the actor's own cases only: another organisation never gets a case's files, referral or not.
+    Scoped by the acting user's own cases only: another organisation never gets a case's files, referral or not.
     `to_remove` fetches it for `case_attachment_remove`, which audits the removal instead of a download."""
     try:
         case_pk = int(case_id)
     except (TypeError, ValueError):
         raise Http404 from None
-    queryset = CaseAttachment.objects.filter(case__in=case_queryset_for(actor), case_id=case_pk)
+    queryset = CaseAttachment.objects.filter(case__in=case_queryset_for(acting), case_id=case_pk)
     queryset = queryset.select_related("case")
     if to_remove:
         try:
             return queryset.defer("content").get(pk=int(attachment_id))
         except (CaseAttachment.DoesNotExist, TypeError, ValueError):
             raise Http404 from None
-    return audited_get(actor=actor, queryset=queryset, object_id=attachment_id, action="case.attachment.download")
+    return audited_get(acting=acting, queryset=queryset, object_id=attachment_id, action="case.attachment.download")

@@ -29,7 +29,7 @@ from palermo.cases.models import (
 )
 from palermo.identification.models import Screening
 from palermo.people.models import Person
-from palermo.permissions import Actor, Capability, can, require
+from palermo.permissions import ActingUser, Capability, can, require
 
 
 def _next_reference(organisation_id: int) -> str:
@@ -46,45 +46,45 @@ def _next_reference(organisation_id: int) -> str:
     return f"{prefix}{number:05d}"
 
 
-def case_event_add(case: Case, actor: Actor, kind: str, **detail: Any) -> CaseEvent:
+def case_event_add(case: Case, acting: ActingUser, kind: str, **detail: Any) -> CaseEvent:
     """One step in the case's history (also for consents and referrals, written by their own apps)."""
-    return CaseEvent.objects.create(case=case, kind=kind, by=actor.user, detail=detail)
+    return CaseEvent.objects.create(case=case, kind=kind, by=acting.user, detail=detail)
 
 
-def case_require_own(actor: Actor, case: Case) -> None:
+def case_require_own(acting: ActingUser, case: Case) -> None:
     """Callers pass cases from scoped selectors; this guards a service called with anything else."""
-    if actor.membership is None or case.organisation_id != actor.membership.organisation_id:
+    if acting.membership is None or case.organisation_id != acting.membership.organisation_id:
         raise PermissionDenied("case.other_organisation")
 
 
 @transaction.atomic
-def case_open(*, actor: Actor, person: Person, screening: Screening | None = None) -> Case:
-    """Open a case for a person; `person` (and `screening`) must come from selectors scoped to the actor."""
-    require(actor, Capability.CASE_OPEN)
-    assert actor.membership is not None
-    assert actor.user is not None
-    if person.organisation_id != actor.membership.organisation_id:
+def case_open(*, acting: ActingUser, person: Person, screening: Screening | None = None) -> Case:
+    """Open a case for a person; `person` (and `screening`) must come from selectors scoped to the acting user."""
+    require(acting, Capability.CASE_OPEN)
+    assert acting.membership is not None
+    assert acting.user is not None
+    if person.organisation_id != acting.membership.organisation_id:
         raise PermissionDenied("case.other_organisation")
     case = Case.objects.create(
-        organisation=actor.membership.organisation,
+        organisation=acting.membership.organisation,
         person=person,
-        created_by=actor.user,
-        reference=_next_reference(actor.membership.organisation_id),
+        created_by=acting.user,
+        reference=_next_reference(acting.membership.organisation_id),
     )
-    if can(actor, Capability.CASE_MANAGE):
-        case.assigned_to.add(actor.user)
-    case_event_add(case, actor, CaseEventKind.OPENED)
-    audit_record(actor=actor, action="case.open", target=case)
+    if can(acting, Capability.CASE_MANAGE):
+        case.assigned_to.add(acting.user)
+    case_event_add(case, acting, CaseEventKind.OPENED)
+    audit_record(acting=acting, action="case.open", target=case)
     if screening is not None:
-        case_link_screening(actor=actor, case=case, screening=screening)
+        case_link_screening(acting=acting, case=case, screening=screening)
     return case
 
 
 @transaction.atomic
-def case_assign(*, actor: Actor, case: Case, users: Iterable[User]) -> Case:
+def case_assign(*, acting: ActingUser, case: Case, users: Iterable[User]) -> Case:
     """Set the case workers; each must be an active case worker of the case's organisation."""
-    require(actor, Capability.CASE_MANAGE)
-    case_require_own(actor, case)
+    require(acting, Capability.CASE_MANAGE)
+    case_require_own(acting, case)
     from palermo.cases.selectors import case_workers_of
 
     chosen = list(users)
@@ -92,8 +92,8 @@ def case_assign(*, actor: Actor, case: Case, users: Iterable[User]) -> Case:
     if any(user.pk not in allowed for user in chosen):
         raise ValidationError({"assigned_to": [_("Only case workers of this organisation can be assigned.")]})
     case.assigned_to.set(chosen)
-    case_event_add(case, actor, CaseEventKind.ASSIGNED, users=[u.pk for u in chosen])
-    audit_record(actor=actor, action="case.assign", target=case, detail={"users": [u.pk for u in chosen]})
+    case_event_add(case, acting, CaseEventKind.ASSIGNED, users=[u.pk for u in chosen])
+    audit_record(acting=acting, action="case.assign", target=case, detail={"users": [u.pk for u in chosen]})
     return case
 
 
@@ -107,7 +107,7 @@ def _check_codes(vocabulary: str, values: Sequence[str], field: str) -> list[str
 @transaction.atomic
 def case_update_exploitation(
     *,
-    actor: Actor,
+    acting: ActingUser,
     case: Case,
     exploitation_types: Sequence[str],
     methods_of_control: Sequence[str],
@@ -116,8 +116,8 @@ def case_update_exploitation(
     exploitation_country: str = "",
     exploitation_locality: str = "",
 ) -> Case:
-    require(actor, Capability.CASE_MANAGE)
-    case_require_own(actor, case)
+    require(acting, Capability.CASE_MANAGE)
+    case_require_own(acting, case)
     case.exploitation_types = _check_codes("type_of_exploitation", exploitation_types, "exploitation_types")
     case.methods_of_control = _check_codes("methods_of_control", methods_of_control, "methods_of_control")
     countries = {"recruitment_country": recruitment_country, "exploitation_country": exploitation_country}
@@ -129,33 +129,33 @@ def case_update_exploitation(
     case.recruitment_locality = recruitment_locality.strip()
     case.exploitation_locality = exploitation_locality.strip()
     case.save()
-    case_event_add(case, actor, CaseEventKind.EXPLOITATION)
-    audit_record(actor=actor, action="case.update", target=case, detail={"fields": ["exploitation"]})
+    case_event_add(case, acting, CaseEventKind.EXPLOITATION)
+    audit_record(acting=acting, action="case.update", target=case, detail={"fields": ["exploitation"]})
     return case
 
 
 @transaction.atomic
-def case_link_screening(*, actor: Actor, case: Case, screening: Screening) -> CaseScreening:
-    """Link a screening to the case; both must come from selectors scoped to the actor."""
-    require(actor, Capability.CASE_OPEN)
-    assert actor.user is not None
-    case_require_own(actor, case)
+def case_link_screening(*, acting: ActingUser, case: Case, screening: Screening) -> CaseScreening:
+    """Link a screening to the case; both must come from selectors scoped to the acting user."""
+    require(acting, Capability.CASE_OPEN)
+    assert acting.user is not None
+    case_require_own(acting, case)
     if screening.organisation_id != case.organisation_id:
         raise ValidationError({"screening": [_("The screening belongs to another organisation.")]})
     link, created = CaseScreening.objects.get_or_create(
-        case=case, screening=screening, defaults={"linked_by": actor.user}
+        case=case, screening=screening, defaults={"linked_by": acting.user}
     )
     if created:
-        case_event_add(case, actor, CaseEventKind.SCREENING_LINKED, screening=screening.pk)
-        audit_record(actor=actor, action="case.link_screening", target=case, detail={"screening": screening.pk})
+        case_event_add(case, acting, CaseEventKind.SCREENING_LINKED, screening=screening.pk)
+        audit_record(acting=acting, action="case.link_screening", target=case, detail={"screening": screening.pk})
     return link
 
 
 @transaction.atomic
-def case_note_add(*, actor: Actor, case: Case, text: str) -> CaseNote:
-    require(actor, Capability.CASE_MANAGE)
-    assert actor.user is not None
-    case_require_own(actor, case)
+def case_note_add(*, acting: ActingUser, case: Case, text: str) -> CaseNote:
+    require(acting, Capability.CASE_MANAGE)
+    assert acting.user is not None
+    case_require_own(acting, case)
     # A browser sends each line end of a textarea as CR LF but counts it, for maxlength, as one character.
     text = text.replace("\r\n", "\n").strip()
     if not text:
@@ -166,17 +166,17 @@ def case_note_add(*, actor: Actor, case: Case, text: str) -> CaseNote:
             "A note can have at most %(limit)s characters; this one has %(length)s. Split it into several notes."
         )
         raise ValidationError({"text": [too_long % {"limit": limit, "length": len(text)}]})
-    note = CaseNote.objects.create(case=case, author=actor.user, text=text)
-    audit_record(actor=actor, action="case.note", target=case, detail={"note": note.pk})
+    note = CaseNote.objects.create(case=case, author=acting.user, text=text)
+    audit_record(acting=acting, action="case.note", target=case, detail={"note": note.pk})
     return note
 
 
 @transaction.atomic
 def case_close(
-    *, actor: Actor, case: Case, reason: str, note: str = "", follow_up_on: datetime.date | None = None
+    *, acting: ActingUser, case: Case, reason: str, note: str = "", follow_up_on: datetime.date | None = None
 ) -> Case:
-    require(actor, Capability.CASE_MANAGE)
-    case_require_own(actor, case)
+    require(acting, Capability.CASE_MANAGE)
+    case_require_own(acting, case)
     problems: dict[str, list[str]] = {}
     if not case.is_open:
         problems["status"] = [_("The case is already closed.")]
@@ -191,31 +191,31 @@ def case_close(
     case.closure_reason, case.closure_note, case.follow_up_on = reason, note.strip(), follow_up_on
     case.save()
     case_event_add(
-        case, actor, CaseEventKind.CLOSED, reason=reason, follow_up_on=follow_up_on and follow_up_on.isoformat()
+        case, acting, CaseEventKind.CLOSED, reason=reason, follow_up_on=follow_up_on and follow_up_on.isoformat()
     )
-    audit_record(actor=actor, action="case.close", target=case, detail={"reason": reason})
+    audit_record(acting=acting, action="case.close", target=case, detail={"reason": reason})
     return case
 
 
 @transaction.atomic
-def case_reopen(*, actor: Actor, case: Case, reason: str) -> Case:
+def case_reopen(*, acting: ActingUser, case: Case, reason: str) -> Case:
     """Reopen a closed case; the closure stays in the history with its reason."""
-    require(actor, Capability.CASE_MANAGE)
-    case_require_own(actor, case)
+    require(acting, Capability.CASE_MANAGE)
+    case_require_own(acting, case)
     if case.is_open:
         raise ValidationError({"status": [_("The case is open already.")]})
     if not reason.strip():
         raise ValidationError({"reason": [_("Say why the case is reopened.")]})
-    assert actor.user is not None
+    assert acting.user is not None
     previous = case.closure_reason
     case.status = CaseStatus.OPEN
     case.closed_at = None
     case.closure_reason, case.closure_note, case.follow_up_on = "", "", None
     case.save()
     # The reason is free text about the person's situation: it goes into an encrypted note, not the event.
-    note = CaseNote.objects.create(case=case, author=actor.user, text=_("Reopened: %(reason)s") % {"reason": reason})
-    case_event_add(case, actor, CaseEventKind.REOPENED, previous_reason=previous, note=note.pk)
-    audit_record(actor=actor, action="case.reopen", target=case)
+    note = CaseNote.objects.create(case=case, author=acting.user, text=_("Reopened: %(reason)s") % {"reason": reason})
+    case_event_add(case, acting, CaseEventKind.REOPENED, previous_reason=previous, note=note.pk)
+    audit_record(acting=acting, action="case.reopen", target=case)
     return case
 
 
@@ -259,16 +259,16 @@ def _attachment_clean(data: bytes, name: str, declared_type: str) -> tuple[bytes
 
 @transaction.atomic
 def case_attachment_add(
-    *, actor: Actor, case: Case, upload: object, title: str = "", description: str = ""
+    *, acting: ActingUser, case: Case, upload: object, title: str = "", description: str = ""
 ) -> CaseAttachment:
     """Keep a file with the case: a JPEG, PNG or WebP image (re-encoded, no EXIF or GPS) or a PDF
     (parsed, refused if it can act by itself, rewritten without metadata), encrypted at rest.
 
     `upload` is bytes or an uploaded file; its name is used only in messages and as a default title.
     """
-    require(actor, Capability.CASE_MANAGE)
-    assert actor.user is not None
-    case_require_own(actor, case)
+    require(acting, Capability.CASE_MANAGE)
+    assert acting.user is not None
+    case_require_own(acting, case)
     name = str(getattr(upload, "name", "") or "").rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
     label = name or _("The file")
     limit = int(settings.PALERMO_CASE_ATTACHMENT_MAX_COUNT)
@@ -305,7 +305,7 @@ def case_attachment_add(
     attachment = CaseAttachment.objects.create(  # type: ignore[misc]  # encrypted bytes, typed as text
         organisation=case.organisation,
         case=case,
-        uploaded_by=actor.user,
+        uploaded_by=acting.user,
         title=title,
         description=description.strip(),
         content=content,
@@ -314,9 +314,9 @@ def case_attachment_add(
         width=width,
         height=height,
     )
-    case_event_add(case, actor, CaseEventKind.ATTACHMENT_ADDED, attachment=attachment.pk)
+    case_event_add(case, acting, CaseEventKind.ATTACHMENT_ADDED, attachment=attachment.pk)
     audit_record(
-        actor=actor,
+        acting=acting,
         action="case.attachment.add",
         target=attachment,
         detail={"case": case.pk, "content_type": content_type, "size": attachment.size},
@@ -325,11 +325,11 @@ def case_attachment_add(
 
 
 @transaction.atomic
-def case_attachment_remove(*, actor: Actor, attachment: CaseAttachment) -> None:
+def case_attachment_remove(*, acting: ActingUser, attachment: CaseAttachment) -> None:
     """Delete a file for good (e.g. uploaded to the wrong case); the history and audit keep that it existed."""
-    require(actor, Capability.CASE_MANAGE)
-    case_require_own(actor, attachment.case)
+    require(acting, Capability.CASE_MANAGE)
+    case_require_own(acting, attachment.case)
     case, attachment_id = attachment.case, attachment.pk
-    audit_record(actor=actor, action="case.attachment.remove", target=attachment, detail={"case": case.pk})
+    audit_record(acting=acting, action="case.attachment.remove", target=attachment, detail={"case": case.pk})
     attachment.delete()
-    case_event_add(case, actor, CaseEventKind.ATTACHMENT_REMOVED, attachment=attachment_id)
+    case_event_add(case, acting, CaseEventKind.ATTACHMENT_REMOVED, attachment=attachment_id)

@@ -27,7 +27,7 @@ from palermo.cases.panels import CASE_PANELS, case_panels_context
 from palermo.identification.selectors import identification_statuses, screening_get_for
 from palermo.organisations.models import Organisation
 from palermo.people.selectors import person_get_for
-from palermo.permissions import Actor, Capability, can
+from palermo.permissions import ActingUser, Capability, can
 from palermo.web.decorators import page
 
 # Service argument names that the forms call differently (a form field cannot be called `fields`).
@@ -45,27 +45,27 @@ def _organisation(pk: int | None) -> Organisation | None:
 
 
 @page()
-def case_list(request: HttpRequest, actor: Actor) -> HttpResponse:
-    cases = Paginator(selectors.case_list_for(actor=actor), 25).get_page(request.GET.get("page"))
-    selectors.case_list_audited(actor=actor, cases=list(cases.object_list))
+def case_list(request: HttpRequest, acting: ActingUser) -> HttpResponse:
+    cases = Paginator(selectors.case_list_for(acting=acting), 25).get_page(request.GET.get("page"))
+    selectors.case_list_audited(acting=acting, cases=list(cases.object_list))
     rows = [(case, case.person.display_name) for case in cases.object_list]
     return render(request, "cases/case_list.html", {"page_obj": cases, "rows": rows})
 
 
 @require_POST
 @page(Capability.CASE_OPEN)
-def case_open(request: HttpRequest, actor: Actor) -> HttpResponse:
+def case_open(request: HttpRequest, acting: ActingUser) -> HttpResponse:
     """Open a case from a person's page (person=<id>) or from a screening with a person (screening=<id>)."""
     screening = None
     if request.POST.get("screening"):
-        screening = screening_get_for(actor=actor, screening_id=request.POST["screening"])
+        screening = screening_get_for(acting=acting, screening_id=request.POST["screening"])
         if screening.person_id is None:
             messages.error(request, _("Attach the screening to a person before opening a case."))
             return redirect("identification:detail", screening_id=screening.pk)
-        person = person_get_for(actor=actor, person_id=screening.person_id)
+        person = person_get_for(acting=acting, person_id=screening.person_id)
     else:
-        person = person_get_for(actor=actor, person_id=request.POST.get("person", ""))
-    case = services.case_open(actor=actor, person=person, screening=screening)
+        person = person_get_for(acting=acting, person_id=request.POST.get("person", ""))
+    case = services.case_open(acting=acting, person=person, screening=screening)
     messages.success(request, _("Case %(reference)s is open.") % {"reference": case.reference})
     return redirect("cases:detail", case_id=case.pk)
 
@@ -91,12 +91,12 @@ def _event_detail(detail: dict[str, Any]) -> str:
 
 
 @page()
-def case_detail(request: HttpRequest, actor: Actor, case_id: int) -> HttpResponse:
-    case = selectors.case_get_for(actor=actor, case_id=case_id)
-    return render(request, "cases/case_detail.html", _case_context(actor, case))
+def case_detail(request: HttpRequest, acting: ActingUser, case_id: int) -> HttpResponse:
+    case = selectors.case_get_for(acting=acting, case_id=case_id)
+    return render(request, "cases/case_detail.html", _case_context(acting, case))
 
 
-def _case_context(actor: Actor, case: Case, **forms_in_use: Form) -> dict[str, Any]:
+def _case_context(acting: ActingUser, case: Case, **forms_in_use: Form) -> dict[str, Any]:
     """Everything the case page shows; `forms_in_use` replaces a blank form with one bound to the user's input.
 
     The busiest page of the product: each list is read once, and forms that few visits use (the case
@@ -104,7 +104,7 @@ def _case_context(actor: Actor, case: Case, **forms_in_use: Form) -> dict[str, A
     """
     screenings = identification_statuses(selectors.case_screenings(case))
     records = selectors.case_page_records(case)
-    can_manage = can(actor, Capability.CASE_MANAGE)
+    can_manage = can(acting, Capability.CASE_MANAGE)
     context = {
         "case": case,
         "person_name": case.person.display_name,
@@ -121,28 +121,28 @@ def _case_context(actor: Actor, case: Case, **forms_in_use: Form) -> dict[str, A
         "history": _history(records.events),
         "note_form": forms.NoteForm() if can_manage else None,
         "can_manage": can_manage,
-        "can_decide": can(actor, Capability.DECISION_RECORD),
-        "can_revoke": can(actor, Capability.REFERRAL_REVOKE),
+        "can_decide": can(acting, Capability.DECISION_RECORD),
+        "can_revoke": can(acting, Capability.REFERRAL_REVOKE),
         "assigned_users": list(case.assigned_to.all()),
         "case_panels": CASE_PANELS,
         "attachments": records.attachments,
         "attachment_form": forms.AttachmentForm(max_mb=settings.PALERMO_CASE_ATTACHMENT_MAX_MB) if can_manage else None,
         "attachment_max_count": settings.PALERMO_CASE_ATTACHMENT_MAX_COUNT,
     }
-    context.update(case_panels_context(actor=actor, case=case))
+    context.update(case_panels_context(acting=acting, case=case))
     context.update(forms_in_use)
     return context
 
 
 @sensitive_post_parameters()
 @page(Capability.CASE_MANAGE)
-def case_exploitation(request: HttpRequest, actor: Actor, case_id: int) -> HttpResponse:
-    case = selectors.case_get_for(actor=actor, case_id=case_id)
+def case_exploitation(request: HttpRequest, acting: ActingUser, case_id: int) -> HttpResponse:
+    case = selectors.case_get_for(acting=acting, case_id=case_id)
     initial = {name: getattr(case, name) for name in forms.ExploitationForm.base_fields}
     form = forms.ExploitationForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.case_update_exploitation(actor=actor, case=case, **form.cleaned_data)
+            services.case_update_exploitation(acting=acting, case=case, **form.cleaned_data)
         except ValidationError as error:
             _errors_into(form, error)
         else:
@@ -157,9 +157,9 @@ def case_exploitation(request: HttpRequest, actor: Actor, case_id: int) -> HttpR
 
 
 @page(Capability.CASE_MANAGE)
-def case_assign(request: HttpRequest, actor: Actor, case_id: int) -> HttpResponse:
+def case_assign(request: HttpRequest, acting: ActingUser, case_id: int) -> HttpResponse:
     """Who works on the case: a page of its own, so the case page does not list the organisation's staff."""
-    case = selectors.case_get_for(actor=actor, case_id=case_id)
+    case = selectors.case_get_for(acting=acting, case_id=case_id)
     case_workers = selectors.case_workers_of(case.organisation_id)
     if request.method == "POST":
         # Only the organisation's case workers can be chosen; any other id is refused here and by the service.
@@ -169,7 +169,7 @@ def case_assign(request: HttpRequest, actor: Actor, case_id: int) -> HttpRespons
             messages.error(request, _("Only case workers of this organisation can be assigned."))
             return redirect("cases:assign", case_id=case.pk)
         try:
-            services.case_assign(actor=actor, case=case, users=users)
+            services.case_assign(acting=acting, case=case, users=users)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
             return redirect("cases:assign", case_id=case.pk)
@@ -186,17 +186,17 @@ def case_assign(request: HttpRequest, actor: Actor, case_id: int) -> HttpRespons
 @sensitive_post_parameters()
 @require_POST
 @page(Capability.CASE_MANAGE)
-def case_note(request: HttpRequest, actor: Actor, case_id: int) -> HttpResponse:
-    case = selectors.case_get_for(actor=actor, case_id=case_id)
+def case_note(request: HttpRequest, acting: ActingUser, case_id: int) -> HttpResponse:
+    case = selectors.case_get_for(acting=acting, case_id=case_id)
     form = forms.NoteForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Write the note first."))
         return redirect("cases:detail", case_id=case.pk)
     try:
-        services.case_note_add(actor=actor, case=case, text=form.cleaned_data["text"])
+        services.case_note_add(acting=acting, case=case, text=form.cleaned_data["text"])
     except ValidationError as error:
         _errors_into(form, error)  # the case page again, with the note as it was written
-        return render(request, "cases/case_detail.html", _case_context(actor, case, note_form=form), status=400)
+        return render(request, "cases/case_detail.html", _case_context(acting, case, note_form=form), status=400)
     messages.success(request, _("The note is added."))
     return redirect("cases:detail", case_id=case.pk)
 
@@ -213,13 +213,13 @@ def case_attachment_add(request: HttpRequest, case_id: int) -> HttpResponse:
 @csrf_protect
 @sensitive_post_parameters()
 @page(Capability.CASE_MANAGE)
-def _case_attachment_add(request: HttpRequest, actor: Actor, case_id: int) -> HttpResponse:
-    case = selectors.case_get_for(actor=actor, case_id=case_id)
+def _case_attachment_add(request: HttpRequest, acting: ActingUser, case_id: int) -> HttpResponse:
+    case = selectors.case_get_for(acting=acting, case_id=case_id)
     form = forms.AttachmentForm(request.POST, request.FILES, max_mb=settings.PALERMO_CASE_ATTACHMENT_MAX_MB)
     if form.is_valid():
         try:
             services.case_attachment_add(
-                actor=actor,
+                acting=acting,
                 case=case,
                 upload=form.cleaned_data["file"],
                 title=form.cleaned_data["title"],
@@ -230,36 +230,38 @@ def _case_attachment_add(request: HttpRequest, actor: Actor, case_id: int) -> Ht
         else:
             messages.success(request, _("The file is added."))
             return redirect(f"{reverse('cases:detail', args=[case.pk])}#attachments-h")
-    context = _case_context(actor, case, attachment_form=form)
+    context = _case_context(acting, case, attachment_form=form)
     return render(request, "cases/case_detail.html", context, status=400)
 
 
 @page()
-def case_attachment_download(request: HttpRequest, actor: Actor, case_id: int, attachment_id: int) -> HttpResponse:
+def case_attachment_download(
+    request: HttpRequest, acting: ActingUser, case_id: int, attachment_id: int
+) -> HttpResponse:
     """A file only as a download (never rendered in the page), and every download audited."""
-    attachment = selectors.case_attachment_get_for(actor=actor, case_id=case_id, attachment_id=attachment_id)
+    attachment = selectors.case_attachment_get_for(acting=acting, case_id=case_id, attachment_id=attachment_id)
     return attachment_response(attachment.content, content_type=attachment.content_type, filename=attachment.filename)
 
 
 @require_POST
 @page(Capability.CASE_MANAGE)
-def case_attachment_remove(request: HttpRequest, actor: Actor, case_id: int, attachment_id: int) -> HttpResponse:
+def case_attachment_remove(request: HttpRequest, acting: ActingUser, case_id: int, attachment_id: int) -> HttpResponse:
     attachment = selectors.case_attachment_get_for(
-        actor=actor, case_id=case_id, attachment_id=attachment_id, to_remove=True
+        acting=acting, case_id=case_id, attachment_id=attachment_id, to_remove=True
     )
-    services.case_attachment_remove(actor=actor, attachment=attachment)
+    services.case_attachment_remove(acting=acting, attachment=attachment)
     messages.success(request, _("The file is removed."))
     return redirect(f"{reverse('cases:detail', args=[case_id])}#attachments-h")
 
 
 @sensitive_post_parameters()
 @page(Capability.CASE_MANAGE)
-def case_close(request: HttpRequest, actor: Actor, case_id: int) -> HttpResponse:
-    case = selectors.case_get_for(actor=actor, case_id=case_id)
+def case_close(request: HttpRequest, acting: ActingUser, case_id: int) -> HttpResponse:
+    case = selectors.case_get_for(acting=acting, case_id=case_id)
     form = forms.CloseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.case_close(actor=actor, case=case, **form.cleaned_data)
+            services.case_close(acting=acting, case=case, **form.cleaned_data)
         except ValidationError as error:
             _errors_into(form, error)
         else:
@@ -275,12 +277,12 @@ def case_close(request: HttpRequest, actor: Actor, case_id: int) -> HttpResponse
 
 @sensitive_post_parameters()
 @page(Capability.CASE_MANAGE)
-def case_reopen(request: HttpRequest, actor: Actor, case_id: int) -> HttpResponse:
-    case = selectors.case_get_for(actor=actor, case_id=case_id)
+def case_reopen(request: HttpRequest, acting: ActingUser, case_id: int) -> HttpResponse:
+    case = selectors.case_get_for(acting=acting, case_id=case_id)
     form = forms.ReopenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.case_reopen(actor=actor, case=case, reason=form.cleaned_data["reason"])
+            services.case_reopen(acting=acting, case=case, reason=form.cleaned_data["reason"])
         except ValidationError as error:
             _errors_into(form, error)
         else:
@@ -295,9 +297,9 @@ def case_reopen(request: HttpRequest, actor: Actor, case_id: int) -> HttpRespons
 
 
 @page()
-def case_htcds(request: HttpRequest, actor: Actor, case_id: int) -> HttpResponse:
-    case = selectors.case_get_for(actor=actor, case_id=case_id)
-    audit_record(actor=actor, action="case.export", target=case, detail={"format": "htcds"})
+def case_htcds(request: HttpRequest, acting: ActingUser, case_id: int) -> HttpResponse:
+    case = selectors.case_get_for(acting=acting, case_id=case_id)
+    audit_record(acting=acting, action="case.export", target=case, detail={"format": "htcds"})
     response = JsonResponse(case_to_htcds(case), json_dumps_params={"indent": 2, "ensure_ascii": False})
     response["Content-Disposition"] = f'attachment; filename="{case.reference}-htcds.json"'
     return response

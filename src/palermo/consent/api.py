@@ -1,6 +1,6 @@
 """API for consents and legal bases: the same selectors and services as the pages.
 
-A case or consent outside the actor's scope is 404; a role without the capability is 403.
+A case or consent outside the acting user's scope is 404; a role without the capability is 403.
 """
 
 from __future__ import annotations
@@ -88,17 +88,17 @@ class CaseConsentListApi(PalermoApiView):
     @extend_schema(responses={200: ConsentOutput(many=True), **error_responses(404)})
     def get(self, request: Request, case_id: int) -> Response:
         """The case's consents, newest first."""
-        case = case_get_for(actor=self.actor, case_id=case_id)
+        case = case_get_for(acting=self.acting, case_id=case_id)
         return Response(ConsentOutput(selectors.consents_of(case), many=True).data)
 
     @extend_schema(request=ConsentInput, responses={201: ConsentOutput, **error_responses(400, 404)})
     def post(self, request: Request, case_id: int) -> Response:
         """Record consent for one purpose: status `given` or `refused`; for referral, name the organisation."""
-        actor = self.actor
-        case = case_get_for(actor=actor, case_id=case_id)
+        acting = self.acting
+        case = case_get_for(acting=acting, case_id=case_id)
         data = ConsentInput(data=request.data)
         data.is_valid(raise_exception=True)
-        consent = services.consent_record(actor=actor, case=case, **data.validated_data)
+        consent = services.consent_record(acting=acting, case=case, **data.validated_data)
         return Response(ConsentOutput(consent).data, status=status.HTTP_201_CREATED)
 
 
@@ -108,9 +108,9 @@ class ConsentWithdrawApi(PalermoApiView):
     @extend_schema(request=None, responses={200: ConsentOutput, **error_responses(400, 404)})
     def post(self, request: Request, consent_id: int) -> Response:
         """The person withdrew consent: referrals resting on it stop sharing at once (400 unless it was given)."""
-        actor = self.actor
-        consent = selectors.consent_get_for(actor=actor, consent_id=consent_id)
-        return Response(ConsentOutput(services.consent_withdraw(actor=actor, consent=consent)).data)
+        acting = self.acting
+        consent = selectors.consent_get_for(acting=acting, consent_id=consent_id)
+        return Response(ConsentOutput(services.consent_withdraw(acting=acting, consent=consent)).data)
 
 
 # --- Legal bases ---------------------------------------------------------------------------------------
@@ -142,15 +142,15 @@ class CaseLegalBasisListApi(PalermoApiView):
     @extend_schema(responses={200: LegalBasisOutput(many=True), **error_responses(404)})
     def get(self, request: Request, case_id: int) -> Response:
         """The case's legal bases, newest first."""
-        case = case_get_for(actor=self.actor, case_id=case_id)
+        case = case_get_for(acting=self.acting, case_id=case_id)
         return Response(LegalBasisOutput(selectors.legal_bases_of(case), many=True).data)
 
     @extend_schema(request=LegalBasisInput, responses={201: LegalBasisOutput, **error_responses(400, 404)})
     def post(self, request: Request, case_id: int) -> Response:
         """A decision maker records that the law allows sharing without consent (e.g. child protection)."""
-        actor = self.actor
-        case = case_get_for(actor=actor, case_id=case_id)
+        acting = self.acting
+        case = case_get_for(acting=acting, case_id=case_id)
         data = LegalBasisInput(data=request.data)
         data.is_valid(raise_exception=True)
-        basis = services.legal_basis_record(actor=actor, case=case, **data.validated_data)
+        basis = services.legal_basis_record(acting=acting, case=case, **data.validated_data)
         return Response(LegalBasisOutput(basis).data, status=status.HTTP_201_CREATED)

@@ -1,4 +1,4 @@
-"""Reads of consents and legal bases, scoped through the cases the actor may see."""
+"""Reads of consents and legal bases, scoped through the cases the acting user may see."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from palermo.consent.models import Consent, LegalBasis
 from palermo.consent.shareable import shareable_label
 from palermo.directory.selectors import services_offered_by
 from palermo.organisations.models import Organisation
-from palermo.permissions import Actor
+from palermo.permissions import ActingUser
 
 
 def consents_of(case: Case) -> list[Consent]:
@@ -25,25 +25,25 @@ def legal_bases_of(case: Case) -> list[LegalBasis]:
     return list(case.legal_bases.select_related("recipient", "decided_by"))
 
 
-def consent_get_for(*, actor: Actor, consent_id: int | str) -> Consent:
-    queryset = Consent.objects.filter(case__in=case_queryset_for(actor)).select_related("case", "recipient")
-    return audited_get(actor=actor, queryset=queryset, object_id=consent_id, action="consent.view")
+def consent_get_for(*, acting: ActingUser, consent_id: int | str) -> Consent:
+    queryset = Consent.objects.filter(case__in=case_queryset_for(acting)).select_related("case", "recipient")
+    return audited_get(acting=acting, queryset=queryset, object_id=consent_id, action="consent.view")
 
 
-def recipient_choices(actor: Actor) -> list[tuple[Organisation, list[str]]]:
+def recipient_choices(acting: ActingUser) -> list[tuple[Organisation, list[str]]]:
     """Organisations a case may be referred (or a consent or legal basis may let information go) to,
     with the service codes each offers in the actor directory.
 
-    Every active organisation but the actor's own; one without a directory entry lists no services.
+    Every active organisation but the acting user's own; one without a directory entry lists no services.
     """
     organisations = Organisation.objects.filter(is_active=True).order_by("name")
-    if actor.membership is not None:
-        organisations = organisations.exclude(pk=actor.membership.organisation_id)
+    if acting.membership is not None:
+        organisations = organisations.exclude(pk=acting.membership.organisation_id)
     offered = services_offered_by([o.pk for o in organisations])
     return [(organisation, offered.get(organisation.pk, [])) for organisation in organisations]
 
 
-def consent_panel_context(*, actor: Actor, case: Case) -> dict[str, Any]:
+def consent_panel_context(*, acting: ActingUser, case: Case) -> dict[str, Any]:
     """The case page's "Consents" section: consents and legal bases with their fields and services by label.
 
     Covered by the page's `case.view` audit entry. One query a list, users and organisations joined:

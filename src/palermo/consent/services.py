@@ -17,7 +17,7 @@ from palermo.consent.models import Consent, ConsentPurpose, ConsentStatus, Infor
 from palermo.consent.shareable import SHAREABLE_FIELDS
 from palermo.identification.rules import is_child
 from palermo.organisations.models import Organisation
-from palermo.permissions import Actor, Capability, require
+from palermo.permissions import ActingUser, Capability, require
 
 
 def check_shareable_fields(fields: Sequence[str]) -> list[str]:
@@ -37,7 +37,7 @@ def check_services(services: Sequence[str]) -> list[str]:
 @transaction.atomic
 def consent_record(
     *,
-    actor: Actor,
+    acting: ActingUser,
     case: Case,
     purpose: str,
     status: str,
@@ -51,9 +51,9 @@ def consent_record(
     best_interests_note: str = "",
 ) -> Consent:
     """Record the person's answer for one purpose (a later answer for the same purpose takes over)."""
-    require(actor, Capability.CASE_MANAGE)
-    assert actor.user is not None
-    case_require_own(actor, case)
+    require(acting, Capability.CASE_MANAGE)
+    assert acting.user is not None
+    case_require_own(acting, case)
     problems: dict[str, list[str]] = {}
     if purpose not in ConsentPurpose.values:
         problems["purpose"] = [_("Choose what the consent is for.")]
@@ -84,11 +84,11 @@ def consent_record(
         informed_how=informed_how,
         guardian=guardian.strip(),
         best_interests_note=best_interests_note.strip(),
-        recorded_by=actor.user,
+        recorded_by=acting.user,
     )
-    case_event_add(case, actor, CaseEventKind.CONSENT, consent=consent.pk, purpose=purpose, status=status)
+    case_event_add(case, acting, CaseEventKind.CONSENT, consent=consent.pk, purpose=purpose, status=status)
     audit_record(
-        actor=actor,
+        acting=acting,
         action="consent.record",
         target=consent,
         detail={
@@ -103,25 +103,25 @@ def consent_record(
 
 
 @transaction.atomic
-def consent_withdraw(*, actor: Actor, consent: Consent) -> Consent:
+def consent_withdraw(*, acting: ActingUser, consent: Consent) -> Consent:
     """The person takes consent back: from now on nothing more crosses on its strength."""
-    require(actor, Capability.CASE_MANAGE)
-    case_require_own(actor, consent.case)
+    require(acting, Capability.CASE_MANAGE)
+    case_require_own(acting, consent.case)
     if consent.status != ConsentStatus.GIVEN:
         raise ValidationError({"status": [_("Only a consent that was given can be withdrawn.")]})
     consent.status = ConsentStatus.WITHDRAWN
     consent.withdrawn_at = timezone.now()
-    consent.withdrawn_by = actor.user
+    consent.withdrawn_by = acting.user
     consent.save(update_fields=["status", "withdrawn_at", "withdrawn_by"])
-    case_event_add(consent.case, actor, CaseEventKind.CONSENT_WITHDRAWN, consent=consent.pk, purpose=consent.purpose)
-    audit_record(actor=actor, action="consent.withdraw", target=consent, detail={"case": consent.case_id})
+    case_event_add(consent.case, acting, CaseEventKind.CONSENT_WITHDRAWN, consent=consent.pk, purpose=consent.purpose)
+    audit_record(acting=acting, action="consent.withdraw", target=consent, detail={"case": consent.case_id})
     return consent
 
 
 @transaction.atomic
 def legal_basis_record(
     *,
-    actor: Actor,
+    acting: ActingUser,
     case: Case,
     purpose: str,
     provision: str,
@@ -130,9 +130,9 @@ def legal_basis_record(
     note: str = "",
 ) -> LegalBasis:
     """A decision maker records that the law, not consent, allows this (e.g. a child protection duty)."""
-    require(actor, Capability.DECISION_RECORD)
-    assert actor.user is not None
-    case_require_own(actor, case)
+    require(acting, Capability.DECISION_RECORD)
+    assert acting.user is not None
+    case_require_own(acting, case)
     problems: dict[str, list[str]] = {}
     if purpose not in ConsentPurpose.values:
         problems["purpose"] = [_("Choose what the legal basis is for.")]
@@ -152,11 +152,11 @@ def legal_basis_record(
         fields=check_shareable_fields(fields),
         provision=provision.strip(),
         note=note.strip(),
-        decided_by=actor.user,
+        decided_by=acting.user,
     )
-    case_event_add(case, actor, CaseEventKind.LEGAL_BASIS, legal_basis=basis.pk, purpose=purpose)
+    case_event_add(case, acting, CaseEventKind.LEGAL_BASIS, legal_basis=basis.pk, purpose=purpose)
     audit_record(
-        actor=actor,
+        acting=acting,
         action="legal_basis.record",
         target=basis,
         detail={"case": case.pk, "purpose": purpose, "recipient": basis.recipient_id, "fields": basis.fields},

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from palermo.cases.selectors import case_get_for
 from palermo.consent import forms, selectors, services
 from palermo.organisations.models import Organisation
-from palermo.permissions import Actor, Capability
+from palermo.permissions import ActingUser, Capability
 from palermo.web.decorators import page
 
 # Service argument names that the forms call differently (a form field cannot be called `fields`).
@@ -33,14 +33,14 @@ def _organisation(pk: int | None) -> Organisation | None:
 
 @sensitive_post_parameters()
 @page(Capability.CASE_MANAGE)
-def consent_create(request: HttpRequest, actor: Actor, case_id: int) -> HttpResponse:
-    case = case_get_for(actor=actor, case_id=case_id)
-    form = forms.ConsentForm(request.POST or None, recipients=selectors.recipient_choices(actor))
+def consent_create(request: HttpRequest, acting: ActingUser, case_id: int) -> HttpResponse:
+    case = case_get_for(acting=acting, case_id=case_id)
+    form = forms.ConsentForm(request.POST or None, recipients=selectors.recipient_choices(acting))
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         data["fields"] = data.pop("shared_fields")
         try:
-            services.consent_record(actor=actor, case=case, recipient=_organisation(data.pop("organisation")), **data)
+            services.consent_record(acting=acting, case=case, recipient=_organisation(data.pop("organisation")), **data)
         except ValidationError as error:
             _errors_into(form, error)
         else:
@@ -56,12 +56,12 @@ def consent_create(request: HttpRequest, actor: Actor, case_id: int) -> HttpResp
 
 @require_POST
 @page(Capability.CASE_MANAGE)
-def consent_withdraw(request: HttpRequest, actor: Actor, case_id: int, consent_id: int) -> HttpResponse:
-    consent = selectors.consent_get_for(actor=actor, consent_id=consent_id)
+def consent_withdraw(request: HttpRequest, acting: ActingUser, case_id: int, consent_id: int) -> HttpResponse:
+    consent = selectors.consent_get_for(acting=acting, consent_id=consent_id)
     if consent.case_id != int(case_id):
         raise PermissionDenied("consent.other_case")
     try:
-        services.consent_withdraw(actor=actor, consent=consent)
+        services.consent_withdraw(acting=acting, consent=consent)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -71,15 +71,15 @@ def consent_withdraw(request: HttpRequest, actor: Actor, case_id: int, consent_i
 
 @sensitive_post_parameters()
 @page(Capability.DECISION_RECORD)
-def legal_basis_create(request: HttpRequest, actor: Actor, case_id: int) -> HttpResponse:
-    case = case_get_for(actor=actor, case_id=case_id)
-    form = forms.LegalBasisForm(request.POST or None, recipients=selectors.recipient_choices(actor))
+def legal_basis_create(request: HttpRequest, acting: ActingUser, case_id: int) -> HttpResponse:
+    case = case_get_for(acting=acting, case_id=case_id)
+    form = forms.LegalBasisForm(request.POST or None, recipients=selectors.recipient_choices(acting))
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         data["fields"] = data.pop("shared_fields")
         try:
             services.legal_basis_record(
-                actor=actor, case=case, recipient=_organisation(data.pop("organisation")), **data
+                acting=acting, case=case, recipient=_organisation(data.pop("organisation")), **data
             )
         except ValidationError as error:
             _errors_into(form, error)

@@ -110,7 +110,7 @@ class DirectoryListApi(PalermoApiView):
         """Search the directory: every organisation in the response, on Palermo or not."""
         filters = DirectoryQuery(data=request.query_params)
         filters.is_valid(raise_exception=True)
-        entries = selectors.directory_entry_list(actor=self.actor, filters=filters.filters())
+        entries = selectors.directory_entry_list(acting=self.acting, filters=filters.filters())
         return self.page_response(DirectoryEntryOutput(self.page_of(entries), many=True).data)
 
     @extend_schema(request=DirectoryEntryInput, responses={201: DirectoryEntryOutput, **error_responses(400, 403)})
@@ -119,7 +119,7 @@ class DirectoryListApi(PalermoApiView):
         other than yours is refused (403)."""
         data = DirectoryEntryInput(data=request.data)
         data.is_valid(raise_exception=True)
-        entry = services.directory_entry_create(actor=self.actor, **data.validated_data)
+        entry = services.directory_entry_create(acting=self.acting, **data.validated_data)
         return Response(DirectoryEntryOutput(entry).data, status=status.HTTP_201_CREATED)
 
 
@@ -128,7 +128,7 @@ class DirectoryDetailApi(PalermoApiView):
 
     @extend_schema(responses={200: DirectoryEntryOutput, **error_responses(404)})
     def get(self, request: Request, entry_id: int) -> Response:
-        entry = selectors.directory_entry_get(actor=self.actor, entry_id=entry_id)
+        entry = selectors.directory_entry_get(acting=self.acting, entry_id=entry_id)
         return Response(DirectoryEntryOutput(entry).data)
 
     @extend_schema(
@@ -137,8 +137,8 @@ class DirectoryDetailApi(PalermoApiView):
     )
     def patch(self, request: Request, entry_id: int) -> Response:
         """Change an entry your organisation maintains (coordinators); another's is refused (403)."""
-        entry = selectors.directory_entry_get(actor=self.actor, entry_id=entry_id)
+        entry = selectors.directory_entry_get(acting=self.acting, entry_id=entry_id)
         data = DirectoryEntryInput(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        entry = services.directory_entry_update(actor=self.actor, entry=entry, **data.validated_data)
+        entry = services.directory_entry_update(acting=self.acting, entry=entry, **data.validated_data)
         return Response(DirectoryEntryOutput(entry).data)

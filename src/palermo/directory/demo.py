@@ -5,7 +5,7 @@ from __future__ import annotations
 from palermo.directory.models import DirectoryEntry
 from palermo.directory.services import directory_entry_create
 from palermo.organisations.models import Membership, Organisation, Role
-from palermo.permissions import Actor
+from palermo.permissions import ActingUser
 
 COORDINATOR_EMAIL = "coordinator@valmora.test"
 
@@ -97,12 +97,12 @@ def create_demo_directory() -> None:
     if membership is None:
         return
     # Entries describe several organisations: deployment-wide data, so the operator writes them.
-    operator = Actor.system()
+    operator = ActingUser.system()
     for name, linked, kind, level, stages, services, languages, hours, always, contact in ENTRIES:
         if DirectoryEntry.objects.filter(name=name).exists():
             continue
         directory_entry_create(
-            actor=operator,
+            acting=operator,
             maintained_by=membership.organisation,
             name=name,
             linked_organisation=Organisation.objects.filter(name=linked).first() if linked else None,

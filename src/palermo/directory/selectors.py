@@ -10,7 +10,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from palermo.directory.models import DirectoryEntry
-from palermo.permissions import Actor, Capability, can
+from palermo.permissions import ActingUser, Capability, can
 
 
 @dataclass(frozen=True)
@@ -24,8 +24,8 @@ class DirectoryFilters:
     area: str = ""
 
 
-def directory_entry_list(*, actor: Actor, filters: DirectoryFilters | None = None) -> QuerySet[DirectoryEntry]:
-    if not can(actor, Capability.DIRECTORY_VIEW):
+def directory_entry_list(*, acting: ActingUser, filters: DirectoryFilters | None = None) -> QuerySet[DirectoryEntry]:
+    if not can(acting, Capability.DIRECTORY_VIEW):
         raise PermissionDenied(Capability.DIRECTORY_VIEW.value)
     entries = DirectoryEntry.objects.select_related("maintained_by", "linked_organisation")
     filters = filters or DirectoryFilters()
@@ -49,9 +49,9 @@ def directory_entry_list(*, actor: Actor, filters: DirectoryFilters | None = Non
     return entries.order_by("name", "pk")
 
 
-def directory_entry_get(*, actor: Actor, entry_id: int | str) -> DirectoryEntry:
+def directory_entry_get(*, acting: ActingUser, entry_id: int | str) -> DirectoryEntry:
     try:
-        return directory_entry_list(actor=actor).get(pk=int(entry_id))
+        return directory_entry_list(acting=acting).get(pk=int(entry_id))
     except (DirectoryEntry.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
 

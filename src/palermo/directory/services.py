@@ -14,7 +14,7 @@ from palermo.common.catalogue import SERVICE_CODES
 from palermo.directory.models import STAGE_CODES, DirectoryEntry
 from palermo.organisations.models import Organisation
 from palermo.permissions import (
-    Actor,
+    ActingUser,
     Capability,
     can,
     is_operator,
@@ -80,52 +80,56 @@ def _link_refused() -> PermissionDenied:
     )
 
 
-def _audit_entry_change(*, actor: Actor, action: str, entry: DirectoryEntry, concerned: set[int], detail: dict) -> None:
+def _audit_entry_change(
+    *, acting: ActingUser, action: str, entry: DirectoryEntry, concerned: set[int], detail: dict
+) -> None:
     """The actor's trail, and the trail of every other organisation the entry describes or described:
     an organisation learns from its own audit trail that someone else changed what the directory says of it."""
-    audit_record(actor=actor, action=action, target=entry, detail=detail)
-    own = actor.membership.organisation_id if actor.membership else None
+    audit_record(acting=acting, action=action, target=entry, detail=detail)
+    own = acting.membership.organisation_id if acting.membership else None
     for organisation_id in sorted(concerned - {own}):
-        audit_record(actor=actor, action=action, target=entry, organisation_id=organisation_id, detail=detail)
+        audit_record(acting=acting, action=action, target=entry, organisation_id=organisation_id, detail=detail)
 
 
 @transaction.atomic
-def directory_entry_create(*, actor: Actor, maintained_by: Organisation | None = None, **fields: Any) -> DirectoryEntry:
+def directory_entry_create(
+    *, acting: ActingUser, maintained_by: Organisation | None = None, **fields: Any
+) -> DirectoryEntry:
     """A new entry, maintained by the acting organisation, or, when it describes a Palermo organisation,
     by that organisation (see `permissions.may_link_directory_entry` for who may link one). The operator
     (command line) acts for no organisation and names `maintained_by` for an entry that is not linked."""
-    if not is_operator(actor):
-        require(actor, Capability.PLANNING_MANAGE)
-        assert actor.membership is not None
+    if not is_operator(acting):
+        require(acting, Capability.PLANNING_MANAGE)
+        assert acting.membership is not None
         if maintained_by is not None:
             raise ValidationError({"maintained_by": [_("This field cannot be set.")]})
-        maintained_by = actor.membership.organisation
+        maintained_by = acting.membership.organisation
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValidationError({field: [_("This field cannot be set.")] for field in sorted(unknown)})
     linked = fields.get("linked_organisation")
-    if not may_link_directory_entry(actor, linked.pk if linked is not None else None):
+    if not may_link_directory_entry(acting, linked.pk if linked is not None else None):
         raise _link_refused()
     maintained_by = linked or maintained_by
     if maintained_by is None:
         raise ValidationError({"maintained_by": [_("Name the organisation that maintains this entry.")]})
-    entry = DirectoryEntry(maintained_by=maintained_by, created_by=actor.user, **fields)
+    entry = DirectoryEntry(maintained_by=maintained_by, created_by=acting.user, **fields)
     _clean_codes(entry)
     _check_link(entry)
     entry.full_clean(exclude=["created_by"])  # the operator (command line) is no user
     entry.save()
     concerned = {entry.linked_organisation_id} if entry.linked_organisation_id else set()
-    _audit_entry_change(actor=actor, action="directory.create", entry=entry, concerned=concerned, detail={})
+    _audit_entry_change(acting=acting, action="directory.create", entry=entry, concerned=concerned, detail={})
     return entry
 
 
 @transaction.atomic
-def directory_entry_update(*, actor: Actor, entry: DirectoryEntry, **fields: Any) -> DirectoryEntry:
+def directory_entry_update(*, acting: ActingUser, entry: DirectoryEntry, **fields: Any) -> DirectoryEntry:
     """Change an entry; only the coordinators of the organisation it belongs to
     (`permissions.may_change_directory_entry`) or the deployment coordinator may."""
-    require(actor, Capability.PLANNING_MANAGE)
+    require(acting, Capability.PLANNING_MANAGE)
     entry = DirectoryEntry.objects.select_for_update().get(pk=entry.pk)
-    if not directory_entry_may_change(actor, entry):
+    if not directory_entry_may_change(acting, entry):
         raise PermissionDenied("directory.maintain")
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
@@ -136,7 +140,7 @@ def directory_entry_update(*, actor: Actor, entry: DirectoryEntry, **fields: Any
         attribute = "linked_organisation_id" if name == "linked_organisation" else name
         new = value.pk if name == "linked_organisation" and value is not None else value
         if getattr(entry, attribute) != new:
-            if name == "linked_organisation" and not may_link_directory_entry(actor, new):
+            if name == "linked_organisation" and not may_link_directory_entry(acting, new):
                 raise _link_refused()
             setattr(entry, name, value)
             changed.append(name)
@@ -151,7 +155,7 @@ def directory_entry_update(*, actor: Actor, entry: DirectoryEntry, **fields: Any
     entry.save()
     concerned |= {entry.linked_organisation_id, entry.maintained_by_id}
     _audit_entry_change(
-        actor=actor,
+        acting=acting,
         action="directory.update",
         entry=entry,
         concerned={pk for pk in concerned if pk},
@@ -160,8 +164,8 @@ def directory_entry_update(*, actor: Actor, entry: DirectoryEntry, **fields: Any
     return entry
 
 
-def directory_entry_may_change(actor: Actor, entry: DirectoryEntry) -> bool:
+def directory_entry_may_change(acting: ActingUser, entry: DirectoryEntry) -> bool:
     """For pages: whether to offer the change link (the service checks again)."""
-    return can(actor, Capability.PLANNING_MANAGE) and may_change_directory_entry(
-        actor, linked_organisation_id=entry.linked_organisation_id, maintained_by_id=entry.maintained_by_id
+    return can(acting, Capability.PLANNING_MANAGE) and may_change_directory_entry(
+        acting, linked_organisation_id=entry.linked_organisation_id, maintained_by_id=entry.maintained_by_id
     )

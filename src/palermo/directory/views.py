@@ -12,14 +12,14 @@ from django.utils.translation import gettext as _
 from palermo.directory import selectors, services
 from palermo.directory.forms import DirectoryEntryForm, DirectoryFilterForm
 from palermo.directory.models import DirectoryEntry
-from palermo.permissions import Actor, Capability, can
+from palermo.permissions import ActingUser, Capability, can
 from palermo.web.decorators import page
 
 
 @page(Capability.DIRECTORY_VIEW)
-def directory_list(request: HttpRequest, actor: Actor) -> HttpResponse:
+def directory_list(request: HttpRequest, acting: ActingUser) -> HttpResponse:
     form = DirectoryFilterForm(request.GET or None)
-    entries = selectors.directory_entry_list(actor=actor, filters=form.filters())
+    entries = selectors.directory_entry_list(acting=acting, filters=form.filters())
     page_obj = Paginator(entries, 25).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -27,26 +27,28 @@ def directory_list(request: HttpRequest, actor: Actor) -> HttpResponse:
         "form": form,
         "page_obj": page_obj,
         "query": query.urlencode(),
-        "can_add": can(actor, Capability.PLANNING_MANAGE),
+        "can_add": can(acting, Capability.PLANNING_MANAGE),
     }
     return render(request, "directory/directory_list.html", context)
 
 
 @page(Capability.DIRECTORY_VIEW)
-def directory_detail(request: HttpRequest, actor: Actor, entry_id: int) -> HttpResponse:
-    entry = selectors.directory_entry_get(actor=actor, entry_id=entry_id)
-    context = {"entry": entry, "may_change": services.directory_entry_may_change(actor, entry)}
+def directory_detail(request: HttpRequest, acting: ActingUser, entry_id: int) -> HttpResponse:
+    entry = selectors.directory_entry_get(acting=acting, entry_id=entry_id)
+    context = {"entry": entry, "may_change": services.directory_entry_may_change(acting, entry)}
     return render(request, "directory/directory_detail.html", context)
 
 
-def _save(request: HttpRequest, actor: Actor, form: DirectoryEntryForm, entry_id: int | None) -> HttpResponse | int:
+def _save(
+    request: HttpRequest, acting: ActingUser, form: DirectoryEntryForm, entry_id: int | None
+) -> HttpResponse | int:
     """The redirect after saving, or the status to show the form again with: 400, or 403 when the
     entry would be linked to an organisation the actor may not speak for (nothing is saved)."""
     try:
         if entry_id is None:
-            entry = services.directory_entry_create(actor=actor, **form.values())
+            entry = services.directory_entry_create(acting=acting, **form.values())
         else:
-            entry = services.directory_entry_update(actor=actor, entry=form.instance, **form.values())
+            entry = services.directory_entry_update(acting=acting, entry=form.instance, **form.values())
     except ValidationError as error:
         for field, errors in error.message_dict.items():
             form.add_error(field if field in form.fields else None, errors)
@@ -59,11 +61,11 @@ def _save(request: HttpRequest, actor: Actor, form: DirectoryEntryForm, entry_id
 
 
 def _form_page(
-    request: HttpRequest, actor: Actor, form: DirectoryEntryForm, entry: DirectoryEntry | None
+    request: HttpRequest, acting: ActingUser, form: DirectoryEntryForm, entry: DirectoryEntry | None
 ) -> HttpResponse:
     status = 400 if form.errors else 200
     if request.method == "POST" and form.is_valid():
-        done = _save(request, actor, form, entry.pk if entry else None)
+        done = _save(request, acting, form, entry.pk if entry else None)
         if isinstance(done, HttpResponse):
             return done
         status = done
@@ -71,13 +73,13 @@ def _form_page(
 
 
 @page(Capability.PLANNING_MANAGE)
-def directory_create(request: HttpRequest, actor: Actor) -> HttpResponse:
-    return _form_page(request, actor, DirectoryEntryForm(request.POST or None), None)
+def directory_create(request: HttpRequest, acting: ActingUser) -> HttpResponse:
+    return _form_page(request, acting, DirectoryEntryForm(request.POST or None), None)
 
 
 @page(Capability.PLANNING_MANAGE)
-def directory_update(request: HttpRequest, actor: Actor, entry_id: int) -> HttpResponse:
-    entry = selectors.directory_entry_get(actor=actor, entry_id=entry_id)
-    if not services.directory_entry_may_change(actor, entry):
+def directory_update(request: HttpRequest, acting: ActingUser, entry_id: int) -> HttpResponse:
+    entry = selectors.directory_entry_get(acting=acting, entry_id=entry_id)
+    if not services.directory_entry_may_change(acting, entry):
         raise PermissionDenied("directory.maintain")
-    return _form_page(request, actor, DirectoryEntryForm(request.POST or None, instance=entry), entry)
+    return _form_page(request, acting, DirectoryEntryForm(request.POST or None, instance=entry), entry)

@@ -22,7 +22,7 @@ from django.db import connection, models, transaction
 from palermo.audit.services import audit_record
 from palermo.encryption.fields import EncryptedFieldMixin
 from palermo.encryption.keyring import PREFIX, DecryptionError, keyring
-from palermo.permissions import Actor
+from palermo.permissions import ActingUser
 
 NOT_ENCRYPTED = ""  # the key id reported for a value that is not a Palermo ciphertext at all
 
@@ -186,7 +186,7 @@ def rotate_table(
                 break
             resealed = sum(_reseal_row(table, row) for row in rows)
             audit_record(
-                actor=Actor.system(),
+                acting=ActingUser.system(),
                 action="encryption.rotate",
                 detail={"model": table.model._meta.label_lower, "rows": resealed, "key": keyring().primary_id},
             )

@@ -205,7 +205,7 @@ class ScreeningSummaryOutput(serializers.Serializer):
     person = IntegerField(source="person_id", allow_null=True)
     created_at = serializers.DateTimeField()
     completed_at = serializers.DateTimeField(allow_null=True)
-    referred_at = serializers.DateTimeField(allow_null=True)
+    submitted_for_decision_at = serializers.DateTimeField(allow_null=True)
 
     @extend_schema_field(serializers.ChoiceField(choices=SCREENING_STATUSES))
     def get_status(self, screening: Screening) -> str:
@@ -225,7 +225,7 @@ class ScreeningOutput(ScreeningSummaryOutput):
 
     @extend_schema_field(IdentificationOutput(allow_null=True))
     def get_identification(self, screening: Screening) -> dict[str, Any] | None:
-        if not screening.referred_at:
+        if not screening.submitted_for_decision_at:
             return None
         return dict(IdentificationOutput(selectors.identification_status(screening)).data)
 
@@ -255,21 +255,21 @@ class ScreeningListApi(PalermoApiView):
     @extend_schema(responses={200: ScreeningSummaryOutput(many=True)})
     def get(self, request: Request) -> Response:
         """Screenings your role may see, newest first."""
-        page = self.page_of(selectors.screening_list_for(actor=self.actor))
-        selectors.screening_list_audited(actor=self.actor, screenings=page)
+        page = self.page_of(selectors.screening_list_for(acting=self.acting))
+        selectors.screening_list_audited(acting=self.acting, screenings=page)
         return self.page_response(ScreeningSummaryOutput(page, many=True).data)
 
     @extend_schema(request=ScreeningInput, responses={201: ScreeningOutput, **error_responses(400)})
     def post(self, request: Request) -> Response:
         """Record a whole screening at once: answers, notes and Palermo elements; completed unless complete=false."""
-        actor = self.actor
+        acting = self.acting
         data = ScreeningInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
         try:
             with transaction.atomic():
                 screening = services.screening_start(
-                    actor=actor, catalogue_id=values["catalogue"], reference=values["reference"], age=values["age"]
+                    acting=acting, catalogue_id=values["catalogue"], reference=values["reference"], age=values["age"]
                 )
                 catalogue = selectors.screening_catalogue(screening)
                 unknown = set(values["answers"]) | set(values["notes"])
@@ -279,7 +279,7 @@ class ScreeningListApi(PalermoApiView):
                     if not ids & (set(values["answers"]) | set(values["notes"])):
                         continue
                     services.screening_answer(
-                        actor=actor,
+                        acting=acting,
                         screening=screening,
                         dimension_id=dimension.id,
                         answers={k: v for k, v in values["answers"].items() if k in ids},
@@ -291,7 +291,9 @@ class ScreeningListApi(PalermoApiView):
                     )
                 if values["complete"]:
                     parse_input(catalogue, {"palermo": values["palermo"]})
-                    screening = services.screening_complete(actor=actor, screening=screening, palermo=values["palermo"])
+                    screening = services.screening_complete(
+                        acting=acting, screening=screening, palermo=values["palermo"]
+                    )
         except (ValidationError, EvaluationInputError) as error:
             raise _invalid(error) from None
         return Response(ScreeningOutput(screening).data, status=status.HTTP_201_CREATED)
@@ -302,7 +304,7 @@ class ScreeningDetailApi(PalermoApiView):
 
     @extend_schema(responses={200: ScreeningOutput, **error_responses(404)})
     def get(self, request: Request, screening_id: int) -> Response:
-        screening = selectors.screening_get_for(actor=self.actor, screening_id=screening_id)
+        screening = selectors.screening_get_for(acting=self.acting, screening_id=screening_id)
         return Response(ScreeningOutput(screening).data)
 
 
@@ -312,10 +314,10 @@ class ScreeningReferApi(PalermoApiView):
     @extend_schema(request=None, responses={200: ScreeningOutput, **error_responses(400, 404)})
     def post(self, request: Request, screening_id: int) -> Response:
         """Refer a completed screening for an identification decision (400 while it is not completed)."""
-        actor = self.actor
-        screening = selectors.screening_get_for(actor=actor, screening_id=screening_id)
+        acting = self.acting
+        screening = selectors.screening_get_for(acting=acting, screening_id=screening_id)
         try:
-            screening = services.screening_refer(actor=actor, screening=screening)
+            screening = services.screening_submit_for_decision(acting=acting, screening=screening)
         except ValidationError as error:
             raise _invalid(error) from None
         return Response(ScreeningOutput(screening).data)
@@ -335,18 +337,18 @@ class DecisionListApi(PalermoApiView):
     @extend_schema(responses={200: DecisionOutput(many=True), **error_responses(404)})
     def get(self, request: Request, screening_id: int) -> Response:
         """Every decision on a referred screening, oldest first, reconsidered ones included."""
-        screening = selectors.screening_get_for(actor=self.actor, screening_id=screening_id)
+        screening = selectors.screening_get_for(acting=self.acting, screening_id=screening_id)
         return Response(DecisionOutput(selectors.decision_history(screening=screening), many=True).data)
 
     @extend_schema(request=DecisionInput, responses={201: DecisionOutput, **error_responses(400, 404)})
     def post(self, request: Request, screening_id: int) -> Response:
         """Record a reasonable-grounds or conclusive decision (decision makers only)."""
-        actor = self.actor
-        screening = selectors.screening_get_for(actor=actor, screening_id=screening_id)
+        acting = self.acting
+        screening = selectors.screening_get_for(acting=acting, screening_id=screening_id)
         data = DecisionInput(data=request.data)
         data.is_valid(raise_exception=True)
         try:
-            decision = services.decision_record(actor=actor, screening=screening, **data.validated_data)
+            decision = services.decision_record(acting=acting, screening=screening, **data.validated_data)
         except ValidationError as error:
             raise _invalid(error) from None
         return Response(DecisionOutput(decision).data, status=status.HTTP_201_CREATED)

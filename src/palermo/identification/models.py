@@ -56,7 +56,7 @@ class Screening(models.Model):
     step = models.PositiveSmallIntegerField(default=1)
     outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
-    referred_at = models.DateTimeField(_("referred"), null=True, blank=True)
+    submitted_for_decision_at = models.DateTimeField(_("referred"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

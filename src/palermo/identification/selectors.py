@@ -22,7 +22,7 @@ from palermo.identification.models import (
 )
 from palermo.identification.rules import Evaluation, evaluate, parse_input
 from palermo.organisations.models import Membership
-from palermo.permissions import ROLE_CAPABILITIES, Actor, Capability, personal_record_scope, require
+from palermo.permissions import ROLE_CAPABILITIES, ActingUser, Capability, personal_record_scope, require
 
 # Parsed catalogues by (id, version, digest): a stored version never changes, so this never goes stale.
 _parsed: dict[tuple[str, int, str], Catalogue] = {}
@@ -79,30 +79,30 @@ def screening_evaluation(screening: Screening) -> Evaluation:
     return evaluate(catalogue, parse_input(catalogue, data))
 
 
-def screening_queryset_for(actor: Actor) -> QuerySet[Screening]:
-    scope = personal_record_scope(actor)
+def screening_queryset_for(acting: ActingUser) -> QuerySet[Screening]:
+    scope = personal_record_scope(acting)
     if scope is None:
         return Screening.objects.none()
     return Screening.objects.filter(**scope).select_related("catalogue")
 
 
-def screening_list_for(*, actor: Actor) -> QuerySet[Screening]:
-    if personal_record_scope(actor) is None:
+def screening_list_for(*, acting: ActingUser) -> QuerySet[Screening]:
+    if personal_record_scope(acting) is None:
         raise PermissionDenied("screening.list")
-    return screening_queryset_for(actor)
+    return screening_queryset_for(acting)
 
 
-def screening_list_audited(*, actor: Actor, screenings: list[Screening]) -> list[Screening]:
+def screening_list_audited(*, acting: ActingUser, screenings: list[Screening]) -> list[Screening]:
     """Record that a list of screenings (their references) was shown: ids only."""
     if screenings:
-        audit_record(actor=actor, action="screening.list", detail={"ids": [s.pk for s in screenings]})
+        audit_record(acting=acting, action="screening.list", detail={"ids": [s.pk for s in screenings]})
     return screenings
 
 
-def screening_get_for(*, actor: Actor, screening_id: int | str) -> Screening:
-    """One screening the actor may see; 404 alike for missing and out of scope. Audited."""
+def screening_get_for(*, acting: ActingUser, screening_id: int | str) -> Screening:
+    """One screening the acting user may see; 404 alike for missing and out of scope. Audited."""
     return audited_get(
-        actor=actor, queryset=screening_queryset_for(actor), object_id=screening_id, action="screening.view"
+        acting=acting, queryset=screening_queryset_for(acting), object_id=screening_id, action="screening.view"
     )
 
 
@@ -163,7 +163,11 @@ def _status_of(screening: Screening, decisions: Sequence[IdentificationDecision]
     grounds = current_decision_among(decisions, DecisionStage.REASONABLE_GROUNDS)
     conclusive = current_decision_among(decisions, DecisionStage.CONCLUSIVE)
     country = screening.organisation.country
-    due = reasonable_grounds_due(timezone.localdate(screening.referred_at), country) if screening.referred_at else None
+    due = (
+        reasonable_grounds_due(timezone.localdate(screening.submitted_for_decision_at), country)
+        if screening.submitted_for_decision_at
+        else None
+    )
     ends = (
         recovery_period_end(grounds.decided_on)
         if grounds is not None and grounds.result == DecisionResult.POSITIVE
@@ -172,13 +176,15 @@ def _status_of(screening: Screening, decisions: Sequence[IdentificationDecision]
     return IdentificationStatus(screening, grounds, conclusive, due, ends)
 
 
-def identification_queue_for(*, actor: Actor) -> list[IdentificationStatus]:
-    """Referred screenings of the actor's organisation still waiting for a decision, soonest due first."""
-    require(actor, Capability.DECISION_RECORD)
-    referred = screening_queryset_for(actor).filter(referred_at__isnull=False).select_related("organisation")
+def identification_queue_for(*, acting: ActingUser) -> list[IdentificationStatus]:
+    """Referred screenings of the acting user's organisation still waiting for a decision, soonest due first."""
+    require(acting, Capability.DECISION_RECORD)
+    referred = (
+        screening_queryset_for(acting).filter(submitted_for_decision_at__isnull=False).select_related("organisation")
+    )
     statuses = identification_statuses(list(referred))
     waiting = [s for s in statuses if s.grounds is None or (s.in_recovery_period and s.conclusive is None)]
-    screening_list_audited(actor=actor, screenings=[s.screening for s in waiting])
+    screening_list_audited(acting=acting, screenings=[s.screening for s in waiting])
     return sorted(waiting, key=lambda s: s.grounds_due or datetime.date.max)
 
 

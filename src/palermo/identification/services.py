@@ -25,7 +25,7 @@ from palermo.identification.models import (
 from palermo.identification.rules import Evaluation, EvaluationInputError, evaluate, parse_input
 from palermo.identification.selectors import catalogue_get, current_decision, screening_catalogue
 from palermo.people.models import Person
-from palermo.permissions import Actor, Capability, require
+from palermo.permissions import ActingUser, Capability, require
 
 
 @dataclass(frozen=True)
@@ -86,10 +86,10 @@ def _require_open(screening: Screening) -> None:
 
 
 @transaction.atomic
-def screening_start(*, actor: Actor, catalogue_id: str, reference: str = "", age: int | None = None) -> Screening:
-    require(actor, Capability.SCREENING_CONDUCT)
-    assert actor.membership is not None
-    assert actor.user is not None
+def screening_start(*, acting: ActingUser, catalogue_id: str, reference: str = "", age: int | None = None) -> Screening:
+    require(acting, Capability.SCREENING_CONDUCT)
+    assert acting.membership is not None
+    assert acting.user is not None
     stored = CatalogueVersion.objects.filter(catalogue_id=catalogue_id).order_by("-version").first()
     if stored is None:
         raise ValidationError({"catalogue": _("No such catalogue.")})
@@ -97,20 +97,20 @@ def screening_start(*, actor: Actor, catalogue_id: str, reference: str = "", age
     assert catalogue is not None
     parse_input(catalogue, {"age": age})  # the same age check as evaluation
     screening = Screening.objects.create(  # type: ignore[misc]  # encrypted JSON, typed as text
-        organisation=actor.membership.organisation,
-        created_by=actor.user,
+        organisation=acting.membership.organisation,
+        created_by=acting.user,
         catalogue=stored,
         reference=reference.strip(),
         responses={"age": age, "answers": {}, "notes": {}, "palermo": {}},
     )
-    audit_record(actor=actor, action="screening.start", target=screening, detail={"catalogue": catalogue_id})
+    audit_record(acting=acting, action="screening.start", target=screening, detail={"catalogue": catalogue_id})
     return screening
 
 
 @transaction.atomic
 def screening_answer(
     *,
-    actor: Actor,
+    acting: ActingUser,
     screening: Screening,
     dimension_id: str,
     answers: dict[str, str],
@@ -121,7 +121,7 @@ def screening_answer(
 
     With advance=False (pause, back) the screening resumes on this topic, not the next.
     """
-    require(actor, Capability.SCREENING_CONDUCT)
+    require(acting, Capability.SCREENING_CONDUCT)
     _require_open(screening)
     catalogue = screening_catalogue(screening)
     allowed = {i.id for i in catalogue.dimension(dimension_id).indicators}
@@ -137,14 +137,14 @@ def screening_answer(
     screening.responses = responses
     screening.step = max(screening.step, index + 1 if advance else index)
     screening.save(update_fields=["responses", "step", "updated_at"])
-    audit_record(actor=actor, action="screening.answer", target=screening, detail={"dimension": dimension_id})
+    audit_record(acting=acting, action="screening.answer", target=screening, detail={"dimension": dimension_id})
     return screening
 
 
 @transaction.atomic
-def screening_complete(*, actor: Actor, screening: Screening, palermo: dict[str, list[str]]) -> Screening:
+def screening_complete(*, acting: ActingUser, screening: Screening, palermo: dict[str, list[str]]) -> Screening:
     """Record the Palermo elements, evaluate, and keep the explained result with the screening."""
-    require(actor, Capability.SCREENING_CONDUCT)
+    require(acting, Capability.SCREENING_CONDUCT)
     _require_open(screening)
     catalogue = screening_catalogue(screening)
     responses = {**screening.responses, "palermo": palermo}
@@ -160,33 +160,33 @@ def screening_complete(*, actor: Actor, screening: Screening, palermo: dict[str,
     screening.outcome = evaluation.outcome
     screening.completed_at = timezone.now()
     screening.save(update_fields=["responses", "result", "outcome", "completed_at", "updated_at"])
-    audit_record(actor=actor, action="screening.complete", target=screening, detail={"outcome": evaluation.outcome})
+    audit_record(acting=acting, action="screening.complete", target=screening, detail={"outcome": evaluation.outcome})
     return screening
 
 
 @transaction.atomic
-def screening_refer(*, actor: Actor, screening: Screening) -> Screening:
+def screening_submit_for_decision(*, acting: ActingUser, screening: Screening) -> Screening:
     """Hand a completed screening over for an identification decision (the referral itself comes with
     the chain of assistance; this records when the hand-over started, which the decision deadline counts from)."""
-    require(actor, Capability.SCREENING_CONDUCT)
+    require(acting, Capability.SCREENING_CONDUCT)
     if not screening.is_complete:
         raise ValidationError(_("Finish the screening before referring."))
-    if screening.referred_at is None:
-        screening.referred_at = timezone.now()
-        screening.save(update_fields=["referred_at", "updated_at"])
-        audit_record(actor=actor, action="screening.refer", target=screening)
+    if screening.submitted_for_decision_at is None:
+        screening.submitted_for_decision_at = timezone.now()
+        screening.save(update_fields=["submitted_for_decision_at", "updated_at"])
+        audit_record(acting=acting, action="screening.refer", target=screening)
     return screening
 
 
 @transaction.atomic
-def screening_attach_person(*, actor: Actor, screening: Screening, person: Person) -> Screening:
-    """Link a screening to a person; both must come from selectors scoped to the actor."""
-    require(actor, Capability.SCREENING_CONDUCT)
+def screening_attach_person(*, acting: ActingUser, screening: Screening, person: Person) -> Screening:
+    """Link a screening to a person; both must come from selectors scoped to the acting user."""
+    require(acting, Capability.SCREENING_CONDUCT)
     if person.organisation_id != screening.organisation_id:
         raise ValidationError(_("The person and the screening belong to different organisations."))
     screening.person = person
     screening.save(update_fields=["person", "updated_at"])
-    audit_record(actor=actor, action="screening.attach", target=screening, detail={"person": person.pk})
+    audit_record(acting=acting, action="screening.attach", target=screening, detail={"person": person.pk})
     return screening
 
 
@@ -196,7 +196,7 @@ def screening_attach_person(*, actor: Actor, screening: Screening, person: Perso
 @transaction.atomic
 def decision_record(
     *,
-    actor: Actor,
+    acting: ActingUser,
     screening: Screening,
     stage: str,
     result: str,
@@ -206,19 +206,19 @@ def decision_record(
 ) -> IdentificationDecision:
     """Record a reasonable-grounds or conclusive decision; a second one of a stage reconsiders the first.
 
-    `screening` must come from a selector scoped to the actor.
+    `screening` must come from a selector scoped to the acting user.
     """
-    require(actor, Capability.DECISION_RECORD)
-    assert actor.user is not None
+    require(acting, Capability.DECISION_RECORD)
+    assert acting.user is not None
     screening = Screening.objects.select_for_update().get(pk=screening.pk)
     problems: dict[str, list[str]] = {}
-    if screening.referred_at is None:
+    if screening.submitted_for_decision_at is None:
         problems["screening"] = [_("Only a referred screening can be decided on.")]
     if result not in RESULTS_BY_STAGE.get(stage, ()):  # type: ignore[call-overload]
         problems["result"] = [_("That decision does not belong to this stage.")]
     if decided_on > timezone.localdate():
         problems["decided_on"] = [_("A decision cannot be dated in the future.")]
-    elif screening.referred_at and decided_on < timezone.localdate(screening.referred_at):
+    elif screening.submitted_for_decision_at and decided_on < timezone.localdate(screening.submitted_for_decision_at):
         problems["decided_on"] = [_("A decision cannot be dated before the referral.")]
     if not reasoning.strip():
         problems["reasoning"] = [_("Write down the reasons: the person and any review rely on them.")]
@@ -237,11 +237,11 @@ def decision_record(
         decided_on=decided_on,
         reasoning=reasoning.strip(),
         information=information.strip(),
-        decided_by=actor.user,
+        decided_by=acting.user,
         supersedes=current,
     )
     audit_record(
-        actor=actor,
+        acting=acting,
         action="decision.record",
         target=decision,
         detail={"screening": screening.pk, "stage": stage, "result": result, "reconsidered": current is not None},

@@ -24,7 +24,7 @@ from palermo.identification.forms import (
 from palermo.identification.models import DecisionResult, DecisionStage, Screening
 from palermo.identification.rules import is_child
 from palermo.people.selectors import person_get_for, person_list_audited, person_queryset_for
-from palermo.permissions import Actor, Capability, can
+from palermo.permissions import ActingUser, Capability, can
 from palermo.web.decorators import page
 
 NEXT_STEPS = {
@@ -49,24 +49,24 @@ NEXT_STEPS = {
 
 
 @page()
-def screening_list(request: HttpRequest, actor: Actor) -> HttpResponse:
-    screenings = Paginator(selectors.screening_list_for(actor=actor), 25).get_page(request.GET.get("page"))
-    selectors.screening_list_audited(actor=actor, screenings=list(screenings.object_list))
+def screening_list(request: HttpRequest, acting: ActingUser) -> HttpResponse:
+    screenings = Paginator(selectors.screening_list_for(acting=acting), 25).get_page(request.GET.get("page"))
+    selectors.screening_list_audited(acting=acting, screenings=list(screenings.object_list))
     return render(
         request,
         "identification/screening_list.html",
-        {"page_obj": screenings, "can_screen": can(actor, Capability.SCREENING_CONDUCT)},
+        {"page_obj": screenings, "can_screen": can(acting, Capability.SCREENING_CONDUCT)},
     )
 
 
 @sensitive_post_parameters()
 @page(Capability.SCREENING_CONDUCT)
-def screening_start(request: HttpRequest, actor: Actor) -> HttpResponse:
+def screening_start(request: HttpRequest, acting: ActingUser) -> HttpResponse:
     catalogues = selectors.catalogue_list()
     form = ScreeningStartForm(request.POST or None, catalogues=catalogues)
     if request.method == "POST" and form.is_valid():
         screening = services.screening_start(
-            actor=actor,
+            acting=acting,
             catalogue_id=form.cleaned_data["catalogue"],
             reference=form.cleaned_data["reference"],
             age=form.cleaned_data["age"],
@@ -80,14 +80,14 @@ def screening_start(request: HttpRequest, actor: Actor) -> HttpResponse:
     )
 
 
-def _open_screening(actor: Actor, screening_id: int) -> Screening:
-    return selectors.screening_get_for(actor=actor, screening_id=screening_id)
+def _open_screening(acting: ActingUser, screening_id: int) -> Screening:
+    return selectors.screening_get_for(acting=acting, screening_id=screening_id)
 
 
 @sensitive_post_parameters()
 @page(Capability.SCREENING_CONDUCT)
-def screening_topic(request: HttpRequest, actor: Actor, screening_id: int, step: int) -> HttpResponse:
-    screening = _open_screening(actor, screening_id)
+def screening_topic(request: HttpRequest, acting: ActingUser, screening_id: int, step: int) -> HttpResponse:
+    screening = _open_screening(acting, screening_id)
     if screening.is_complete:
         return redirect("identification:detail", screening_id=screening.pk)
     catalogue = selectors.screening_catalogue(screening)
@@ -104,7 +104,7 @@ def screening_topic(request: HttpRequest, actor: Actor, screening_id: int, step:
     )
     if request.method == "POST" and form.is_valid():
         services.screening_answer(
-            actor=actor,
+            acting=acting,
             screening=screening,
             dimension_id=dimension.id,
             answers=form.answers(),
@@ -131,8 +131,8 @@ def screening_topic(request: HttpRequest, actor: Actor, screening_id: int, step:
 
 
 @page(Capability.SCREENING_CONDUCT)
-def screening_elements(request: HttpRequest, actor: Actor, screening_id: int) -> HttpResponse:
-    screening = _open_screening(actor, screening_id)
+def screening_elements(request: HttpRequest, acting: ActingUser, screening_id: int) -> HttpResponse:
+    screening = _open_screening(acting, screening_id)
     if screening.is_complete:
         return redirect("identification:detail", screening_id=screening.pk)
     catalogue = selectors.screening_catalogue(screening)
@@ -141,7 +141,7 @@ def screening_elements(request: HttpRequest, actor: Actor, screening_id: int) ->
         if "back" in request.POST:
             return redirect("identification:topic", screening_id=screening.pk, step=len(catalogue.dimensions))
         services.screening_complete(
-            actor=actor, screening=screening, palermo={k: v for k, v in form.cleaned_data.items() if v}
+            acting=acting, screening=screening, palermo={k: v for k, v in form.cleaned_data.items() if v}
         )
         return redirect("identification:detail", screening_id=screening.pk)
     total = len(catalogue.dimensions) + 1
@@ -151,8 +151,8 @@ def screening_elements(request: HttpRequest, actor: Actor, screening_id: int) ->
 
 
 @page()
-def screening_detail(request: HttpRequest, actor: Actor, screening_id: int) -> HttpResponse:
-    screening = _open_screening(actor, screening_id)
+def screening_detail(request: HttpRequest, acting: ActingUser, screening_id: int) -> HttpResponse:
+    screening = _open_screening(acting, screening_id)
     catalogue = selectors.screening_catalogue(screening)
     if not screening.is_complete:
         return render(request, "identification/screening_resume.html", {"screening": screening, "catalogue": catalogue})
@@ -177,9 +177,9 @@ def screening_detail(request: HttpRequest, actor: Actor, screening_id: int) -> H
         (PALERMO_LABELS[k], [PALERMO_LABELS[v] for v in palermo.get(k, [])]) for k in ("act", "means", "purpose")
     ]
     people = None
-    if can(actor, Capability.SCREENING_CONDUCT) and screening.person_id is None:
+    if can(acting, Capability.SCREENING_CONDUCT) and screening.person_id is None:
         # The names in the "attach" list are a read of those people's records: audited like any list.
-        people = person_list_audited(actor=actor, people=list(person_queryset_for(actor)[:200]))
+        people = person_list_audited(acting=acting, people=list(person_queryset_for(acting)[:200]))
     context = {
         "screening": screening,
         "catalogue": catalogue,
@@ -189,8 +189,8 @@ def screening_detail(request: HttpRequest, actor: Actor, screening_id: int) -> H
         "elements": elements,
         "next_step": NEXT_STEPS[screening.outcome],
         "age": screening.responses.get("age"),
-        "can_act": can(actor, Capability.SCREENING_CONDUCT),
-        "status": selectors.identification_status(screening) if screening.referred_at else None,
+        "can_act": can(acting, Capability.SCREENING_CONDUCT),
+        "status": selectors.identification_status(screening) if screening.submitted_for_decision_at else None,
         "nobody_decides": not selectors.decision_makers_exist(organisation_id=screening.organisation_id),
         "people": people,
     }
@@ -199,10 +199,10 @@ def screening_detail(request: HttpRequest, actor: Actor, screening_id: int) -> H
 
 @require_POST
 @page(Capability.SCREENING_CONDUCT)
-def screening_refer(request: HttpRequest, actor: Actor, screening_id: int) -> HttpResponse:
-    screening = _open_screening(actor, screening_id)
+def screening_submit_for_decision(request: HttpRequest, acting: ActingUser, screening_id: int) -> HttpResponse:
+    screening = _open_screening(acting, screening_id)
     try:
-        services.screening_refer(actor=actor, screening=screening)
+        services.screening_submit_for_decision(acting=acting, screening=screening)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -213,12 +213,12 @@ def screening_refer(request: HttpRequest, actor: Actor, screening_id: int) -> Ht
 
 @require_POST
 @page(Capability.SCREENING_CONDUCT)
-def screening_attach(request: HttpRequest, actor: Actor, screening_id: int) -> HttpResponse:
-    screening = _open_screening(actor, screening_id)
+def screening_attach(request: HttpRequest, acting: ActingUser, screening_id: int) -> HttpResponse:
+    screening = _open_screening(acting, screening_id)
     form = AttachPersonForm(request.POST)
-    if form.is_valid():  # person_get_for answers 404 for anyone out of the actor's scope
-        person = person_get_for(actor=actor, person_id=form.cleaned_data["person"])
-        services.screening_attach_person(actor=actor, screening=screening, person=person)
+    if form.is_valid():  # person_get_for answers 404 for anyone out of the acting user's scope
+        person = person_get_for(acting=acting, person_id=form.cleaned_data["person"])
+        services.screening_attach_person(acting=acting, screening=screening, person=person)
         messages.success(request, _("The screening is now part of this person's record."))
     else:
         messages.error(request, _("Choose one of the people you can see."))
@@ -227,10 +227,10 @@ def screening_attach(request: HttpRequest, actor: Actor, screening_id: int) -> H
 
 @sensitive_post_parameters()
 @page()
-def screening_decisions(request: HttpRequest, actor: Actor, screening_id: int) -> HttpResponse:
+def screening_decisions(request: HttpRequest, acting: ActingUser, screening_id: int) -> HttpResponse:
     """The identification of one referred screening: deadlines, the decisions so far, and the forms."""
-    screening = _open_screening(actor, screening_id)
-    may_decide = can(actor, Capability.DECISION_RECORD)
+    screening = _open_screening(acting, screening_id)
+    may_decide = can(acting, Capability.DECISION_RECORD)
     forms = {
         stage: DecisionForm(request.POST if request.POST.get("stage") == stage else None, stage=stage, prefix=stage)
         for stage in (DecisionStage.REASONABLE_GROUNDS, DecisionStage.CONCLUSIVE)
@@ -244,7 +244,7 @@ def screening_decisions(request: HttpRequest, actor: Actor, screening_id: int) -
             raise Http404
         if form.is_valid():
             try:
-                services.decision_record(actor=actor, screening=screening, stage=stage, **form.cleaned_data)
+                services.decision_record(acting=acting, screening=screening, stage=stage, **form.cleaned_data)
             except ValidationError as error:
                 for field, errors in error.message_dict.items():
                     form.add_error(field if field in form.fields else None, errors)

@@ -176,7 +176,7 @@ class MatrixListApi(PalermoApiView):
     @extend_schema(responses={200: MatrixOutput(many=True)})
     def get(self, request: Request) -> Response:
         """Matrices of your organisation and of those it is a partner of."""
-        page = self.page_of(selectors.matrix_list_for(actor=self.actor))
+        page = self.page_of(selectors.matrix_list_for(acting=self.acting))
         return self.page_response(MatrixOutput(page, many=True).data)
 
     @extend_schema(request=MatrixInput, responses={201: MatrixOutput, **error_responses(400)})
@@ -184,7 +184,7 @@ class MatrixListApi(PalermoApiView):
         """Create a matrix owned by your organisation (coordinators)."""
         data = MatrixInput(data=request.data)
         data.is_valid(raise_exception=True)
-        matrix = services.matrix_create(actor=self.actor, **data.validated_data)
+        matrix = services.matrix_create(acting=self.acting, **data.validated_data)
         return Response(MatrixOutput(matrix).data, status=status.HTTP_201_CREATED)
 
 
@@ -194,17 +194,17 @@ class MatrixDetailApi(PalermoApiView):
     @extend_schema(responses={200: MatrixWithCellsOutput, **error_responses(404)})
     def get(self, request: Request, matrix_id: int) -> Response:
         """The matrix and its 24 cells (2 levels, 4 areas, 3 stages), each with its actions."""
-        matrix = selectors.matrix_get_for(actor=self.actor, matrix_id=matrix_id)
+        matrix = selectors.matrix_get_for(acting=self.acting, matrix_id=matrix_id)
         grid = build_grid(matrix)
         return Response(MatrixWithCellsOutput({"matrix": matrix, "cells": list(grid.cells())}).data)
 
     @extend_schema(request=MatrixInput, responses={200: MatrixOutput, **error_responses(400, 403, 404)})
     def put(self, request: Request, matrix_id: int) -> Response:
         """Change title, date, participants and partners (the owner's coordinators; a partner's get 403)."""
-        matrix = selectors.matrix_get_for(actor=self.actor, matrix_id=matrix_id)
+        matrix = selectors.matrix_get_for(acting=self.acting, matrix_id=matrix_id)
         data = MatrixInput(data=request.data)
         data.is_valid(raise_exception=True)
-        matrix = services.matrix_update(actor=self.actor, matrix=matrix, **data.validated_data)
+        matrix = services.matrix_update(acting=self.acting, matrix=matrix, **data.validated_data)
         return Response(MatrixOutput(matrix).data)
 
 
@@ -214,17 +214,17 @@ class MatrixActionListApi(PalermoApiView):
     @extend_schema(responses={200: MatrixActionOutput(many=True), **error_responses(404)})
     def get(self, request: Request, matrix_id: int) -> Response:
         """Every action of the matrix, oldest first."""
-        matrix = selectors.matrix_get_for(actor=self.actor, matrix_id=matrix_id)
+        matrix = selectors.matrix_get_for(acting=self.acting, matrix_id=matrix_id)
         grid = build_grid(matrix)
         return Response(MatrixActionOutput([a for c in grid.cells() for a in c.actions], many=True).data)
 
     @extend_schema(request=ActionInput, responses={201: MatrixActionOutput, **error_responses(400, 403, 404)})
     def post(self, request: Request, matrix_id: int) -> Response:
         """Add an action to a cell. Always a new action: it never overwrites anyone's."""
-        matrix = selectors.matrix_get_for(actor=self.actor, matrix_id=matrix_id)
+        matrix = selectors.matrix_get_for(acting=self.acting, matrix_id=matrix_id)
         data = ActionInput(data=request.data)
         data.is_valid(raise_exception=True)
-        action = services.matrix_action_add(actor=self.actor, matrix=matrix, **data.validated_data)
+        action = services.matrix_action_add(acting=self.acting, matrix=matrix, **data.validated_data)
         return Response(MatrixActionOutput(action).data, status=status.HTTP_201_CREATED)
 
 
@@ -237,12 +237,12 @@ class MatrixActionDetailApi(PalermoApiView):
     )
     def put(self, request: Request, matrix_id: int, action_id: int) -> Response:
         """Change an action. Send the version you read; if someone changed it since, 409 with theirs."""
-        matrix = selectors.matrix_get_for(actor=self.actor, matrix_id=matrix_id)
+        matrix = selectors.matrix_get_for(acting=self.acting, matrix_id=matrix_id)
         action = selectors.matrix_action_get_for(matrix=matrix, action_id=action_id)
         data = ActionChangeInput(data=request.data)
         data.is_valid(raise_exception=True)
         try:
-            action = services.matrix_action_update(actor=self.actor, action=action, **data.validated_data)
+            action = services.matrix_action_update(acting=self.acting, action=action, **data.validated_data)
         except services.ActionConflict as conflict:
             return _conflict(conflict.current)
         return Response(MatrixActionOutput(action).data)
@@ -252,12 +252,12 @@ class MatrixActionDetailApi(PalermoApiView):
     )
     def delete(self, request: Request, matrix_id: int, action_id: int) -> Response:
         """Remove an action, if nobody changed it since the version you read."""
-        matrix = selectors.matrix_get_for(actor=self.actor, matrix_id=matrix_id)
+        matrix = selectors.matrix_get_for(acting=self.acting, matrix_id=matrix_id)
         action = selectors.matrix_action_get_for(matrix=matrix, action_id=action_id)
         query = ActionDeleteQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
         try:
-            services.matrix_action_delete(actor=self.actor, action=action, version=query.validated_data["version"])
+            services.matrix_action_delete(acting=self.acting, action=action, version=query.validated_data["version"])
         except services.ActionConflict as conflict:
             return _conflict(conflict.current)
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -269,7 +269,7 @@ class MatrixGapsApi(PalermoApiView):
     @extend_schema(responses={200: MatrixGapsOutput, **error_responses(404)})
     def get(self, request: Request, matrix_id: int) -> Response:
         """The empty cells, and the actions that name nobody to take them."""
-        matrix = selectors.matrix_get_for(actor=self.actor, matrix_id=matrix_id)
+        matrix = selectors.matrix_get_for(acting=self.acting, matrix_id=matrix_id)
         gaps = matrix_gaps(build_grid(matrix))
         return Response(MatrixGapsOutput({"empty_cells": gaps.empty_cells, "unassigned": gaps.unassigned}).data)
 
@@ -286,11 +286,11 @@ class MatrixExportApi(PalermoApiView):
     )
     def get(self, request: Request, matrix_id: int, file_format: str) -> HttpResponse:
         """The matrix in the worksheet's layout, as the pages export it."""
-        matrix = selectors.matrix_get_for(actor=self.actor, matrix_id=matrix_id)
+        matrix = selectors.matrix_get_for(acting=self.acting, matrix_id=matrix_id)
         if file_format not in exports.CONTENT_TYPES:
             raise Http404
         content = exports.matrix_file(build_grid(matrix), file_format)
-        services.matrix_export_record(actor=self.actor, matrix=matrix, file_format=file_format)
+        services.matrix_export_record(acting=self.acting, matrix=matrix, file_format=file_format)
         response = HttpResponse(content, content_type=exports.CONTENT_TYPES[file_format])
         response["Content-Disposition"] = f'attachment; filename="matrix-{matrix.pk}.{file_format}"'
         return response
@@ -308,11 +308,11 @@ class MatrixImportApi(PalermoApiView):
         """Bring in a filled worksheet: all of it, or nothing with every problem listed. A line matching an action
         of the same cell (same words, whatever the case and spacing) updates it or leaves it unchanged; any
         other line is added; actions the file lacks stay. Importing an exported matrix again changes nothing."""
-        matrix = selectors.matrix_get_for(actor=self.actor, matrix_id=matrix_id)
+        matrix = selectors.matrix_get_for(acting=self.acting, matrix_id=matrix_id)
         data = MatrixImportInput(data=request.data)
         data.is_valid(raise_exception=True)
         try:
-            result = services.matrix_import(actor=self.actor, matrix=matrix, upload=data.validated_data["file"])
+            result = services.matrix_import(acting=self.acting, matrix=matrix, upload=data.validated_data["file"])
         except ImportProblems as problems:
             raise serializers.ValidationError({"file": problems.problems}) from None
         return Response(MatrixImportedOutput(result).data, status=status.HTTP_201_CREATED)
@@ -324,5 +324,5 @@ class MatrixByActorApi(PalermoApiView):
     @extend_schema(responses={200: ActorDutiesOutput(many=True), **error_responses(404)})
     def get(self, request: Request, matrix_id: int) -> Response:
         """What each actor type, then each named directory organisation, is expected to do."""
-        matrix = selectors.matrix_get_for(actor=self.actor, matrix_id=matrix_id)
+        matrix = selectors.matrix_get_for(acting=self.acting, matrix_id=matrix_id)
         return Response(ActorDutiesOutput(matrix_by_actor(build_grid(matrix)), many=True).data)

@@ -8,7 +8,7 @@ from palermo.directory.demo import demo_coordinator
 from palermo.directory.models import DirectoryEntry
 from palermo.matrix.models import ResponseMatrix
 from palermo.matrix.services import matrix_action_add, matrix_create
-from palermo.permissions import Actor, Channel
+from palermo.permissions import ActingUser, Channel
 
 MATRIX_TITLE = "Valmora coordination workshop (fictional)"
 
@@ -46,12 +46,12 @@ def create_demo_matrix() -> None:
     membership = demo_coordinator()
     if membership is None:
         return
-    actor = Actor(user=membership.user, membership=membership, channel=Channel.CLI)
+    acting = ActingUser(user=membership.user, membership=membership, channel=Channel.CLI)
     if ResponseMatrix.objects.filter(title=MATRIX_TITLE).exists():
         return
         return
     matrix = matrix_create(
-        actor=actor,
+        acting=acting,
         title=MATRIX_TITLE,
         held_on=datetime.date(2026, 3, 12),
         participants="Group 1: municipal services and police\nGroup 2: NGOs, union and employers",
@@ -60,7 +60,7 @@ def create_demo_matrix() -> None:
     union = DirectoryEntry.objects.filter(name="Northern Province Workers' Union").first()
     for level, area, stage, text, responsible in ACTIONS:
         matrix_action_add(
-            actor=actor,
+            acting=acting,
             matrix=matrix,
             level=level,
             area=area,

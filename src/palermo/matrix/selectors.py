@@ -7,15 +7,15 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from palermo.matrix.models import MatrixAction, ResponseMatrix
-from palermo.permissions import Actor, Capability, can
+from palermo.permissions import ActingUser, Capability, can
 
 
-def matrix_list_for(*, actor: Actor) -> QuerySet[ResponseMatrix]:
+def matrix_list_for(*, acting: ActingUser) -> QuerySet[ResponseMatrix]:
     """Matrices of the acting organisation, and those it takes part in as a partner."""
-    if not can(actor, Capability.DIRECTORY_VIEW):
+    if not can(acting, Capability.DIRECTORY_VIEW):
         raise PermissionDenied(Capability.DIRECTORY_VIEW.value)
-    assert actor.membership is not None
-    organisation_id = actor.membership.organisation_id
+    assert acting.membership is not None
+    organisation_id = acting.membership.organisation_id
     in_scope = ResponseMatrix.objects.filter(Q(organisation_id=organisation_id) | Q(partners__pk=organisation_id))
     return (
         ResponseMatrix.objects.filter(pk__in=in_scope.values("pk"))
@@ -24,10 +24,10 @@ def matrix_list_for(*, actor: Actor) -> QuerySet[ResponseMatrix]:
     )
 
 
-def matrix_get_for(*, actor: Actor, matrix_id: int | str) -> ResponseMatrix:
+def matrix_get_for(*, acting: ActingUser, matrix_id: int | str) -> ResponseMatrix:
     """One matrix in the actor's scope; missing and out of scope both answer 404."""
     try:
-        return matrix_list_for(actor=actor).get(pk=int(matrix_id))
+        return matrix_list_for(acting=acting).get(pk=int(matrix_id))
     except (ResponseMatrix.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
 

@@ -24,7 +24,7 @@ from palermo.directory.models import DirectoryEntry
 from palermo.matrix.imports import read_matrix_xlsx
 from palermo.matrix.models import AREAS, LEVELS, MAX_ACTION_LENGTH, RESPONSIBLE, STAGES, MatrixAction, ResponseMatrix
 from palermo.organisations.models import Organisation
-from palermo.permissions import Actor, Capability, can, require
+from palermo.permissions import ActingUser, Capability, can, require
 
 
 class ActionConflict(Exception):
@@ -35,26 +35,26 @@ class ActionConflict(Exception):
         self.current = current  # None when the other person removed it
 
 
-def matrix_may_manage(actor: Actor, matrix: ResponseMatrix) -> bool:
+def matrix_may_manage(acting: ActingUser, matrix: ResponseMatrix) -> bool:
     """The owner's coordinators change the matrix itself (title, date, participants, partners)."""
     return (
-        can(actor, Capability.PLANNING_MANAGE)
-        and actor.membership is not None
-        and matrix.organisation_id == actor.membership.organisation_id
+        can(acting, Capability.PLANNING_MANAGE)
+        and acting.membership is not None
+        and matrix.organisation_id == acting.membership.organisation_id
     )
 
 
-def matrix_may_contribute(actor: Actor, matrix: ResponseMatrix) -> bool:
+def matrix_may_contribute(acting: ActingUser, matrix: ResponseMatrix) -> bool:
     """Coordinators of the owner or of a partner organisation add and change actions."""
-    if not can(actor, Capability.PLANNING_MANAGE) or actor.membership is None:
+    if not can(acting, Capability.PLANNING_MANAGE) or acting.membership is None:
         return False
-    organisation_id = actor.membership.organisation_id
+    organisation_id = acting.membership.organisation_id
     return matrix.organisation_id == organisation_id or matrix.partners.filter(pk=organisation_id).exists()
 
 
-def _require_contribute(actor: Actor, matrix: ResponseMatrix) -> None:
-    require(actor, Capability.PLANNING_MANAGE)
-    if not matrix_may_contribute(actor, matrix):
+def _require_contribute(acting: ActingUser, matrix: ResponseMatrix) -> None:
+    require(acting, Capability.PLANNING_MANAGE)
+    if not matrix_may_contribute(acting, matrix):
         raise PermissionDenied("matrix.contribute")
 
 
@@ -70,34 +70,34 @@ def _clean_matrix(title: str, held_on: datetime.date | None) -> dict[str, list[s
 @transaction.atomic
 def matrix_create(
     *,
-    actor: Actor,
+    acting: ActingUser,
     title: str,
     held_on: datetime.date | None,
     participants: str = "",
     description: str = "",
     partners: Iterable[Organisation] = (),
 ) -> ResponseMatrix:
-    require(actor, Capability.PLANNING_MANAGE)
-    assert actor.membership is not None
+    require(acting, Capability.PLANNING_MANAGE)
+    assert acting.membership is not None
     if errors := _clean_matrix(title, held_on):
         raise ValidationError(errors)
     matrix = ResponseMatrix.objects.create(
-        organisation=actor.membership.organisation,
+        organisation=acting.membership.organisation,
         title=title.strip(),
         held_on=held_on,  # type: ignore[misc]  # checked above
         participants=participants.strip(),
         description=description.strip(),
-        created_by=actor.user,
+        created_by=acting.user,
     )
     matrix.partners.set([p for p in partners if p.pk != matrix.organisation_id])
-    audit_record(actor=actor, action="matrix.create", target=matrix)
+    audit_record(acting=acting, action="matrix.create", target=matrix)
     return matrix
 
 
 @transaction.atomic
 def matrix_update(
     *,
-    actor: Actor,
+    acting: ActingUser,
     matrix: ResponseMatrix,
     title: str,
     held_on: datetime.date | None,
@@ -105,8 +105,8 @@ def matrix_update(
     description: str = "",
     partners: Iterable[Organisation] = (),
 ) -> ResponseMatrix:
-    require(actor, Capability.PLANNING_MANAGE)
-    if not matrix_may_manage(actor, matrix):
+    require(acting, Capability.PLANNING_MANAGE)
+    if not matrix_may_manage(acting, matrix):
         raise PermissionDenied("matrix.manage")
     if errors := _clean_matrix(title, held_on):
         raise ValidationError(errors)
@@ -114,7 +114,7 @@ def matrix_update(
     matrix.participants, matrix.description = participants.strip(), description.strip()
     matrix.save(update_fields=["title", "held_on", "participants", "description", "updated_at"])
     matrix.partners.set([p for p in partners if p.pk != matrix.organisation_id])
-    audit_record(actor=actor, action="matrix.update", target=matrix)
+    audit_record(acting=acting, action="matrix.update", target=matrix)
     return matrix
 
 
@@ -150,7 +150,7 @@ def _entries(actors: Iterable[DirectoryEntry | int]) -> list[DirectoryEntry]:
 @transaction.atomic
 def matrix_action_add(
     *,
-    actor: Actor,
+    acting: ActingUser,
     matrix: ResponseMatrix,
     level: str,
     area: str,
@@ -162,7 +162,7 @@ def matrix_action_add(
     audit: bool = True,
 ) -> MatrixAction:
     """Add one action to one cell. Always a new row: it can never overwrite anyone's work."""
-    _require_contribute(actor, matrix)
+    _require_contribute(acting, matrix)
     text, codes = _clean_action(level=level, area=area, stage=stage, text=text, responsible=responsible)
     entries = _entries(actors)
     action = MatrixAction.objects.create(
@@ -174,13 +174,13 @@ def matrix_action_add(
         text=text,
         responsible=codes,
         group=(group or "").strip()[:100],
-        created_by=actor.user,
-        updated_by=actor.user,
+        created_by=acting.user,
+        updated_by=acting.user,
     )
     action.actors.set(entries)
     if audit:
         audit_record(
-            actor=actor,
+            acting=acting,
             action="matrix.action_add",
             target=action,
             organisation_id=matrix.organisation_id,
@@ -192,7 +192,7 @@ def matrix_action_add(
 @transaction.atomic
 def matrix_action_update(
     *,
-    actor: Actor,
+    acting: ActingUser,
     action: MatrixAction,
     version: int,
     text: str,
@@ -201,7 +201,7 @@ def matrix_action_update(
     group: str | None = None,
 ) -> MatrixAction:
     """Change an action's text and who does it, if nobody changed it since `version`."""
-    _require_contribute(actor, action.matrix)
+    _require_contribute(acting, action.matrix)
     text, codes = _clean_action(
         level=action.level, area=action.area, stage=action.stage, text=text, responsible=responsible
     )
@@ -210,7 +210,7 @@ def matrix_action_update(
         "text": text,
         "responsible": codes,
         "version": F("version") + 1,
-        "updated_by": actor.user,
+        "updated_by": acting.user,
         "updated_at": timezone.now(),
     }
     if group is not None:
@@ -223,7 +223,7 @@ def matrix_action_update(
     action.refresh_from_db()
     action.actors.set(entries)
     audit_record(
-        actor=actor,
+        acting=acting,
         action="matrix.action_update",
         target=action,
         organisation_id=action.matrix.organisation_id,
@@ -233,16 +233,16 @@ def matrix_action_update(
 
 
 @transaction.atomic
-def matrix_action_delete(*, actor: Actor, action: MatrixAction, version: int) -> None:
+def matrix_action_delete(*, acting: ActingUser, action: MatrixAction, version: int) -> None:
     """Remove an action, if nobody changed it since `version` (else ActionConflict)."""
     matrix = action.matrix
-    _require_contribute(actor, matrix)
+    _require_contribute(acting, matrix)
     action_id = action.pk
     deleted, _ignored = MatrixAction.objects.filter(pk=action_id, version=version).delete()
     if deleted == 0:
         raise ActionConflict(MatrixAction.objects.filter(pk=action_id).select_related("updated_by").first())
     audit_record(
-        actor=actor,
+        acting=acting,
         action="matrix.action_delete",
         target=matrix,
         detail={"matrix": matrix.pk, "action": action_id},
@@ -268,7 +268,7 @@ def _action_key(level: str, area: str, stage: str, text: str) -> tuple[str, str,
 
 
 @transaction.atomic
-def matrix_import(*, actor: Actor, matrix: ResponseMatrix, upload: IO[bytes], group: str = "") -> ImportResult:
+def matrix_import(*, acting: ActingUser, matrix: ResponseMatrix, upload: IO[bytes], group: str = "") -> ImportResult:
     """Bring a filled worksheet into the matrix: all of it, or nothing (ImportProblems).
 
     A line of the file is an action already in the matrix when its cell and its words match
@@ -277,7 +277,7 @@ def matrix_import(*, actor: Actor, matrix: ResponseMatrix, upload: IO[bytes], gr
     and a line written twice is one action. Actions the file does not hold stay: since the export,
     others may have added them in the workshop.
     """
-    _require_contribute(actor, matrix)
+    _require_contribute(acting, matrix)
     imported = read_matrix_xlsx(upload)
     existing: dict[tuple[str, str, str, str], MatrixAction] = {}
     for action in MatrixAction.objects.filter(matrix=matrix).prefetch_related("actors").order_by("created_at", "pk"):
@@ -288,7 +288,7 @@ def matrix_import(*, actor: Actor, matrix: ResponseMatrix, upload: IO[bytes], gr
         current = existing.get(key)
         if current is None:
             existing[key] = matrix_action_add(
-                actor=actor,
+                acting=acting,
                 matrix=matrix,
                 level=item.level,
                 area=item.area,
@@ -308,7 +308,7 @@ def matrix_import(*, actor: Actor, matrix: ResponseMatrix, upload: IO[bytes], gr
             unchanged += 1
             continue
         existing[key] = matrix_action_update(
-            actor=actor,
+            acting=acting,
             action=current,
             version=current.version,
             text=item.text,
@@ -318,7 +318,7 @@ def matrix_import(*, actor: Actor, matrix: ResponseMatrix, upload: IO[bytes], gr
         updated += 1
     result = ImportResult(added=added, updated=updated, unchanged=unchanged)
     audit_record(
-        actor=actor,
+        acting=acting,
         action="matrix.import",
         target=matrix,
         detail={"actions": len(imported), "added": added, "updated": updated, "unchanged": unchanged},
@@ -326,6 +326,6 @@ def matrix_import(*, actor: Actor, matrix: ResponseMatrix, upload: IO[bytes], gr
     return result
 
 
-def matrix_export_record(*, actor: Actor, matrix: ResponseMatrix, file_format: str) -> None:
+def matrix_export_record(*, acting: ActingUser, matrix: ResponseMatrix, file_format: str) -> None:
     """Exports leave the system: note who took one, and in which format."""
-    audit_record(actor=actor, action="matrix.export", target=matrix, detail={"format": file_format})
+    audit_record(acting=acting, action="matrix.export", target=matrix, detail={"format": file_format})

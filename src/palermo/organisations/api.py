@@ -31,7 +31,7 @@ class OrganisationListApi(PalermoApiView):
 
     @extend_schema(responses={200: OrganisationOutput(many=True)})
     def get(self, request: Request) -> Response:
-        page = self.page_of(organisation_directory(actor=self.actor))
+        page = self.page_of(organisation_directory(acting=self.acting))
         return self.page_response(OrganisationOutput(page, many=True).data)
 
 
@@ -50,14 +50,14 @@ class MeApi(PalermoApiView):
 
     @extend_schema(responses={200: MeOutput})
     def get(self, request: Request) -> Response:
-        actor = self.actor
-        assert actor.membership is not None
-        assert actor.user is not None
+        acting = self.acting
+        assert acting.membership is not None
+        assert acting.user is not None
         data = {
-            "email": actor.user.email,
-            "organisation": actor.membership.organisation,
-            "role": actor.membership.role,
-            "role_label": actor.membership.get_role_display(),
-            "capabilities": sorted(c.value for c in capabilities_of(actor)),
+            "email": acting.user.email,
+            "organisation": acting.membership.organisation,
+            "role": acting.membership.role,
+            "role_label": acting.membership.get_role_display(),
+            "capabilities": sorted(c.value for c in capabilities_of(acting)),
         }
         return Response(MeOutput(data).data)

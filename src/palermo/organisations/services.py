@@ -7,20 +7,20 @@ from django.db import transaction
 
 from palermo.audit.services import audit_record
 from palermo.organisations.models import Organisation
-from palermo.permissions import Actor, Channel
+from palermo.permissions import ActingUser, Channel
 
 
 @transaction.atomic
 def organisation_create(
-    *, actor: Actor, name: str, type: str, country: str, region: str = "", municipality: str = ""
+    *, acting: ActingUser, name: str, type: str, country: str, region: str = "", municipality: str = ""
 ) -> Organisation:
     """Register an organisation. Only a server operator (the command line) may."""
-    if not (actor.channel == Channel.CLI and actor.membership is None):
+    if not (acting.channel == Channel.CLI and acting.membership is None):
         raise PermissionDenied("organisation.create")
     organisation = Organisation(
         name=name.strip(), type=type, country=country.strip().upper(), region=region, municipality=municipality
     )
     organisation.full_clean()
     organisation.save()
-    audit_record(actor=actor, action="organisation.create", target=organisation, organisation_id=organisation.pk)
+    audit_record(acting=acting, action="organisation.create", target=organisation, organisation_id=organisation.pk)
     return organisation

@@ -6,12 +6,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from palermo.organisations.selectors import organisation_directory
-from palermo.permissions import Actor, Capability
+from palermo.permissions import ActingUser, Capability
 from palermo.web.decorators import page
 
 
 @page(Capability.DIRECTORY_VIEW)
-def organisation_list(request: HttpRequest, actor: Actor) -> HttpResponse:
+def organisation_list(request: HttpRequest, acting: ActingUser) -> HttpResponse:
     return render(
-        request, "organisations/organisation_list.html", {"organisations": organisation_directory(actor=actor)}
+        request, "organisations/organisation_list.html", {"organisations": organisation_directory(acting=acting)}
     )

@@ -17,7 +17,7 @@ from palermo.api.pagination import PagePagination
 from palermo.api.views import PalermoApiView
 from palermo.people import choices, selectors, services
 from palermo.people.models import Person, Sex
-from palermo.permissions import Actor, Capability
+from palermo.permissions import ActingUser, Capability
 
 # Who reads people: a first responder their own records, the others their organisation's.
 VIEW_PEOPLE = (Capability.PERSON_VIEW_OWN, Capability.PERSON_VIEW_ORGANISATION)
@@ -58,10 +58,10 @@ class PersonBriefList(serializers.Serializer):
     results = PersonBrief(many=True, help_text="Best match first.")
 
 
-def _briefs(actor: Actor, people: list[Person]) -> list[dict[str, Any]]:
+def _briefs(acting: ActingUser, people: list[Person]) -> list[dict[str, Any]]:
     rows = []
     for person in people:
-        visible = selectors.person_visible_to(actor, person)
+        visible = selectors.person_visible_to(acting, person)
         rows.append(
             {
                 "id": person.pk,
@@ -113,9 +113,9 @@ class PersonCreated(PersonFullOutput):
         return list(PersonBrief(self.context["possible_duplicates"], many=True).data)
 
 
-def _duplicates_of(actor: Actor, data: dict[str, Any], exclude: Person | None = None) -> list[Person]:
+def _duplicates_of(acting: ActingUser, data: dict[str, Any], exclude: Person | None = None) -> list[Person]:
     return selectors.person_possible_duplicates(
-        actor=actor,
+        acting=acting,
         given_names=data.get("given_names", ""),
         family_name=data.get("family_name", ""),
         aliases=data.get("aliases", []),
@@ -132,19 +132,19 @@ class PersonsApi(PalermoApiView):
     @extend_schema(responses={200: PersonFullOutput(many=True)})
     def get(self, request: Request) -> Response:
         """People your role may see in your organisation, newest first (the page read is audited)."""
-        page = self.page_of(selectors.person_list_for(actor=self.actor))
-        selectors.person_list_audited(actor=self.actor, people=page)
+        page = self.page_of(selectors.person_list_for(acting=self.acting))
+        selectors.person_list_audited(acting=self.acting, people=page)
         return self.page_response(PersonFullOutput(page, many=True).data)
 
     @extend_schema(request=PersonFullInput, responses={201: PersonCreated, **error_responses(400)})
     def post(self, request: Request) -> Response:
         """Record a person. The answer lists likely duplicates in your organisation; check them
         (or ask POST /api/v1/persons/possible-duplicates before recording)."""
-        actor = self.actor
+        acting = self.acting
         data = PersonFullInput(data=request.data)
         data.is_valid(raise_exception=True)
-        person = services.person_create(actor=actor, **data.validated_data)
-        duplicates = _briefs(actor, _duplicates_of(actor, data.validated_data, exclude=person))
+        person = services.person_create(acting=acting, **data.validated_data)
+        duplicates = _briefs(acting, _duplicates_of(acting, data.validated_data, exclude=person))
         body = PersonCreated(person, context={"possible_duplicates": duplicates}).data
         return Response(body, status=status.HTTP_201_CREATED)
 
@@ -155,10 +155,10 @@ class PersonDuplicatesApi(PalermoApiView):
     @extend_schema(request=PersonFullInput, responses={200: PersonBriefList, **error_responses(400)})
     def post(self, request: Request) -> Response:
         """Likely duplicates in your organisation of the person you are about to record (nothing is saved)."""
-        actor = self.actor
+        acting = self.acting
         data = PersonFullInput(data=request.data)
         data.is_valid(raise_exception=True)
-        return Response(PersonBriefList({"results": _briefs(actor, _duplicates_of(actor, data.validated_data))}).data)
+        return Response(PersonBriefList({"results": _briefs(acting, _duplicates_of(acting, data.validated_data))}).data)
 
 
 class PersonApi(PalermoApiView):
@@ -167,18 +167,18 @@ class PersonApi(PalermoApiView):
     @extend_schema(responses={200: PersonFullOutput, **error_responses(404)})
     def get(self, request: Request, person_id: int) -> Response:
         """One person's full record (the read is audited)."""
-        person = selectors.person_get_for(actor=self.actor, person_id=person_id)
+        person = selectors.person_get_for(acting=self.acting, person_id=person_id)
         return Response(PersonFullOutput(person).data)
 
     @extend_schema(request=PersonFullInput, responses={200: PersonFullOutput, **error_responses(400, 404)})
     def patch(self, request: Request, person_id: int) -> Response:
         """Change the fields given; the others stay as they are."""
-        actor = self.actor
-        person = selectors.person_get_for(actor=actor, person_id=person_id)
+        acting = self.acting
+        person = selectors.person_get_for(acting=acting, person_id=person_id)
         data = PersonFullInput(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         fields = {name: value for name, value in data.validated_data.items() if name in request.data}
-        person = services.person_update(actor=actor, person=person, **fields)
+        person = services.person_update(acting=acting, person=person, **fields)
         return Response(PersonFullOutput(person).data)
 
 
@@ -214,8 +214,8 @@ class PersonFindApi(PalermoApiView):
 
     @extend_schema(request=PersonFindInput, responses={200: PersonBriefList, **error_responses(400)})
     def post(self, request: Request) -> Response:
-        actor = self.actor
+        acting = self.acting
         data = PersonFindInput(data=request.data)
         data.is_valid(raise_exception=True)
-        found = selectors.person_search(actor=actor, **data.validated_data)
-        return Response(PersonBriefList({"results": _briefs(actor, found)}).data)
+        found = selectors.person_search(acting=acting, **data.validated_data)
+        return Response(PersonBriefList({"results": _briefs(acting, found)}).data)

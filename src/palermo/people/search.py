@@ -13,7 +13,7 @@ each name part (given names, family name, aliases, the name in its original scri
 Each derived form becomes a token: the first 8 bytes of HMAC-SHA256 under a key derived
 from PALERMO_HMAC_KEY for this purpose only, over the kind and the form. The date of birth
 and each citizenship get tokens of their own. A query derives the same tokens and ranks the
-people of the actor's scope by the weighted number of tokens they share (one GROUP BY in
+people of the acting user's scope by the weighted number of tokens they share (one GROUP BY in
 SQL over an index on (organisation, token)), keeping those above a share of the best
 possible score and of the best hit's score, so that noise is not shown.
 

@@ -16,7 +16,7 @@ from palermo.encryption.keyring import blind_index
 from palermo.people import choices
 from palermo.people.models import Person, Sex
 from palermo.people.search import person_reindex
-from palermo.permissions import Actor, Capability, require
+from palermo.permissions import ActingUser, Capability, require
 
 NAME_INDEX = "person-name"
 REFERENCE_PREFIX = "P"
@@ -121,14 +121,14 @@ def _fill_indexes(person: Person) -> None:
 
 
 @transaction.atomic
-def person_create(*, actor: Actor, **fields: Any) -> Person:
+def person_create(*, acting: ActingUser, **fields: Any) -> Person:
     """Record a person; every field is optional (people may refuse to give their name)."""
-    require(actor, Capability.PERSON_CREATE)
-    assert actor.membership is not None
-    assert actor.user is not None
+    require(acting, Capability.PERSON_CREATE)
+    assert acting.membership is not None
+    assert acting.user is not None
     values = {name: (empty() if callable(empty) else empty) for name, empty in PERSONAL_FIELDS.items()}
     values.update(_normalise(fields))
-    person = Person(organisation=actor.membership.organisation, created_by=actor.user, **values)
+    person = Person(organisation=acting.membership.organisation, created_by=acting.user, **values)
     _validate(person)
     _fill_indexes(person)
     for attempt in range(5):
@@ -141,17 +141,17 @@ def person_create(*, actor: Actor, **fields: Any) -> Person:
             if attempt == 4:
                 raise
     person_reindex(person)
-    audit_record(actor=actor, action="person.create", target=person)
+    audit_record(acting=acting, action="person.create", target=person)
     return person
 
 
 @transaction.atomic
-def person_update(*, actor: Actor, person: Person, **fields: Any) -> Person:
-    """Change a person's details; `person` must come from a selector scoped to the actor.
+def person_update(*, acting: ActingUser, person: Person, **fields: Any) -> Person:
+    """Change a person's details; `person` must come from a selector scoped to the acting user.
 
     Only the fields given change; the audit entry names them, never their values.
     """
-    require(actor, Capability.PERSON_CHANGE)
+    require(acting, Capability.PERSON_CHANGE)
     values = _normalise(fields)
     changed = [name for name, value in values.items() if getattr(person, name) != value]
     for name, value in values.items():
@@ -160,7 +160,7 @@ def person_update(*, actor: Actor, person: Person, **fields: Any) -> Person:
     _fill_indexes(person)
     person.save()
     person_reindex(person)
-    audit_record(actor=actor, action="person.update", target=person, detail={"fields": changed})
+    audit_record(acting=acting, action="person.update", target=person, detail={"fields": changed})
     return person
 
 

@@ -16,7 +16,7 @@ from palermo.people.forms import PersonForm, PersonSearchForm, interpreter_initi
 from palermo.people.models import Person
 from palermo.people.search import LIMIT
 from palermo.people.services import PERSONAL_FIELDS
-from palermo.permissions import Actor, Capability, can
+from palermo.permissions import ActingUser, Capability, can
 from palermo.web.decorators import page
 
 # Ticked by the user who has seen the likely duplicates and says this is someone else.
@@ -25,12 +25,12 @@ CONFIRM_FIELD = "confirm_different"
 
 @sensitive_post_parameters()
 @page()
-def person_list(request: HttpRequest, actor: Actor) -> HttpResponse:
+def person_list(request: HttpRequest, acting: ActingUser) -> HttpResponse:
     """The organisation's people, newest first; a POST searches them.
 
     The search is a POST so that no name ends up in a URL, the browser history or an access log.
     """
-    can_create = can(actor, Capability.PERSON_CREATE)
+    can_create = can(acting, Capability.PERSON_CREATE)
     if request.method == "POST":
         data = request.POST.copy()
         if "query" not in data and "name" in data:  # the field's name before the tolerant search
@@ -38,7 +38,7 @@ def person_list(request: HttpRequest, actor: Actor) -> HttpResponse:
         search = PersonSearchForm(data)
         found: list[Person] | None = None
         if search.is_valid():
-            found = selectors.person_search(actor=actor, **search.cleaned_data)
+            found = selectors.person_search(acting=acting, **search.cleaned_data)
         return render(
             request,
             "people/person_list.html",
@@ -50,8 +50,8 @@ def person_list(request: HttpRequest, actor: Actor) -> HttpResponse:
             },
             status=200 if search.is_valid() else 400,
         )
-    people_page = Paginator(selectors.person_list_for(actor=actor), 25).get_page(request.GET.get("page"))
-    selectors.person_list_audited(actor=actor, people=list(people_page.object_list))
+    people_page = Paginator(selectors.person_list_for(acting=acting), 25).get_page(request.GET.get("page"))
+    selectors.person_list_audited(acting=acting, people=list(people_page.object_list))
     return render(
         request,
         "people/person_list.html",
@@ -59,9 +59,9 @@ def person_list(request: HttpRequest, actor: Actor) -> HttpResponse:
     )
 
 
-def _duplicates(actor: Actor, data: dict[str, Any], exclude: Person | None = None) -> list[dict[str, Any]]:
+def _duplicates(acting: ActingUser, data: dict[str, Any], exclude: Person | None = None) -> list[dict[str, Any]]:
     people = selectors.person_possible_duplicates(
-        actor=actor,
+        acting=acting,
         given_names=data.get("given_names") or "",
         family_name=data.get("family_name") or "",
         aliases=data.get("aliases") or [],
@@ -69,21 +69,21 @@ def _duplicates(actor: Actor, data: dict[str, Any], exclude: Person | None = Non
         date_of_birth=data.get("date_of_birth"),
         exclude=exclude,
     )
-    # Someone outside the actor's own scope (a first responder's colleague's record) shows by reference only.
-    return [{"person": p, "visible": selectors.person_visible_to(actor, p)} for p in people]
+    # Someone outside the acting user's own scope (a first responder's colleague's record) shows by reference only.
+    return [{"person": p, "visible": selectors.person_visible_to(acting, p)} for p in people]
 
 
 @sensitive_post_parameters()
 @page(Capability.PERSON_CREATE)
-def person_create(request: HttpRequest, actor: Actor) -> HttpResponse:
+def person_create(request: HttpRequest, acting: ActingUser) -> HttpResponse:
     """Recording starts with a search: likely duplicates are shown before anything is saved."""
     form = PersonForm(request.POST or None)
     duplicates: list[dict[str, Any]] = []
     if request.method == "POST" and form.is_valid():
         if not request.POST.get(CONFIRM_FIELD):
-            duplicates = _duplicates(actor, form.cleaned_data)
+            duplicates = _duplicates(acting, form.cleaned_data)
         if not duplicates:
-            person = services.person_create(actor=actor, **form.cleaned_data)
+            person = services.person_create(acting=acting, **form.cleaned_data)
             messages.success(
                 request, _("The person is recorded with reference %(reference)s.") % {"reference": person.reference}
             )
@@ -97,8 +97,8 @@ def person_create(request: HttpRequest, actor: Actor) -> HttpResponse:
 
 
 @page()
-def person_detail(request: HttpRequest, actor: Actor, person_id: int) -> HttpResponse:
-    person = selectors.person_get_for(actor=actor, person_id=person_id)
+def person_detail(request: HttpRequest, acting: ActingUser, person_id: int) -> HttpResponse:
+    person = selectors.person_get_for(acting=acting, person_id=person_id)
     return render(
         request,
         "people/person_detail.html",
@@ -106,20 +106,20 @@ def person_detail(request: HttpRequest, actor: Actor, person_id: int) -> HttpRes
             "person": person,
             "age": services.person_age(person),
             "citizenship_names": [choices.COUNTRY_NAMES.get(c, c) for c in person.citizenships or []],
-            "can_change": can(actor, Capability.PERSON_CHANGE),
+            "can_change": can(acting, Capability.PERSON_CHANGE),
         },
     )
 
 
 @sensitive_post_parameters()
 @page(Capability.PERSON_CHANGE)
-def person_edit(request: HttpRequest, actor: Actor, person_id: int) -> HttpResponse:
-    person = selectors.person_get_for(actor=actor, person_id=person_id)
+def person_edit(request: HttpRequest, acting: ActingUser, person_id: int) -> HttpResponse:
+    person = selectors.person_get_for(acting=acting, person_id=person_id)
     initial = {name: getattr(person, name) for name in PERSONAL_FIELDS}
     initial["interpreter_needed"] = interpreter_initial(person.interpreter_needed)
     form = PersonForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        services.person_update(actor=actor, person=person, **form.cleaned_data)
+        services.person_update(acting=acting, person=person, **form.cleaned_data)
         messages.success(request, _("The changes are saved."))
         return redirect("people:detail", person_id=person.pk)
     return render(

@@ -53,7 +53,7 @@ class PracticeListApi(PalermoApiView):
         """Good practices, filtered by their tags; texts in the request's language (en, fr)."""
         filters = PracticeFilters(data=request.query_params)
         filters.is_valid(raise_exception=True)
-        practices = selectors.practice_list(actor=self.actor, **filters.validated_data)
+        practices = selectors.practice_list(acting=self.acting, **filters.validated_data)
         return Response(PracticeOutput([p.as_dict() for p in practices], many=True).data)
 
 
@@ -62,4 +62,4 @@ class PracticeDetailApi(PalermoApiView):
 
     @extend_schema(responses={200: PracticeOutput, **error_responses(404)})
     def get(self, request: Request, slug: str) -> Response:
-        return Response(PracticeOutput(selectors.practice_get(actor=self.actor, slug=slug).as_dict()).data)
+        return Response(PracticeOutput(selectors.practice_get(acting=self.acting, slug=slug).as_dict()).data)

@@ -6,14 +6,14 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
-from palermo.permissions import Actor, Capability, can
+from palermo.permissions import ActingUser, Capability, can
 from palermo.practices.models import GoodPractice
 
 
 def practice_list(
-    *, actor: Actor, area: str = "", stage: str = "", level: str = "", form: str = ""
+    *, acting: ActingUser, area: str = "", stage: str = "", level: str = "", form: str = ""
 ) -> QuerySet[GoodPractice]:
-    if not can(actor, Capability.DIRECTORY_VIEW):
+    if not can(acting, Capability.DIRECTORY_VIEW):
         raise PermissionDenied(Capability.DIRECTORY_VIEW.value)
     practices = GoodPractice.objects.all()
     # Tags are JSON lists of known codes: a quoted code matches exactly one element.
@@ -23,13 +23,13 @@ def practice_list(
     return practices.order_by("position", "slug")
 
 
-def practice_get(*, actor: Actor, slug: str) -> GoodPractice:
+def practice_get(*, acting: ActingUser, slug: str) -> GoodPractice:
     try:
-        return practice_list(actor=actor).get(slug=slug)
+        return practice_list(acting=acting).get(slug=slug)
     except GoodPractice.DoesNotExist:
         raise Http404 from None
 
 
-def practices_for_cell(*, actor: Actor, level: str, area: str, stage: str) -> list[GoodPractice]:
+def practices_for_cell(*, acting: ActingUser, level: str, area: str, stage: str) -> list[GoodPractice]:
     """What others did here: practices tagged with this cell's level, area and stage."""
-    return list(practice_list(actor=actor, area=area, stage=stage, level=level))
+    return list(practice_list(acting=acting, area=area, stage=stage, level=level))

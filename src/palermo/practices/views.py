@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from palermo.directory.models import MatrixLevel, ResponseArea, Stage
-from palermo.permissions import Actor, Capability
+from palermo.permissions import ActingUser, Capability
 from palermo.practices import selectors
 from palermo.practices.library import FORMS
 from palermo.web.decorators import page
@@ -26,14 +26,14 @@ class PracticeFilterForm(forms.Form):
 
 
 @page(Capability.DIRECTORY_VIEW)
-def practice_list(request: HttpRequest, actor: Actor) -> HttpResponse:
+def practice_list(request: HttpRequest, acting: ActingUser) -> HttpResponse:
     form = PracticeFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    practices = selectors.practice_list(actor=actor, **filters)
+    practices = selectors.practice_list(acting=acting, **filters)
     return render(request, "practices/practice_list.html", {"form": form, "practices": practices})
 
 
 @page(Capability.DIRECTORY_VIEW)
-def practice_detail(request: HttpRequest, actor: Actor, slug: str) -> HttpResponse:
-    practice = selectors.practice_get(actor=actor, slug=slug)
+def practice_detail(request: HttpRequest, acting: ActingUser, slug: str) -> HttpResponse:
+    practice = selectors.practice_get(acting=acting, slug=slug)
     return render(request, "practices/practice_detail.html", {"practice": practice, "tags": practice.tag_labels()})

@@ -1,6 +1,6 @@
 """API for referrals: the same selectors and services as the pages.
 
-A referral outside the actor's reach (or whose access has ended for the recipient) is 404; a role
+A referral outside the acting user's reach (or whose access has ended for the recipient) is 404; a role
 without the capability is 403.
 """
 
@@ -23,7 +23,7 @@ from palermo.cases.api import MANAGE
 from palermo.cases.selectors import case_get_for
 from palermo.consent.api import SERVICES_HELP, SHAREABLE_HELP, shared_fields_input
 from palermo.organisations.models import Organisation
-from palermo.permissions import Actor, Capability
+from palermo.permissions import ActingUser, Capability
 from palermo.referrals import selectors, services
 from palermo.referrals.models import ReferralStatus
 from palermo.referrals.services import ConsentRuleError
@@ -120,16 +120,16 @@ class ReferralOutput(serializers.Serializer):
 
     def to_representation(self, instance: SharedView) -> dict[str, Any]:
         body: dict[str, Any] = super().to_representation(instance)
-        actor: Actor = self.context["actor"]
-        if not (actor.membership and actor.membership.organisation_id == instance.referral.organisation_id):
+        acting: ActingUser = self.context["acting"]
+        if not (acting.membership and acting.membership.organisation_id == instance.referral.organisation_id):
             # The recipient gets the shared view only.
             for name in SENDER_ONLY:
                 body.pop(name)
         return body
 
 
-def _referral(view: SharedView, actor: Actor) -> Any:
-    return ReferralOutput(view, context={"actor": actor}).data
+def _referral(view: SharedView, acting: ActingUser) -> Any:
+    return ReferralOutput(view, context={"acting": acting}).data
 
 
 class ReferralInput(serializers.Serializer):
@@ -152,14 +152,14 @@ class ReferralListApi(PalermoApiView):
     def get(self, request: Request) -> Response:
         """Referrals received (`?box=received`, default) or sent (`?box=sent`), newest first: references and
         status only (the page read is audited)."""
-        actor = self.actor
+        acting = self.acting
         query = ReferralListInput(data=request.query_params)
         query.is_valid(raise_exception=True)
         sent = query.validated_data["box"] == "sent"
-        queryset = selectors.referral_outbox_for(actor=actor) if sent else selectors.referral_inbox_for(actor=actor)
+        queryset = selectors.referral_outbox_for(acting=acting) if sent else selectors.referral_inbox_for(acting=acting)
         page = selectors.referral_rows(self.page_of(cast(Any, selectors.ReferralRowPages(queryset))))
         if page:
-            audit_record(actor=actor, action="referral.list", detail={"ids": [r.pk for r in page]})
+            audit_record(acting=acting, action="referral.list", detail={"ids": [r.pk for r in page]})
         return self.page_response(ReferralRowOutput(page, many=True).data)
 
     @extend_schema(
@@ -170,15 +170,15 @@ class ReferralListApi(PalermoApiView):
         f"not allow it: {CONSENT_RULES}.",
     )
     def post(self, request: Request) -> Response:
-        actor = self.actor
+        acting = self.acting
         data = ReferralInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
-        case = case_get_for(actor=actor, case_id=values["case"])
+        case = case_get_for(acting=acting, case_id=values["case"])
         to_organisation = get_object_or_404(Organisation, pk=values["to_organisation"])
         try:
             referral = services.referral_send(
-                actor=actor,
+                acting=acting,
                 case=case,
                 to_organisation=to_organisation,
                 services=values["services"],
@@ -187,7 +187,7 @@ class ReferralListApi(PalermoApiView):
             )
         except ConsentRuleError as error:
             return Response(error_body(error.rule, error.text, {"consent": [error.text]}), status=400)
-        return Response(_referral(shared_view(referral, actor), actor), status=status.HTTP_201_CREATED)
+        return Response(_referral(shared_view(referral, acting), acting), status=status.HTTP_201_CREATED)
 
 
 class ReferralDetailApi(PalermoApiView):
@@ -197,8 +197,8 @@ class ReferralDetailApi(PalermoApiView):
     def get(self, request: Request, referral_id: int) -> Response:
         """For the recipient: only the fields the consent covers, and the note; 404 once consent is withdrawn."""
         # One read, one check of the access rule and one audit entry, as for the page.
-        view = referral_view_for(actor=self.actor, referral_id=referral_id)
-        return Response(_referral(view, self.actor))
+        view = referral_view_for(acting=self.acting, referral_id=referral_id)
+        return Response(_referral(view, self.acting))
 
 
 class ReferralAnswerOutput(serializers.Serializer):
@@ -216,10 +216,10 @@ class ReferralAcceptApi(PalermoApiView):
     @extend_schema(request=None, responses={200: ReferralOutput, **error_responses(400, 403, 404)})
     def post(self, request: Request, referral_id: int) -> Response:
         """The recipient accepts (400 once answered; 403 for the sender). The answer is the shared view."""
-        actor = self.actor
-        referral = selectors.referral_get_for(actor=actor, referral_id=referral_id)
-        referral = services.referral_accept(actor=actor, referral=referral)
-        return Response(_referral(shared_view(referral, actor), actor))
+        acting = self.acting
+        referral = selectors.referral_get_for(acting=acting, referral_id=referral_id)
+        referral = services.referral_accept(acting=acting, referral=referral)
+        return Response(_referral(shared_view(referral, acting), acting))
 
 
 class ReferralDeclineApi(PalermoApiView):
@@ -228,11 +228,11 @@ class ReferralDeclineApi(PalermoApiView):
     @extend_schema(request=DeclineInput, responses={200: ReferralAnswerOutput, **error_responses(400, 403, 404)})
     def post(self, request: Request, referral_id: int) -> Response:
         """The recipient declines, saying why (400 once answered; 403 for the sender)."""
-        actor = self.actor
-        referral = selectors.referral_get_for(actor=actor, referral_id=referral_id)
+        acting = self.acting
+        referral = selectors.referral_get_for(acting=acting, referral_id=referral_id)
         data = DeclineInput(data=request.data)
         data.is_valid(raise_exception=True)
-        referral = services.referral_decline(actor=actor, referral=referral, reason=data.validated_data["reason"])
+        referral = services.referral_decline(acting=acting, referral=referral, reason=data.validated_data["reason"])
         return Response(ReferralAnswerOutput(referral).data)
 
 
@@ -242,7 +242,7 @@ class ReferralRevokeApi(PalermoApiView):
     @extend_schema(request=None, responses={200: ReferralAnswerOutput, **error_responses(400, 403, 404)})
     def post(self, request: Request, referral_id: int) -> Response:
         """The sender takes back a referral nobody has answered yet (403 for the recipient)."""
-        actor = self.actor
-        referral = selectors.referral_get_for(actor=actor, referral_id=referral_id)
-        referral = services.referral_revoke(actor=actor, referral=referral)
+        acting = self.acting
+        referral = selectors.referral_get_for(acting=acting, referral_id=referral_id)
+        referral = services.referral_revoke(acting=acting, referral=referral)
         return Response(ReferralAnswerOutput(referral).data)

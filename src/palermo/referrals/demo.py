@@ -11,7 +11,7 @@ from palermo.cases.services import case_open, case_update_exploitation
 from palermo.consent.services import consent_record
 from palermo.organisations.models import Membership, Organisation, Role
 from palermo.people.models import Person
-from palermo.permissions import Actor, Channel
+from palermo.permissions import ActingUser, Channel
 from palermo.referrals.services import referral_send
 
 
@@ -22,10 +22,10 @@ def demo_cases(*, sender: Organisation, recipient: Organisation) -> None:
     person = Person.objects.filter(organisation=sender).order_by("created_at", "id").first()
     if membership is None or person is None:
         return
-    actor = Actor(user=membership.user, membership=membership, channel=Channel.CLI)
-    case = case_open(actor=actor, person=person)
+    acting = ActingUser(user=membership.user, membership=membership, channel=Channel.CLI)
+    case = case_open(acting=acting, person=person)
     case_update_exploitation(
-        actor=actor,
+        acting=acting,
         case=case,
         exploitation_types=["ForcedLabour"],
         methods_of_control=["WithholdsDocuments", "DebtBondage", "ExcessiveWorkingHours"],
@@ -35,7 +35,7 @@ def demo_cases(*, sender: Organisation, recipient: Organisation) -> None:
         exploitation_locality="Valmora",
     )
     consent_record(
-        actor=actor,
+        acting=acting,
         case=case,
         purpose="assistance",
         status="given",
@@ -43,7 +43,7 @@ def demo_cases(*, sender: Organisation, recipient: Organisation) -> None:
         informed_how="written",
     )
     consent_record(
-        actor=actor,
+        acting=acting,
         case=case,
         purpose="referral",
         status="given",
@@ -55,7 +55,7 @@ def demo_cases(*, sender: Organisation, recipient: Organisation) -> None:
         interpreter=False,
     )
     referral_send(
-        actor=actor,
+        acting=acting,
         case=case,
         to_organisation=recipient,
         services=["social", "legal"],

@@ -1,6 +1,6 @@
-"""Reads of referrals, scoped to what the actor may see; reads of one record are audited.
+"""Reads of referrals, scoped to what the acting user may see; reads of one record are audited.
 
-Who sees a referral: the sending organisation (within the actor's case scope), and the recipient's case
+Who sees a referral: the sending organisation (within the acting user's case scope), and the recipient's case
 workers while the access rule holds (palermo.referrals.access, the one place that says when).
 """
 
@@ -16,25 +16,25 @@ from django.utils import timezone
 from palermo.audit.services import audited_get
 from palermo.cases.models import Case
 from palermo.cases.selectors import case_queryset_for
-from palermo.permissions import Actor, Capability, can, personal_record_scope
+from palermo.permissions import ActingUser, Capability, can, personal_record_scope
 from palermo.referrals.access import recipient_access, referral_access_holds, with_recipient_access
 from palermo.referrals.models import Referral, ReferralStatus
 
 
-def _received_queryset(actor: Actor) -> QuerySet[Referral]:
-    if actor.membership is None or not can(actor, Capability.CASE_MANAGE):
+def _received_queryset(acting: ActingUser) -> QuerySet[Referral]:
+    if acting.membership is None or not can(acting, Capability.CASE_MANAGE):
         return Referral.objects.none()
-    return Referral.objects.filter(recipient_access(), to_organisation_id=actor.membership.organisation_id)
+    return Referral.objects.filter(recipient_access(), to_organisation_id=acting.membership.organisation_id)
 
 
-def _sent_queryset(actor: Actor) -> QuerySet[Referral]:
-    if actor.membership is None:
+def _sent_queryset(acting: ActingUser) -> QuerySet[Referral]:
+    if acting.membership is None:
         return Referral.objects.none()
-    if can(actor, Capability.REFERRAL_REVOKE) and not can(actor, Capability.PERSON_VIEW_ORGANISATION):
+    if can(acting, Capability.REFERRAL_REVOKE) and not can(acting, Capability.PERSON_VIEW_ORGANISATION):
         # A coordinator watches the organisation's referrals (no personal data on them) to revoke stale ones.
-        return Referral.objects.filter(organisation_id=actor.membership.organisation_id)
-    organisation_id = actor.membership.organisation_id
-    if personal_record_scope(actor) == {"organisation_id": organisation_id}:
+        return Referral.objects.filter(organisation_id=acting.membership.organisation_id)
+    organisation_id = acting.membership.organisation_id
+    if personal_record_scope(acting) == {"organisation_id": organisation_id}:
         # Every case of the organisation is in scope, and a referral is always sent by its case's
         # organisation: no case filter. With one, PostgreSQL misjudged how many rows match (the same
         # organisation on both tables) and sorted every referral the organisation ever sent (30 ms
@@ -42,13 +42,13 @@ def _sent_queryset(actor: Actor) -> QuerySet[Referral]:
         return Referral.objects.filter(organisation_id=organisation_id)
     # A narrower scope (a first responder's own cases): said outright, the organisation lets the
     # database use the referral_outbox index instead of joining every case.
-    return Referral.objects.filter(organisation_id=organisation_id, case__in=case_queryset_for(actor))
+    return Referral.objects.filter(organisation_id=organisation_id, case__in=case_queryset_for(acting))
 
 
-def referral_queryset_for(actor: Actor) -> QuerySet[Referral]:
-    """Referrals the actor's organisation sent (within the actor's case scope) or may read as recipient."""
-    received = _received_queryset(actor)
-    sent = _sent_queryset(actor)
+def referral_queryset_for(acting: ActingUser) -> QuerySet[Referral]:
+    """Referrals the acting user's organisation sent (within the acting user's case scope) or may read as recipient."""
+    received = _received_queryset(acting)
+    sent = _sent_queryset(acting)
     return (
         Referral.objects.filter(Q(pk__in=received.values("pk")) | Q(pk__in=sent.values("pk")))
         .select_related("case", "case__person", "organisation", "to_organisation", "consent", "legal_basis")
@@ -56,11 +56,11 @@ def referral_queryset_for(actor: Actor) -> QuerySet[Referral]:
     )
 
 
-def referral_get_for(*, actor: Actor, referral_id: int | str) -> Referral:
+def referral_get_for(*, acting: ActingUser, referral_id: int | str) -> Referral:
     """One referral, to act on it (answer, revoke); 404 alike for missing, out of scope, and for a
     recipient whose access has ended. To show one, `referral_view_for` (palermo.referrals.sharing)."""
     return audited_get(
-        actor=actor, queryset=referral_queryset_for(actor), object_id=referral_id, action="referral.view"
+        acting=acting, queryset=referral_queryset_for(acting), object_id=referral_id, action="referral.view"
     )
 
 
@@ -88,16 +88,16 @@ def _referral_list(queryset: QuerySet[Referral]) -> QuerySet[Referral]:
     )
 
 
-def referral_inbox_for(*, actor: Actor) -> QuerySet[Referral]:
+def referral_inbox_for(*, acting: ActingUser) -> QuerySet[Referral]:
     """Referrals received, for lists: only `REFERRAL_LIST_FIELDS` are loaded (nothing is decrypted)."""
     # Straight from the received set: going through referral_queryset_for (received OR sent, then
     # received again) gave the same rows through two more subqueries.
-    return _referral_list(_received_queryset(actor).order_by("-sent_at", "-id"))
+    return _referral_list(_received_queryset(acting).order_by("-sent_at", "-id"))
 
 
-def referral_outbox_for(*, actor: Actor) -> QuerySet[Referral]:
+def referral_outbox_for(*, acting: ActingUser) -> QuerySet[Referral]:
     """Referrals sent, for lists: only `REFERRAL_LIST_FIELDS` are loaded (nothing is decrypted)."""
-    return _referral_list(_sent_queryset(actor).order_by("-sent_at", "-id"))
+    return _referral_list(_sent_queryset(acting).order_by("-sent_at", "-id"))
 
 
 class ReferralRow(NamedTuple):
@@ -207,7 +207,7 @@ def _unanswered_past(status: str, acknowledge_by: datetime.date, today: datetime
     return status == ReferralStatus.PENDING and acknowledge_by < today
 
 
-def referral_panel_context(*, actor: Actor, case: Case) -> dict[str, Any]:
+def referral_panel_context(*, acting: ActingUser, case: Case) -> dict[str, Any]:
     """The case page's "Referrals" section: each referral with whether it is overdue and whether the
     recipient still sees it. Covered by the page's `case.view` audit entry; one query for all of them."""
     today = timezone.localdate()

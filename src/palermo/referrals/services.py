@@ -19,7 +19,7 @@ from palermo.consent.models import Consent, ConsentPurpose, ConsentStatus, Legal
 from palermo.consent.services import check_services, check_shareable_fields
 from palermo.consent.shareable import shareable_label
 from palermo.organisations.models import Organisation
-from palermo.permissions import Actor, Capability, require
+from palermo.permissions import ActingUser, Capability, require
 from palermo.referrals.access import referral_access_holds
 from palermo.referrals.models import Referral, ReferralStatus
 
@@ -103,7 +103,7 @@ def referral_basis(
 @transaction.atomic
 def referral_send(
     *,
-    actor: Actor,
+    acting: ActingUser,
     case: Case,
     to_organisation: Organisation,
     services: Sequence[str],
@@ -114,9 +114,9 @@ def referral_send(
 
     `fields` defaults to everything the consent (or legal basis) covers.
     """
-    require(actor, Capability.CASE_MANAGE)
-    assert actor.user is not None
-    case_require_own(actor, case)
+    require(acting, Capability.CASE_MANAGE)
+    assert acting.user is not None
+    case_require_own(acting, case)
     problems: dict[str, list[str]] = {}
     if not case.is_open:
         problems["case"] = [_("Reopen the case before referring it.")]
@@ -143,14 +143,14 @@ def referral_send(
         note=note.strip(),
         consent=consent,
         legal_basis=basis,
-        sent_by=actor.user,
+        sent_by=acting.user,
         acknowledge_by=add_working_days(
             timezone.localdate(), settings.PALERMO_REFERRAL_ACK_WORKING_DAYS, to_organisation.country
         ),
     )
-    case_event_add(case, actor, CaseEventKind.REFERRAL_SENT, referral=referral.pk, to=to_organisation.pk)
+    case_event_add(case, acting, CaseEventKind.REFERRAL_SENT, referral=referral.pk, to=to_organisation.pk)
     audit_record(
-        actor=actor,
+        acting=acting,
         action="referral.send",
         target=referral,
         detail={
@@ -174,9 +174,9 @@ def _locked(referral: Referral) -> Referral:
     return Referral.objects.select_for_update().get(pk=referral.pk)
 
 
-def _require_recipient(actor: Actor, referral: Referral) -> None:
-    require(actor, Capability.CASE_MANAGE)
-    if actor.membership is None or actor.membership.organisation_id != referral.to_organisation_id:
+def _require_recipient(acting: ActingUser, referral: Referral) -> None:
+    require(acting, Capability.CASE_MANAGE)
+    if acting.membership is None or acting.membership.organisation_id != referral.to_organisation_id:
         raise PermissionDenied("referral.not_recipient")
     if not referral_access_holds(referral):
         raise ValidationError({"status": [_("This referral can no longer be answered.")]})
@@ -184,47 +184,47 @@ def _require_recipient(actor: Actor, referral: Referral) -> None:
         raise ValidationError({"status": [_("This referral has been answered already.")]})
 
 
-def _answer(actor: Actor, referral: Referral, status: str, kind: str, action: str) -> Referral:
+def _answer(acting: ActingUser, referral: Referral, status: str, kind: str, action: str) -> Referral:
     referral.status = status
-    referral.answered_by = actor.user
+    referral.answered_by = acting.user
     referral.answered_at = timezone.now()
     referral.save(update_fields=["status", "answered_by", "answered_at", "decline_reason"])
     # The history belongs to the sender's case; the entry names the answering organisation, not a person.
-    case_event_add(referral.case, actor, kind, referral=referral.pk, by_organisation=referral.to_organisation_id)
-    audit_record(actor=actor, action=action, target=referral)
+    case_event_add(referral.case, acting, kind, referral=referral.pk, by_organisation=referral.to_organisation_id)
+    audit_record(acting=acting, action=action, target=referral)
     return referral
 
 
 @transaction.atomic
-def referral_accept(*, actor: Actor, referral: Referral) -> Referral:
+def referral_accept(*, acting: ActingUser, referral: Referral) -> Referral:
     referral = _locked(referral)
-    _require_recipient(actor, referral)
-    return _answer(actor, referral, ReferralStatus.ACCEPTED, CaseEventKind.REFERRAL_ACCEPTED, "referral.accept")
+    _require_recipient(acting, referral)
+    return _answer(acting, referral, ReferralStatus.ACCEPTED, CaseEventKind.REFERRAL_ACCEPTED, "referral.accept")
 
 
 @transaction.atomic
-def referral_decline(*, actor: Actor, referral: Referral, reason: str) -> Referral:
+def referral_decline(*, acting: ActingUser, referral: Referral, reason: str) -> Referral:
     referral = _locked(referral)
-    _require_recipient(actor, referral)
+    _require_recipient(acting, referral)
     if not reason.strip():
         raise ValidationError({"reason": [_("Say why you decline, so the sender can find another service.")]})
     referral.decline_reason = reason.strip()
-    return _answer(actor, referral, ReferralStatus.DECLINED, CaseEventKind.REFERRAL_DECLINED, "referral.decline")
+    return _answer(acting, referral, ReferralStatus.DECLINED, CaseEventKind.REFERRAL_DECLINED, "referral.decline")
 
 
 @transaction.atomic
-def referral_revoke(*, actor: Actor, referral: Referral) -> Referral:
+def referral_revoke(*, acting: ActingUser, referral: Referral) -> Referral:
     """The sender takes back a referral nobody has answered yet."""
-    require(actor, Capability.REFERRAL_REVOKE)
-    if actor.membership is None or actor.membership.organisation_id != referral.organisation_id:
+    require(acting, Capability.REFERRAL_REVOKE)
+    if acting.membership is None or acting.membership.organisation_id != referral.organisation_id:
         raise PermissionDenied("referral.not_sender")
     referral = _locked(referral)
     if referral.status != ReferralStatus.PENDING:
         raise ValidationError({"status": [_("Only a referral still waiting for an answer can be revoked.")]})
     referral.status = ReferralStatus.REVOKED
-    referral.revoked_by = actor.user
+    referral.revoked_by = acting.user
     referral.revoked_at = timezone.now()
     referral.save(update_fields=["status", "revoked_by", "revoked_at"])
-    case_event_add(referral.case, actor, CaseEventKind.REFERRAL_REVOKED, referral=referral.pk)
-    audit_record(actor=actor, action="referral.revoke", target=referral)
+    case_event_add(referral.case, acting, CaseEventKind.REFERRAL_REVOKED, referral=referral.pk)
+    audit_record(acting=acting, action="referral.revoke", target=referral)
     return referral

@@ -25,7 +25,7 @@ from palermo.consent.shareable import (
     subfield_label,
 )
 from palermo.identification.models import DecisionResult, Outcome
-from palermo.permissions import Actor, personal_record_scope
+from palermo.permissions import ActingUser, personal_record_scope
 from palermo.referrals.access import referral_access_holds, with_recipient_access
 from palermo.referrals.models import Referral
 from palermo.referrals.selectors import referral_queryset_for
@@ -118,8 +118,8 @@ def covered_fields(referral: Referral, *, access: bool) -> list[str]:
     return [code for code in referral.fields if code in allowed and code in SHAREABLE_FIELDS]
 
 
-def shared_view(referral: Referral, for_actor: Actor) -> SharedView:
-    """The referral as the actor may see it, audited once with the field codes shown.
+def shared_view(referral: Referral, for_actor: ActingUser) -> SharedView:
+    """The referral as the acting user may see it, audited once with the field codes shown.
 
     Only the recipient's members (or the sender's) get anything; for the recipient the access rule
     must hold, or this answers 404 like a referral that never existed. The rule is evaluated once
@@ -139,7 +139,7 @@ def shared_view(referral: Referral, for_actor: Actor) -> SharedView:
         for code in (covered_fields(referral, access=access) if sees_people else [])
     ]
     audit_record(
-        actor=for_actor, action="referral.shared_view", target=referral, detail={"fields": [i.code for i in items]}
+        acting=for_actor, action="referral.shared_view", target=referral, detail={"fields": [i.code for i in items]}
     )
     return SharedView(
         referral=referral,
@@ -151,15 +151,15 @@ def shared_view(referral: Referral, for_actor: Actor) -> SharedView:
     )
 
 
-def referral_view_for(*, actor: Actor, referral_id: int | str) -> SharedView:
-    """One referral as the actor may see it, for its page, summary, PDF and API read.
+def referral_view_for(*, acting: ActingUser, referral_id: int | str) -> SharedView:
+    """One referral as the acting user may see it, for its page, summary, PDF and API read.
 
-    One read: the actor's scoped referrals, with the access rule answered by the same query, then
+    One read: the acting user's scoped referrals, with the access rule answered by the same query, then
     the shared view and its one audit entry. 404 alike for missing, out of scope, and for a recipient
     whose access has ended.
     """
     try:
-        referral = with_recipient_access(referral_queryset_for(actor)).get(pk=int(referral_id))
+        referral = with_recipient_access(referral_queryset_for(acting)).get(pk=int(referral_id))
     except (Referral.DoesNotExist, TypeError, ValueError):
         raise Http404 from None
-    return shared_view(referral, actor)
+    return shared_view(referral, acting)

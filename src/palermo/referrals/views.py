@@ -23,7 +23,7 @@ from palermo.cases.models import CaseStatus
 from palermo.cases.selectors import case_get_for
 from palermo.consent.selectors import recipient_choices
 from palermo.organisations.models import Organisation
-from palermo.permissions import Actor, Capability, can
+from palermo.permissions import ActingUser, Capability, can
 from palermo.referrals import forms, selectors, services
 from palermo.referrals.models import ReferralStatus
 from palermo.referrals.sharing import referral_view_for
@@ -41,14 +41,14 @@ def _errors_into(form: Form, error: ValidationError) -> None:
 
 @sensitive_post_parameters()
 @page(Capability.CASE_MANAGE)
-def referral_create(request: HttpRequest, actor: Actor, case_id: int) -> HttpResponse:
-    case = case_get_for(actor=actor, case_id=case_id)
-    form = forms.ReferralForm(request.POST or None, recipients=recipient_choices(actor))
+def referral_create(request: HttpRequest, acting: ActingUser, case_id: int) -> HttpResponse:
+    case = case_get_for(acting=acting, case_id=case_id)
+    form = forms.ReferralForm(request.POST or None, recipients=recipient_choices(acting))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             referral = services.referral_send(
-                actor=actor,
+                acting=acting,
                 case=case,
                 to_organisation=get_object_or_404(Organisation, pk=data["to_organisation"]),
                 services=data["services"],
@@ -68,14 +68,14 @@ def referral_create(request: HttpRequest, actor: Actor, case_id: int) -> HttpRes
 
 
 @page()
-def referral_inbox(request: HttpRequest, actor: Actor) -> HttpResponse:
-    if not (can(actor, Capability.CASE_MANAGE) or can(actor, Capability.REFERRAL_REVOKE)):
+def referral_inbox(request: HttpRequest, acting: ActingUser) -> HttpResponse:
+    if not (can(acting, Capability.CASE_MANAGE) or can(acting, Capability.REFERRAL_REVOKE)):
         raise PermissionDenied("referral.list")
-    received, received_at = _referral_page(selectors.referral_inbox_for(actor=actor), request.GET.get("received"))
-    sent, sent_at = _referral_page(selectors.referral_outbox_for(actor=actor), request.GET.get("sent"))
+    received, received_at = _referral_page(selectors.referral_inbox_for(acting=acting), request.GET.get("received"))
+    sent, sent_at = _referral_page(selectors.referral_outbox_for(acting=acting), request.GET.get("sent"))
     shown = [r.pk for r in received + sent]
     if shown:
-        audit_record(actor=actor, action="referral.list", detail={"ids": shown})
+        audit_record(acting=acting, action="referral.list", detail={"ids": shown})
     return render(
         request,
         "referrals/referral_inbox.html",
@@ -116,11 +116,11 @@ def _referral_page_links(box: str, at: tuple[int, bool], other: str, other_at: t
     }
 
 
-def _referral_context(actor: Actor, referral_id: int) -> dict[str, Any]:
+def _referral_context(acting: ActingUser, referral_id: int) -> dict[str, Any]:
     # One read, one check of the access rule and one audit entry for the whole page.
-    view = referral_view_for(actor=actor, referral_id=referral_id)
+    view = referral_view_for(acting=acting, referral_id=referral_id)
     referral = view.referral
-    is_recipient = actor.membership is not None and actor.membership.organisation_id == referral.to_organisation_id
+    is_recipient = acting.membership is not None and acting.membership.organisation_id == referral.to_organisation_id
     return {
         "referral": referral,
         "view": view,
@@ -130,18 +130,18 @@ def _referral_context(actor: Actor, referral_id: int) -> dict[str, Any]:
 
 
 @page()
-def referral_detail(request: HttpRequest, actor: Actor, referral_id: int) -> HttpResponse:
-    context = _referral_context(actor, referral_id)
+def referral_detail(request: HttpRequest, acting: ActingUser, referral_id: int) -> HttpResponse:
+    context = _referral_context(acting, referral_id)
     referral = context["referral"]
     context.update(
         {
             "decline_form": forms.DeclineForm(),
             "may_answer": context["is_recipient"]
             and referral.status == ReferralStatus.PENDING
-            and can(actor, Capability.CASE_MANAGE),
+            and can(acting, Capability.CASE_MANAGE),
             "may_revoke": not context["is_recipient"]
             and referral.status == ReferralStatus.PENDING
-            and can(actor, Capability.REFERRAL_REVOKE),
+            and can(acting, Capability.REFERRAL_REVOKE),
             "case_open": referral.case.status == CaseStatus.OPEN,
         }
     )
@@ -150,10 +150,10 @@ def referral_detail(request: HttpRequest, actor: Actor, referral_id: int) -> Htt
 
 @require_POST
 @page(Capability.CASE_MANAGE)
-def referral_accept(request: HttpRequest, actor: Actor, referral_id: int) -> HttpResponse:
-    referral = selectors.referral_get_for(actor=actor, referral_id=referral_id)
+def referral_accept(request: HttpRequest, acting: ActingUser, referral_id: int) -> HttpResponse:
+    referral = selectors.referral_get_for(acting=acting, referral_id=referral_id)
     try:
-        services.referral_accept(actor=actor, referral=referral)
+        services.referral_accept(acting=acting, referral=referral)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -164,12 +164,12 @@ def referral_accept(request: HttpRequest, actor: Actor, referral_id: int) -> Htt
 @sensitive_post_parameters()
 @require_POST
 @page(Capability.CASE_MANAGE)
-def referral_decline(request: HttpRequest, actor: Actor, referral_id: int) -> HttpResponse:
-    referral = selectors.referral_get_for(actor=actor, referral_id=referral_id)
+def referral_decline(request: HttpRequest, acting: ActingUser, referral_id: int) -> HttpResponse:
+    referral = selectors.referral_get_for(acting=acting, referral_id=referral_id)
     form = forms.DeclineForm(request.POST)
     try:
         services.referral_decline(
-            actor=actor, referral=referral, reason=form.cleaned_data["reason"] if form.is_valid() else ""
+            acting=acting, referral=referral, reason=form.cleaned_data["reason"] if form.is_valid() else ""
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
@@ -180,10 +180,10 @@ def referral_decline(request: HttpRequest, actor: Actor, referral_id: int) -> Ht
 
 @require_POST
 @page(Capability.REFERRAL_REVOKE)
-def referral_revoke(request: HttpRequest, actor: Actor, referral_id: int) -> HttpResponse:
-    referral = selectors.referral_get_for(actor=actor, referral_id=referral_id)
+def referral_revoke(request: HttpRequest, acting: ActingUser, referral_id: int) -> HttpResponse:
+    referral = selectors.referral_get_for(acting=acting, referral_id=referral_id)
     try:
-        services.referral_revoke(actor=actor, referral=referral)
+        services.referral_revoke(acting=acting, referral=referral)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -192,8 +192,8 @@ def referral_revoke(request: HttpRequest, actor: Actor, referral_id: int) -> Htt
 
 
 @page()
-def referral_summary(request: HttpRequest, actor: Actor, referral_id: int) -> HttpResponse:
-    return render(request, "referrals/referral_summary.html", _referral_context(actor, referral_id))
+def referral_summary(request: HttpRequest, acting: ActingUser, referral_id: int) -> HttpResponse:
+    return render(request, "referrals/referral_summary.html", _referral_context(acting, referral_id))
 
 
 def _no_fetch(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
@@ -202,10 +202,10 @@ def _no_fetch(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
 
 
 @page()
-def referral_summary_pdf(request: HttpRequest, actor: Actor, referral_id: int) -> HttpResponse:
+def referral_summary_pdf(request: HttpRequest, acting: ActingUser, referral_id: int) -> HttpResponse:
     from weasyprint import HTML
 
-    context = _referral_context(actor, referral_id)
+    context = _referral_context(acting, referral_id)
     html = render_to_string("referrals/referral_summary_pdf.html", context, request=request)
     pdf = HTML(string=html, url_fetcher=_no_fetch).write_pdf()
     response = HttpResponse(pdf, content_type="application/pdf")

@@ -9,36 +9,36 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from palermo.permissions import Actor
+from palermo.permissions import ActingUser
 from palermo.referrals.access import recipient_access
 from palermo.referrals.models import Referral, ReferralStatus
 from palermo.referrals.selectors import referral_inbox_for, referral_outbox_for
 from palermo.worklist.items import WorkItem
 
 
-def _unanswered_received(actor: Actor) -> QuerySet[Referral]:
-    return referral_inbox_for(actor=actor).filter(status=ReferralStatus.PENDING)
+def _unanswered_received(acting: ActingUser) -> QuerySet[Referral]:
+    return referral_inbox_for(acting=acting).filter(status=ReferralStatus.PENDING)
 
 
-def _awaiting_answer(actor: Actor) -> QuerySet[Referral]:
+def _awaiting_answer(acting: ActingUser) -> QuerySet[Referral]:
     # Only those the recipient still sees: once consent is withdrawn nobody is expected to answer.
-    return referral_outbox_for(actor=actor).filter(recipient_access(), status=ReferralStatus.PENDING)
+    return referral_outbox_for(acting=acting).filter(recipient_access(), status=ReferralStatus.PENDING)
 
 
-def referral_due_dates(actor: Actor) -> Iterable[datetime.date]:
-    if actor.membership is None:
+def referral_due_dates(acting: ActingUser) -> Iterable[datetime.date]:
+    if acting.membership is None:
         return []
     # The same rows as referral_work_items, only their dates, in one statement (UNION ALL, no order).
-    received = _unanswered_received(actor).order_by().values_list("acknowledge_by", flat=True)
-    sent = _awaiting_answer(actor).order_by().values_list("acknowledge_by", flat=True)
+    received = _unanswered_received(acting).order_by().values_list("acknowledge_by", flat=True)
+    sent = _awaiting_answer(acting).order_by().values_list("acknowledge_by", flat=True)
     return list(received.union(sent, all=True))
 
 
-def referral_work_items(actor: Actor) -> Iterable[WorkItem]:
-    if actor.membership is None:
+def referral_work_items(acting: ActingUser) -> Iterable[WorkItem]:
+    if acting.membership is None:
         return []
     items = []
-    for referral in _unanswered_received(actor):
+    for referral in _unanswered_received(acting):
         items.append(
             WorkItem(
                 kind="referral.unanswered",
@@ -49,7 +49,7 @@ def referral_work_items(actor: Actor) -> Iterable[WorkItem]:
                 case_reference=referral.case.reference,
             )
         )
-    for referral in _awaiting_answer(actor):
+    for referral in _awaiting_answer(acting):
         items.append(
             WorkItem(
                 kind="referral.awaiting_answer",

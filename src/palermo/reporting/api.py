@@ -305,7 +305,7 @@ class TipOutput(TipSummaryOutput):
     suggested_links = serializers.ListField(child=IntegerField(), help_text="Tips in your inbox about the same place.")
 
 
-def _tip(actor: Any, tip: Tip) -> dict[str, Any]:
+def _tip(acting: Any, tip: Tip) -> dict[str, Any]:
     """The whole tip, as the inbox's detail page shows it."""
     return dict(
         TipOutput(
@@ -318,8 +318,8 @@ def _tip(actor: Any, tip: Tip) -> dict[str, Any]:
                 ],
                 "photos": list(tip.photos.defer("content")),
                 "conversions": list(tip.conversions.filter(organisation_id=tip.organisation_id or 0)),
-                "links": [t.pk for t in selectors.tip_links_for(actor=actor, tip=tip)],
-                "suggested_links": [t.pk for t in selectors.tip_link_suggestions_for(actor=actor, tip=tip)],
+                "links": [t.pk for t in selectors.tip_links_for(acting=acting, tip=tip)],
+                "suggested_links": [t.pk for t in selectors.tip_link_suggestions_for(acting=acting, tip=tip)],
             }
         ).data
     )
@@ -342,7 +342,7 @@ class TipInboxApi(PalermoApiView):
         """Tips routed to your organisation, newest first; `?status=` filters."""
         query = TipInboxQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
-        tips = selectors.tip_inbox_page_for(actor=self.actor)
+        tips = selectors.tip_inbox_page_for(acting=self.acting)
         if query.validated_data.get("status"):
             tips = tips.filter(status=query.validated_data["status"])
         return self.page_response(TipSummaryOutput(self.page_of(tips), many=True).data)
@@ -353,7 +353,7 @@ class TipDetailApi(PalermoApiView):
 
     @extend_schema(responses={200: TipOutput, **error_responses(404)})
     def get(self, request: Request, tip_id: int) -> Response:
-        return Response(_tip(self.actor, selectors.tip_get_for(actor=self.actor, tip_id=tip_id)))
+        return Response(_tip(self.acting, selectors.tip_get_for(acting=self.acting, tip_id=tip_id)))
 
 
 class TipReplyInput(serializers.Serializer):
@@ -366,11 +366,11 @@ class TipReplyApi(PalermoApiView):
     @extend_schema(request=TipReplyInput, responses={201: TipOutput, **error_responses(400, 404)})
     def post(self, request: Request, tip_id: int) -> Response:
         """Answer the reporter; they read it with their receipt."""
-        tip = selectors.tip_get_for(actor=self.actor, tip_id=tip_id)
+        tip = selectors.tip_get_for(acting=self.acting, tip_id=tip_id)
         data = TipReplyInput(data=request.data)
         data.is_valid(raise_exception=True)
-        services.tip_reply(actor=self.actor, tip=tip, body=data.validated_data["body"])
-        return Response(_tip(self.actor, tip), status=status.HTTP_201_CREATED)
+        services.tip_reply(acting=self.acting, tip=tip, body=data.validated_data["body"])
+        return Response(_tip(self.acting, tip), status=status.HTTP_201_CREATED)
 
 
 class TipTriageInput(serializers.Serializer):
@@ -384,12 +384,12 @@ class TipTriageApi(PalermoApiView):
     @extend_schema(request=TipTriageInput, responses={200: TipSummaryOutput, **error_responses(400, 404)})
     def post(self, request: Request, tip_id: int) -> Response:
         """Set the status and priority (forwarding has its own operation)."""
-        tip = selectors.tip_get_for(actor=self.actor, tip_id=tip_id)
+        tip = selectors.tip_get_for(acting=self.acting, tip_id=tip_id)
         data = TipTriageInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
         tip = services.tip_triage(
-            actor=self.actor,
+            acting=self.acting,
             tip=tip,
             status=values.get("status", tip.status),
             priority=values.get("priority", tip.priority),
@@ -407,10 +407,10 @@ class TipAssignApi(PalermoApiView):
     @extend_schema(request=TipAssignInput, responses={200: TipSummaryOutput, **error_responses(400, 404)})
     def post(self, request: Request, tip_id: int) -> Response:
         """Assign the tip to a member of your organisation who handles tips (`null`: nobody)."""
-        tip = selectors.tip_get_for(actor=self.actor, tip_id=tip_id)
+        tip = selectors.tip_get_for(acting=self.acting, tip_id=tip_id)
         data = TipAssignInput(data=request.data)
         data.is_valid(raise_exception=True)
-        tip = services.tip_assign(actor=self.actor, tip=tip, user_id=data.validated_data["assigned_to"])
+        tip = services.tip_assign(acting=self.acting, tip=tip, user_id=data.validated_data["assigned_to"])
         return Response(TipSummaryOutput(tip).data)
 
 
@@ -431,12 +431,12 @@ class TipForwardApi(PalermoApiView):
     @extend_schema(request=TipForwardInput, responses={201: TipForwardedOutput, **error_responses(400, 404)})
     def post(self, request: Request, tip_id: int) -> Response:
         """Forward the tip to another organisation; yours no longer sees it afterwards."""
-        tip = selectors.tip_get_for(actor=self.actor, tip_id=tip_id)
+        tip = selectors.tip_get_for(acting=self.acting, tip_id=tip_id)
         data = TipForwardInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
         forward = services.tip_forward(
-            actor=self.actor, tip=tip, organisation_id=values["organisation"], note=values["note"] or ""
+            acting=self.acting, tip=tip, organisation_id=values["organisation"], note=values["note"] or ""
         )
         return Response(TipForwardedOutput(forward).data, status=status.HTTP_201_CREATED)
 
@@ -455,14 +455,14 @@ class TipLinksApi(PalermoApiView):
     @extend_schema(request=TipLinkInput, responses={201: TipLinksOutput, **error_responses(400, 404)})
     def post(self, request: Request, tip_id: int) -> Response:
         """Link the tip to another tip in your inbox (same place, same matter)."""
-        tip = selectors.tip_get_for(actor=self.actor, tip_id=tip_id)
+        tip = selectors.tip_get_for(acting=self.acting, tip_id=tip_id)
         data = TipLinkInput(data=request.data)
         data.is_valid(raise_exception=True)
-        other = selectors.tip_inbox_for(actor=self.actor).filter(pk=data.validated_data["other"]).first()
+        other = selectors.tip_inbox_for(acting=self.acting).filter(pk=data.validated_data["other"]).first()
         if other is None:
             raise exceptions.ValidationError({"other": ["There is no tip with this number in your inbox."]})
-        services.tip_link(actor=self.actor, tip=tip, other=other)
-        links = [t.pk for t in selectors.tip_links_for(actor=self.actor, tip=tip)]
+        services.tip_link(acting=self.acting, tip=tip, other=other)
+        links = [t.pk for t in selectors.tip_links_for(acting=self.acting, tip=tip)]
         return Response(TipLinksOutput({"links": links}).data, status=status.HTTP_201_CREATED)
 
 
@@ -471,8 +471,8 @@ class TipLinkApi(PalermoApiView):
 
     @extend_schema(responses={204: None, **error_responses(404)})
     def delete(self, request: Request, tip_id: int, other_id: int) -> Response:
-        tip = selectors.tip_get_for(actor=self.actor, tip_id=tip_id)
-        services.tip_unlink(actor=self.actor, tip=tip, other_id=other_id)
+        tip = selectors.tip_get_for(acting=self.acting, tip_id=tip_id)
+        services.tip_unlink(acting=self.acting, tip=tip, other_id=other_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -510,11 +510,11 @@ class TipConversionsApi(PalermoApiView):
     def post(self, request: Request, tip_id: int) -> Response:
         """Turn the tip into a draft screening (`catalogue` optional; for roles that screen) or a recorded
         inspection request (`target` organisation id, `place`, `scope`: what to inspect)."""
-        tip = selectors.tip_get_for(actor=self.actor, tip_id=tip_id)
+        tip = selectors.tip_get_for(acting=self.acting, tip_id=tip_id)
         data = TipConvertInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
-        made = conversions.tip_convert(actor=self.actor, tip=tip, kind=values["kind"], data=values)
+        made = conversions.tip_convert(acting=self.acting, tip=tip, kind=values["kind"], data=values)
         return Response(TipConvertedOutput(made).data, status=status.HTTP_201_CREATED)
 
 
@@ -529,7 +529,7 @@ class TipPhotoApi(PalermoApiView):
     )
     def get(self, request: Request, tip_id: int, photo_id: int) -> HttpResponse:
         """A photo sent with the tip, as a download; every download is audited."""
-        photo = selectors.tip_photo_get_for(actor=self.actor, tip_id=tip_id, photo_id=photo_id)
+        photo = selectors.tip_photo_get_for(acting=self.acting, tip_id=tip_id, photo_id=photo_id)
         return attachment_response(photo.content, content_type=photo.content_type, filename=photo.filename)
 
 
@@ -557,7 +557,7 @@ class TipRoutesApi(PalermoApiView):
     @extend_schema(responses={200: TipRouteOutput(many=True)})
     def get(self, request: Request) -> Response:
         """Where tips go: by form of exploitation ("any") and area ("" anywhere)."""
-        return Response(TipRouteOutput(selectors.tip_routes_for(actor=self.actor), many=True).data)
+        return Response(TipRouteOutput(selectors.tip_routes_for(acting=self.acting), many=True).data)
 
     @extend_schema(request=TipRouteInput, responses={201: TipRouteOutput, **error_responses(400, 403)})
     def post(self, request: Request) -> Response:
@@ -567,7 +567,7 @@ class TipRoutesApi(PalermoApiView):
         data.is_valid(raise_exception=True)
         values = data.validated_data
         route = services.tip_route_set(
-            actor=self.actor,
+            acting=self.acting,
             organisation_id=values["organisation"],
             exploitation=values["exploitation"],
             area=values["area"] or "",
@@ -581,7 +581,7 @@ class TipRouteApi(PalermoApiView):
     @extend_schema(responses={204: None, **error_responses(400, 403)})
     def delete(self, request: Request, route_id: int) -> Response:
         """Remove a route (400 when it is gone already, or is the fallback that must stay)."""
-        services.tip_route_remove(actor=self.actor, route_id=route_id)
+        services.tip_route_remove(acting=self.acting, route_id=route_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -601,7 +601,7 @@ class InspectionRequestsApi(PalermoApiView):
     @extend_schema(responses={200: InspectionRequestOutput(many=True)})
     def get(self, request: Request) -> Response:
         """Your organisation's recorded inspection requests (the listing is audited)."""
-        inspections = selectors.inspection_requests_listed_for(actor=self.actor)
+        inspections = selectors.inspection_requests_listed_for(acting=self.acting)
         return Response(InspectionRequestOutput(inspections, many=True).data)
 
 
@@ -615,11 +615,11 @@ class InspectionRequestStatusApi(PalermoApiView):
     @extend_schema(request=InspectionStatusInput, responses={200: InspectionRequestOutput, **error_responses(400, 404)})
     def post(self, request: Request, inspection_id: int) -> Response:
         inspection: InspectionRequest = selectors.inspection_request_get_for(
-            actor=self.actor, inspection_id=inspection_id
+            acting=self.acting, inspection_id=inspection_id
         )
         data = InspectionStatusInput(data=request.data)
         data.is_valid(raise_exception=True)
         conversions.inspection_request_set_status(
-            actor=self.actor, inspection=inspection, status=data.validated_data["status"]
+            acting=self.acting, inspection=inspection, status=data.validated_data["status"]
         )
         return Response(InspectionRequestOutput(inspection).data)

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from palermo.audit.services import audit_record
 from palermo.organisations.models import Organisation
-from palermo.permissions import Actor, Capability, require
+from palermo.permissions import ActingUser, Capability, require
 from palermo.reporting.models import (
     Exploitation,
     InspectionRequest,
@@ -36,7 +36,7 @@ class ConversionKind:
     kind: str
     label: str | Promise
     capability: Capability
-    make: Callable[[Actor, Tip, Mapping[str, Any]], models.Model]
+    make: Callable[[ActingUser, Tip, Mapping[str, Any]], models.Model]
     url: Callable[[int], str]
 
 
@@ -48,20 +48,20 @@ def register_conversion(kind: ConversionKind) -> None:
 
 
 @transaction.atomic
-def tip_convert(*, actor: Actor, tip: Tip, kind: str, data: Mapping[str, Any]) -> TipConversion:
+def tip_convert(*, acting: ActingUser, tip: Tip, kind: str, data: Mapping[str, Any]) -> TipConversion:
     """Turn `tip` (from a scoped selector) into a record of `kind`, linked back to the tip."""
-    require(actor, Capability.TIPS_TRIAGE)
+    require(acting, Capability.TIPS_TRIAGE)
     conversion_kind = CONVERSION_KINDS.get(kind)
     if conversion_kind is None:
         raise ValidationError({"kind": _("Choose what to turn the tip into.")})
-    require(actor, conversion_kind.capability)
-    made = conversion_kind.make(actor, tip, data)
-    assert actor.user is not None
+    require(acting, conversion_kind.capability)
+    made = conversion_kind.make(acting, tip, data)
+    assert acting.user is not None
     assert tip.organisation_id is not None
     conversion = TipConversion.objects.create(
-        tip=tip, organisation_id=tip.organisation_id, kind=kind, object_id=made.pk, created_by=actor.user
+        tip=tip, organisation_id=tip.organisation_id, kind=kind, object_id=made.pk, created_by=acting.user
     )
-    audit_record(actor=actor, action="tip.convert", target=tip, detail={"kind": kind, "object_id": made.pk})
+    audit_record(acting=acting, action="tip.convert", target=tip, detail={"kind": kind, "object_id": made.pk})
     return conversion
 
 
@@ -81,12 +81,12 @@ CATALOGUE_FOR = {
 }
 
 
-def _screening(actor: Actor, tip: Tip, data: Mapping[str, Any]) -> models.Model:
+def _screening(acting: ActingUser, tip: Tip, data: Mapping[str, Any]) -> models.Model:
     from palermo.identification.services import screening_start
 
     catalogue = str(data.get("catalogue") or CATALOGUE_FOR.get(tip.exploitation, "municipal-general"))  # type: ignore[call-overload]
     # The screening's pseudonymous reference points back at the tip; the person is met later.
-    return screening_start(actor=actor, catalogue_id=catalogue, reference=_("Tip %(id)s") % {"id": tip.pk})
+    return screening_start(acting=acting, catalogue_id=catalogue, reference=_("Tip %(id)s") % {"id": tip.pk})
 
 
 register_conversion(
@@ -105,9 +105,9 @@ register_conversion(
 INSPECTION_LIMITS = {"place": 500, "scope": 3000}
 
 
-def _inspection_request(actor: Actor, tip: Tip, data: Mapping[str, Any]) -> models.Model:
-    assert actor.membership is not None
-    assert actor.user is not None
+def _inspection_request(acting: ActingUser, tip: Tip, data: Mapping[str, Any]) -> models.Model:
+    assert acting.membership is not None
+    assert acting.user is not None
     problems: dict[str, list[str]] = {}
     target = None
     with contextlib.suppress(TypeError, ValueError):
@@ -130,14 +130,14 @@ def _inspection_request(actor: Actor, tip: Tip, data: Mapping[str, Any]) -> mode
     if problems or target is None:
         raise ValidationError(problems)
     request = InspectionRequest.objects.create(
-        organisation_id=actor.membership.organisation_id,
+        organisation_id=acting.membership.organisation_id,
         tip=tip,
         target=target,
         place=values["place"],
         scope=values["scope"],
-        created_by=actor.user,
+        created_by=acting.user,
     )
-    audit_record(actor=actor, action="inspection_request.record", target=request, detail={"target": target.pk})
+    audit_record(acting=acting, action="inspection_request.record", target=request, detail={"target": target.pk})
     return request
 
 
@@ -153,11 +153,13 @@ register_conversion(
 
 
 @transaction.atomic
-def inspection_request_set_status(*, actor: Actor, inspection: InspectionRequest, status: str) -> InspectionRequest:
-    require(actor, Capability.TIPS_TRIAGE)
+def inspection_request_set_status(
+    *, acting: ActingUser, inspection: InspectionRequest, status: str
+) -> InspectionRequest:
+    require(acting, Capability.TIPS_TRIAGE)
     if status not in InspectionRequestStatus.values:
         raise ValidationError({"status": _("Choose one of the statuses.")})
     inspection.status = status
     inspection.save(update_fields=["status"])
-    audit_record(actor=actor, action="inspection_request.status", target=inspection, detail={"status": status})
+    audit_record(acting=acting, action="inspection_request.status", target=inspection, detail={"status": status})
     return inspection

@@ -6,57 +6,57 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from palermo.audit.services import audit_record, audited_get
 from palermo.organisations.models import Membership
-from palermo.permissions import ROLE_CAPABILITIES, Actor, Capability, require
+from palermo.permissions import ROLE_CAPABILITIES, ActingUser, Capability, require
 from palermo.reporting.models import InspectionRequest, Tip, TipForward, TipLink, TipPhoto, TipRoute
 
 
-def tip_inbox_for(*, actor: Actor) -> QuerySet[Tip]:
-    require(actor, Capability.TIPS_TRIAGE)
-    assert actor.membership is not None
-    return Tip.objects.filter(organisation_id=actor.membership.organisation_id)
+def tip_inbox_for(*, acting: ActingUser) -> QuerySet[Tip]:
+    require(acting, Capability.TIPS_TRIAGE)
+    assert acting.membership is not None
+    return Tip.objects.filter(organisation_id=acting.membership.organisation_id)
 
 
-def tip_inbox_page_for(*, actor: Actor) -> QuerySet[Tip]:
+def tip_inbox_page_for(*, acting: ActingUser) -> QuerySet[Tip]:
     """The inbox list: no content is loaded (or decrypted) until a tip is opened."""
-    return tip_inbox_for(actor=actor).defer("content").select_related("assigned_to")
+    return tip_inbox_for(acting=acting).defer("content").select_related("assigned_to")
 
 
-def tip_get_for(*, actor: Actor, tip_id: int | str) -> Tip:
-    return audited_get(actor=actor, queryset=tip_inbox_for(actor=actor), object_id=tip_id, action="tip.view")
+def tip_get_for(*, acting: ActingUser, tip_id: int | str) -> Tip:
+    return audited_get(acting=acting, queryset=tip_inbox_for(acting=acting), object_id=tip_id, action="tip.view")
 
 
-def tip_links_for(*, actor: Actor, tip: Tip) -> list[Tip]:
-    """The tips linked to `tip`, from the actor's inbox only (their content is not loaded)."""
+def tip_links_for(*, acting: ActingUser, tip: Tip) -> list[Tip]:
+    """The tips linked to `tip`, from the acting user's inbox only (their content is not loaded)."""
     pairs = TipLink.objects.filter(Q(tip=tip) | Q(other=tip)).values_list("tip_id", "other_id")
     ids = {a if b == tip.pk else b for a, b in pairs}
-    return list(tip_inbox_page_for(actor=actor).filter(pk__in=ids))
+    return list(tip_inbox_page_for(acting=acting).filter(pk__in=ids))
 
 
-def tip_link_suggestions_for(*, actor: Actor, tip: Tip, limit: int = 10) -> list[Tip]:
+def tip_link_suggestions_for(*, acting: ActingUser, tip: Tip, limit: int = 10) -> list[Tip]:
     """Other tips in the inbox about the same place, found by the keyed place index alone."""
     if not tip.place_index:
         return []
-    linked = {t.pk for t in tip_links_for(actor=actor, tip=tip)}
-    same_place = tip_inbox_page_for(actor=actor).filter(place_index=tip.place_index).exclude(pk=tip.pk)
+    linked = {t.pk for t in tip_links_for(acting=acting, tip=tip)}
+    same_place = tip_inbox_page_for(acting=acting).filter(place_index=tip.place_index).exclude(pk=tip.pk)
     return list(same_place.exclude(pk__in=linked)[:limit])
 
 
-def tip_forwards_sent_for(*, actor: Actor) -> QuerySet[TipForward]:
-    """What the actor's organisation forwarded: the record stays, the tip is no longer readable."""
-    require(actor, Capability.TIPS_TRIAGE)
-    assert actor.membership is not None
+def tip_forwards_sent_for(*, acting: ActingUser) -> QuerySet[TipForward]:
+    """What the acting user's organisation forwarded: the record stays, the tip is no longer readable."""
+    require(acting, Capability.TIPS_TRIAGE)
+    assert acting.membership is not None
     return (
-        TipForward.objects.filter(from_organisation_id=actor.membership.organisation_id)
+        TipForward.objects.filter(from_organisation_id=acting.membership.organisation_id)
         .defer("note")
         .select_related("to_organisation", "forwarded_by")
     )
 
 
-def tip_photo_get_for(*, actor: Actor, tip_id: int | str, photo_id: int | str) -> TipPhoto:
-    """One photo of a tip in the actor's inbox, with the download audited; 404 alike for missing and forbidden."""
-    tips = tip_inbox_for(actor=actor)
+def tip_photo_get_for(*, acting: ActingUser, tip_id: int | str, photo_id: int | str) -> TipPhoto:
+    """One photo of a tip in the acting user's inbox, with the download audited; 404 alike for missing and forbidden."""
+    tips = tip_inbox_for(acting=acting)
     photos = TipPhoto.objects.filter(tip__in=tips, tip_id=_int_or_none(tip_id))
-    photo = audited_get(actor=actor, queryset=photos, object_id=photo_id, action="tip.photo_download")
+    photo = audited_get(acting=acting, queryset=photos, object_id=photo_id, action="tip.photo_download")
     return photo
 
 
@@ -67,25 +67,25 @@ def _int_or_none(value: int | str) -> int | None:
         return None
 
 
-def inspection_requests_for(*, actor: Actor) -> QuerySet[InspectionRequest]:
-    require(actor, Capability.TIPS_TRIAGE)
-    assert actor.membership is not None
-    return InspectionRequest.objects.filter(organisation_id=actor.membership.organisation_id).select_related(
+def inspection_requests_for(*, acting: ActingUser) -> QuerySet[InspectionRequest]:
+    require(acting, Capability.TIPS_TRIAGE)
+    assert acting.membership is not None
+    return InspectionRequest.objects.filter(organisation_id=acting.membership.organisation_id).select_related(
         "target", "created_by"
     )
 
 
-def inspection_requests_listed_for(*, actor: Actor) -> list[InspectionRequest]:
+def inspection_requests_listed_for(*, acting: ActingUser) -> list[InspectionRequest]:
     """The organisation's inspection requests with their places: the listing is audited."""
-    requests = list(inspection_requests_for(actor=actor)[:200])
-    audit_record(actor=actor, action="inspection_request.list", detail={"count": len(requests)})
+    requests = list(inspection_requests_for(acting=acting)[:200])
+    audit_record(acting=acting, action="inspection_request.list", detail={"count": len(requests)})
     return requests
 
 
-def inspection_request_get_for(*, actor: Actor, inspection_id: int | str) -> InspectionRequest:
+def inspection_request_get_for(*, acting: ActingUser, inspection_id: int | str) -> InspectionRequest:
     return audited_get(
-        actor=actor,
-        queryset=inspection_requests_for(actor=actor),
+        acting=acting,
+        queryset=inspection_requests_for(acting=acting),
         object_id=inspection_id,
         action="inspection_request.view",
     )
@@ -118,6 +118,6 @@ def tip_routes_reaching_nobody(*, organisation_id: int | None = None) -> list[Ti
     return list(routes.order_by("area", "exploitation"))
 
 
-def tip_routes_for(*, actor: Actor) -> QuerySet[TipRoute]:
-    require(actor, Capability.PLANNING_MANAGE)
+def tip_routes_for(*, acting: ActingUser) -> QuerySet[TipRoute]:
+    require(acting, Capability.PLANNING_MANAGE)
     return TipRoute.objects.select_related("organisation").order_by("area", "exploitation")

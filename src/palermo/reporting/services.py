@@ -23,7 +23,7 @@ from palermo.encryption.keyring import blind_index
 from palermo.hmac_keys import hmac_key
 from palermo.organisations.models import Membership, Organisation
 from palermo.permissions import (
-    Actor,
+    ActingUser,
     Capability,
     Role,
     can,
@@ -252,41 +252,41 @@ def tip_follow_up(*, tip: Tip, message: object) -> TipMessage:
 
 
 @transaction.atomic
-def tip_reply(*, actor: Actor, tip: Tip, body: str) -> TipMessage:
+def tip_reply(*, acting: ActingUser, tip: Tip, body: str) -> TipMessage:
     """Answer the reporter; they read it with their receipt. `tip` comes from a scoped selector."""
-    require(actor, Capability.TIPS_TRIAGE)
+    require(acting, Capability.TIPS_TRIAGE)
     problems: dict[str, list[str]] = {}
     text = _clean_text("message", body, problems, required=True)
     if problems:
         raise ValidationError({"body": problems["message"]})
     message = TipMessage.objects.create(
-        tip=tip, from_reporter=False, author=actor.user, body=text, sent_at=timezone.now()
+        tip=tip, from_reporter=False, author=acting.user, body=text, sent_at=timezone.now()
     )
-    audit_record(actor=actor, action="tip.reply", target=tip)
+    audit_record(acting=acting, action="tip.reply", target=tip)
     return message
 
 
-def _locked_tip(actor: Actor, tip: Tip) -> Tip:
+def _locked_tip(acting: ActingUser, tip: Tip) -> Tip:
     """The tip as the database holds it now, locked until the transaction ends, and still with the
-    actor's organisation: a forward that won a race takes the tip away from the other side."""
-    assert actor.membership is not None
-    fresh = Tip.objects.select_for_update().filter(pk=tip.pk, organisation_id=actor.membership.organisation_id).first()
+    acting user's organisation: a forward that won a race takes the tip away from the other side."""
+    assert acting.membership is not None
+    fresh = Tip.objects.select_for_update().filter(pk=tip.pk, organisation_id=acting.membership.organisation_id).first()
     if fresh is None:
         raise ValidationError(_("This tip has just been forwarded to another organisation."))
     return fresh
 
 
 @transaction.atomic
-def tip_triage(*, actor: Actor, tip: Tip, status: str, priority: str) -> Tip:
-    require(actor, Capability.TIPS_TRIAGE)
+def tip_triage(*, acting: ActingUser, tip: Tip, status: str, priority: str) -> Tip:
+    require(acting, Capability.TIPS_TRIAGE)
     if status not in TipStatus.values or priority not in TipPriority.values:
         raise ValidationError(_("Unknown status or priority."))
-    tip = _locked_tip(actor, tip)
+    tip = _locked_tip(acting, tip)
     if status == TipStatus.FORWARDED and tip.status != TipStatus.FORWARDED:
         raise ValidationError(_("To forward a tip, use Forward and choose the organisation."))
     tip.status, tip.priority = status, priority
     tip.save(update_fields=["status", "priority"])
-    audit_record(actor=actor, action="tip.triage", target=tip, detail={"status": status, "priority": priority})
+    audit_record(acting=acting, action="tip.triage", target=tip, detail={"status": status, "priority": priority})
     return tip
 
 
@@ -294,18 +294,18 @@ def _triage_members(organisation_id: int) -> models.QuerySet[Membership]:
     return tip_triage_memberships().filter(organisation_id=organisation_id).select_related("user")
 
 
-def tip_assignees(*, actor: Actor) -> list[Membership]:
-    """Who a tip can be assigned to: members of the actor's organisation who triage tips."""
-    require(actor, Capability.TIPS_TRIAGE)
-    assert actor.membership is not None
-    return list(_triage_members(actor.membership.organisation_id).order_by("user__email"))
+def tip_assignees(*, acting: ActingUser) -> list[Membership]:
+    """Who a tip can be assigned to: members of the acting user's organisation who triage tips."""
+    require(acting, Capability.TIPS_TRIAGE)
+    assert acting.membership is not None
+    return list(_triage_members(acting.membership.organisation_id).order_by("user__email"))
 
 
 @transaction.atomic
-def tip_assign(*, actor: Actor, tip: Tip, user_id: int | None) -> Tip:
+def tip_assign(*, acting: ActingUser, tip: Tip, user_id: int | None) -> Tip:
     """Give the tip to a case worker of the receiving organisation (None: nobody)."""
-    require(actor, Capability.TIPS_TRIAGE)
-    tip = _locked_tip(actor, tip)
+    require(acting, Capability.TIPS_TRIAGE)
+    tip = _locked_tip(acting, tip)
     assignee = None
     if user_id is not None:
         membership = _triage_members(tip.organisation_id or 0).filter(user_id=user_id).first()
@@ -314,18 +314,18 @@ def tip_assign(*, actor: Actor, tip: Tip, user_id: int | None) -> Tip:
         assignee = membership.user
     tip.assigned_to = assignee
     tip.save(update_fields=["assigned_to"])
-    audit_record(actor=actor, action="tip.assign", target=tip, detail={"assigned_to": user_id})
+    audit_record(acting=acting, action="tip.assign", target=tip, detail={"assigned_to": user_id})
     return tip
 
 
 @transaction.atomic
-def tip_forward(*, actor: Actor, tip: Tip, organisation_id: int, note: str = "") -> TipForward:
+def tip_forward(*, acting: ActingUser, tip: Tip, organisation_id: int, note: str = "") -> TipForward:
     """Hand the tip to another organisation, which finds it new in its inbox. The forwarding
     organisation's access to it ends (it keeps the record of the forward): a tip is seen only by
     the organisation that acts on it. Its links, assignment and any photos' access go with it."""
-    require(actor, Capability.TIPS_TRIAGE)
-    assert actor.membership is not None
-    tip = _locked_tip(actor, tip)
+    require(acting, Capability.TIPS_TRIAGE)
+    assert acting.membership is not None
+    tip = _locked_tip(acting, tip)
     problems: dict[str, list[str]] = {}
     text = _clean_text("note", note, problems)
     target = Organisation.objects.filter(pk=organisation_id, is_active=True).first()
@@ -338,13 +338,13 @@ def tip_forward(*, actor: Actor, tip: Tip, organisation_id: int, note: str = "")
     if problems:
         raise ValidationError(problems)
     assert target is not None
-    assert actor.user is not None
+    assert acting.user is not None
     forward = TipForward.objects.create(
         tip=tip,
-        from_organisation_id=actor.membership.organisation_id,
+        from_organisation_id=acting.membership.organisation_id,
         to_organisation=target,
         note=text,
-        forwarded_by=actor.user,
+        forwarded_by=acting.user,
         forwarded_at=timezone.now(),
     )
     # Links are what the forwarding organisation knows about its own tips: they stay behind.
@@ -354,43 +354,46 @@ def tip_forward(*, actor: Actor, tip: Tip, organisation_id: int, note: str = "")
     tip.assigned_to = None
     tip.save(update_fields=["organisation", "status", "assigned_to"])
     audit_record(
-        actor=actor, action="tip.forward", target=tip, detail={"to_organisation": target.pk, "links_removed": unlinked}
+        acting=acting,
+        action="tip.forward",
+        target=tip,
+        detail={"to_organisation": target.pk, "links_removed": unlinked},
     )
     # The receiving organisation's trail shows the tip arrived, and from whom.
     audit_record(
-        actor=actor,
+        acting=acting,
         action="tip.forward_receive",
         target=tip,
         organisation_id=target.pk,
-        detail={"from_organisation": actor.membership.organisation_id},
+        detail={"from_organisation": acting.membership.organisation_id},
     )
     return forward
 
 
 @transaction.atomic
-def tip_link(*, actor: Actor, tip: Tip, other: Tip) -> TipLink:
-    """Link two tips of the actor's organisation (both from scoped selectors)."""
-    require(actor, Capability.TIPS_TRIAGE)
+def tip_link(*, acting: ActingUser, tip: Tip, other: Tip) -> TipLink:
+    """Link two tips of the acting user's organisation (both from scoped selectors)."""
+    require(acting, Capability.TIPS_TRIAGE)
     if tip.pk == other.pk:
         raise ValidationError({"other": _("A tip cannot be linked to itself.")})
     if tip.organisation_id != other.organisation_id:
         raise ValidationError({"other": _("Both tips must be in your inbox.")})
     low, high = sorted((tip, other), key=lambda t: t.pk)
     link, created = TipLink.objects.get_or_create(
-        tip=low, other=high, defaults={"organisation_id": tip.organisation_id, "created_by": actor.user}
+        tip=low, other=high, defaults={"organisation_id": tip.organisation_id, "created_by": acting.user}
     )
     if created:
-        audit_record(actor=actor, action="tip.link", target=tip, detail={"other": other.pk})
+        audit_record(acting=acting, action="tip.link", target=tip, detail={"other": other.pk})
     return link
 
 
 @transaction.atomic
-def tip_unlink(*, actor: Actor, tip: Tip, other_id: int) -> None:
-    require(actor, Capability.TIPS_TRIAGE)
+def tip_unlink(*, acting: ActingUser, tip: Tip, other_id: int) -> None:
+    require(acting, Capability.TIPS_TRIAGE)
     low, high = sorted((tip.pk, int(other_id)))
     deleted = TipLink.objects.filter(tip_id=low, other_id=high, organisation_id=tip.organisation_id or 0).delete()[0]
     if deleted:
-        audit_record(actor=actor, action="tip.unlink", target=tip, detail={"other": int(other_id)})
+        audit_record(acting=acting, action="tip.unlink", target=tip, detail={"other": int(other_id)})
 
 
 # --- Routing: coordinators for their own area, the deployment coordinator for the rest -----------------
@@ -405,23 +408,23 @@ def _route_refused() -> PermissionDenied:
     )
 
 
-def _audit_route_change(*, actor: Actor, action: str, route: TipRoute, concerned: set[int], detail: dict) -> None:
-    """The actor's trail, and the trail of every other organisation whose tips the change moves: an
-    organisation that gains or loses tips learns it from its own audit trail, not from the actor's."""
-    audit_record(actor=actor, action=action, target=route, detail=detail)
-    own = actor.membership.organisation_id if actor.membership else None
+def _audit_route_change(*, acting: ActingUser, action: str, route: TipRoute, concerned: set[int], detail: dict) -> None:
+    """The acting user's trail, and the trail of every other organisation whose tips the change moves: an
+    organisation that gains or loses tips learns it from its own audit trail, not from the acting user's."""
+    audit_record(acting=acting, action=action, target=route, detail=detail)
+    own = acting.membership.organisation_id if acting.membership else None
     for organisation_id in sorted(concerned - {own}):
-        audit_record(actor=actor, action=action, target=route, organisation_id=organisation_id, detail=detail)
+        audit_record(acting=acting, action=action, target=route, organisation_id=organisation_id, detail=detail)
 
 
 @transaction.atomic
-def tip_route_set(*, actor: Actor, organisation_id: int | None, exploitation: str, area: str = "") -> TipRoute:
+def tip_route_set(*, acting: ActingUser, organisation_id: int | None, exploitation: str, area: str = "") -> TipRoute:
     """Route tips about a form of exploitation ("any") in an area ("" anywhere) to an organisation.
     A route for the same form and area is replaced: there is one recipient per form and area.
 
     Who may is `permissions.may_set_tip_route`. Tips held because no route took them are delivered
     by the new route when it takes them (`tips_held_deliver`), in the same transaction."""
-    if not (can(actor, Capability.PLANNING_MANAGE) or governs_deployment(actor)):
+    if not (can(acting, Capability.PLANNING_MANAGE) or governs_deployment(acting)):
         raise PermissionDenied(Capability.PLANNING_MANAGE.value)
     problems: dict[str, list[str]] = {}
     if exploitation not in (*Exploitation.values, TipRoute.ANY):
@@ -439,7 +442,7 @@ def tip_route_set(*, actor: Actor, organisation_id: int | None, exploitation: st
     assert organisation is not None
     current = TipRoute.objects.select_for_update().filter(exploitation=exploitation, area=area).first()
     replaced = current.organisation_id if current else None
-    if not may_set_tip_route(actor, area=area, organisation_id=organisation.pk, replaced_organisation_id=replaced):
+    if not may_set_tip_route(acting, area=area, organisation_id=organisation.pk, replaced_organisation_id=replaced):
         raise _route_refused()
     if not _triage_members(organisation.pk).exists():
         # Tips sent there would wait for nobody: refuse, and say what would make the route possible.
@@ -471,25 +474,25 @@ def tip_route_set(*, actor: Actor, organisation_id: int | None, exploitation: st
     if replaced is not None and replaced != organisation.pk:
         detail["replaced_organisation"] = replaced
     _audit_route_change(
-        actor=actor,
+        acting=acting,
         action="tip_route.set",
         route=route,
         concerned={organisation.pk, replaced or organisation.pk},
         detail=detail,
     )
-    tips_held_deliver(actor=actor)
+    tips_held_deliver(acting=acting)
     return route
 
 
 @transaction.atomic
-def tip_route_remove(*, actor: Actor, route_id: int) -> None:
-    if not (can(actor, Capability.PLANNING_MANAGE) or governs_deployment(actor)):
+def tip_route_remove(*, acting: ActingUser, route_id: int) -> None:
+    if not (can(acting, Capability.PLANNING_MANAGE) or governs_deployment(acting)):
         raise PermissionDenied(Capability.PLANNING_MANAGE.value)
     route = TipRoute.objects.select_for_update().filter(pk=route_id).first()
     if route is None:
         raise ValidationError(_("This route was already removed."))
     if not may_set_tip_route(
-        actor, area=route.area, organisation_id=route.organisation_id, replaced_organisation_id=route.organisation_id
+        acting, area=route.area, organisation_id=route.organisation_id, replaced_organisation_id=route.organisation_id
     ):
         raise _route_refused()
     if route.is_fallback:
@@ -500,7 +503,7 @@ def tip_route_remove(*, actor: Actor, route_id: int) -> None:
             )
         )
     _audit_route_change(
-        actor=actor,
+        acting=acting,
         action="tip_route.remove",
         route=route,
         concerned={route.organisation_id},
@@ -509,7 +512,7 @@ def tip_route_remove(*, actor: Actor, route_id: int) -> None:
     route.delete()
 
 
-def tips_held_deliver(*, actor: Actor) -> int:
+def tips_held_deliver(*, acting: ActingUser) -> int:
     """Give every held tip (received while no route took it) to the organisation a route now sends it to.
 
     Called by whoever changes the routes, inside their transaction. Each delivery is audited in the
@@ -520,7 +523,7 @@ def tips_held_deliver(*, actor: Actor) -> int:
         if recipient is None:
             continue
         Tip.objects.filter(pk=tip.pk).update(organisation=recipient)
-        audit_record(actor=actor, action="tip.deliver_held", target=tip, organisation_id=recipient.pk)
+        audit_record(acting=acting, action="tip.deliver_held", target=tip, organisation_id=recipient.pk)
         delivered += 1
     return delivered
 

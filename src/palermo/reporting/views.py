@@ -15,7 +15,7 @@ from django.views.decorators.debug import sensitive_post_parameters, sensitive_v
 
 from palermo.attachments.downloads import attachment_response
 from palermo.attachments.uploads import limit_uploads
-from palermo.permissions import Actor, Capability, can, governs_deployment, may_set_tip_route
+from palermo.permissions import ActingUser, Capability, can, governs_deployment, may_set_tip_route
 from palermo.reporting import conversions, selectors, services
 from palermo.reporting.forms import (
     AssignForm,
@@ -129,14 +129,14 @@ def tip_follow_up(request: HttpRequest, language: str = "en") -> HttpResponse:
 
 
 @page(Capability.TIPS_TRIAGE)
-def tip_inbox(request: HttpRequest, actor: Actor) -> HttpResponse:
+def tip_inbox(request: HttpRequest, acting: ActingUser) -> HttpResponse:
     status = request.GET.get("status", "")
     mine = request.GET.get("mine") == "1"
-    tips = selectors.tip_inbox_page_for(actor=actor)
+    tips = selectors.tip_inbox_page_for(acting=acting)
     if status in TipStatus.values:
         tips = tips.filter(status=status)
     if mine:
-        tips = tips.filter(assigned_to=actor.user)
+        tips = tips.filter(assigned_to=acting.user)
     tips_page = Paginator(tips, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -147,9 +147,9 @@ def tip_inbox(request: HttpRequest, actor: Actor) -> HttpResponse:
 
 @sensitive_post_parameters()
 @page(Capability.TIPS_TRIAGE)
-def tip_detail(request: HttpRequest, actor: Actor, tip_id: int) -> HttpResponse:
-    tip = selectors.tip_get_for(actor=actor, tip_id=tip_id)
-    assert actor.membership is not None
+def tip_detail(request: HttpRequest, acting: ActingUser, tip_id: int) -> HttpResponse:
+    tip = selectors.tip_get_for(acting=acting, tip_id=tip_id)
+    assert acting.membership is not None
     post = request.POST if request.method == "POST" else None
     action = ""
     if post is not None:
@@ -162,9 +162,11 @@ def tip_detail(request: HttpRequest, actor: Actor, tip_id: int) -> HttpResponse:
         "reply": ReplyForm(bound("reply")),
         "triage": TriageForm(bound("triage"), initial={"status": tip.status, "priority": tip.priority}),
         "assign": AssignForm(
-            bound("assign"), assignees=services.tip_assignees(actor=actor), initial={"assigned_to": tip.assigned_to_id}
+            bound("assign"),
+            assignees=services.tip_assignees(acting=acting),
+            initial={"assigned_to": tip.assigned_to_id},
         ),
-        "forward": ForwardForm(bound("forward"), own_organisation_id=actor.membership.organisation_id),
+        "forward": ForwardForm(bound("forward"), own_organisation_id=acting.membership.organisation_id),
         "link": LinkForm(bound("link")),
         "inspection_request": InspectionRequestForm(
             bound("inspection_request"), initial={"place": tip.content.get("location", "")}
@@ -173,7 +175,7 @@ def tip_detail(request: HttpRequest, actor: Actor, tip_id: int) -> HttpResponse:
     if post is not None:
         form = forms.get(action)
         try:
-            done = _tip_action(request, actor, tip, action, form)
+            done = _tip_action(request, acting, tip, action, form)
         except ValidationError as error:
             target = form if form is not None else forms["reply"]
             _add_errors(target, error)
@@ -187,15 +189,15 @@ def tip_detail(request: HttpRequest, actor: Actor, tip_id: int) -> HttpResponse:
         "triage": forms["triage"],
         "conversation": list(tip.messages.all()),
         "photos": list(tip.photos.defer("content")),
-        "links": selectors.tip_links_for(actor=actor, tip=tip),
-        "suggestions": selectors.tip_link_suggestions_for(actor=actor, tip=tip),
+        "links": selectors.tip_links_for(acting=acting, tip=tip),
+        "suggestions": selectors.tip_link_suggestions_for(acting=acting, tip=tip),
         "forwards": list(tip.forwards.select_related("from_organisation", "to_organisation")),
         "conversions": [
             (c, conversions.CONVERSION_KINDS.get(c.kind), conversions.conversion_url(c))
             for c in tip.conversions.filter(organisation_id=tip.organisation_id or 0)
         ],
-        "can_screen": can(actor, Capability.SCREENING_CONDUCT),
-        "can_open_case": can(actor, Capability.CASE_OPEN),
+        "can_screen": can(acting, Capability.SCREENING_CONDUCT),
+        "can_open_case": can(acting, Capability.CASE_OPEN),
     }
     return render(request, "reporting/detail.html", context, status=400 if post is not None else 200)
 
@@ -209,47 +211,49 @@ def _add_errors(form: object, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
-def _tip_action(request: HttpRequest, actor: Actor, tip: object, action: str, form: object) -> HttpResponse | None:
+def _tip_action(
+    request: HttpRequest, acting: ActingUser, tip: object, action: str, form: object
+) -> HttpResponse | None:
     """Run one action of the tip page; None when the form was invalid (shown again with its errors)."""
     from palermo.reporting.models import Tip
 
     assert isinstance(tip, Tip)
     again = redirect("reporting:detail", tip_id=tip.pk)
     if action == "unlink":
-        services.tip_unlink(actor=actor, tip=tip, other_id=int(request.POST.get("other", 0) or 0))
+        services.tip_unlink(acting=acting, tip=tip, other_id=int(request.POST.get("other", 0) or 0))
         messages.success(request, _("The tips are no longer linked."))
         return again
     if action in conversions.CONVERSION_KINDS and action != "inspection_request":
-        made = conversions.tip_convert(actor=actor, tip=tip, kind=action, data=request.POST)
+        made = conversions.tip_convert(acting=acting, tip=tip, kind=action, data=request.POST)
         messages.success(request, _("Done: the tip is linked to what you made of it."))
         return redirect(conversions.conversion_url(made) or again.url)
     if form is None or not form.is_valid():  # type: ignore[attr-defined]
         return None
     data = form.cleaned_data  # type: ignore[attr-defined]
     if action == "reply":
-        services.tip_reply(actor=actor, tip=tip, body=data["body"])
+        services.tip_reply(acting=acting, tip=tip, body=data["body"])
         messages.success(request, _("Your answer is waiting for the reporter."))
     elif action == "triage":
-        services.tip_triage(actor=actor, tip=tip, **data)
+        services.tip_triage(acting=acting, tip=tip, **data)
         messages.success(request, _("Saved."))
     elif action == "assign":
-        services.tip_assign(actor=actor, tip=tip, user_id=data["assigned_to"])
+        services.tip_assign(acting=acting, tip=tip, user_id=data["assigned_to"])
         messages.success(request, _("Saved."))
     elif action == "forward":
-        forward = services.tip_forward(actor=actor, tip=tip, organisation_id=data["organisation"], note=data["note"])
+        forward = services.tip_forward(acting=acting, tip=tip, organisation_id=data["organisation"], note=data["note"])
         messages.success(
             request, _("The tip went to %(name)s. It is no longer in your inbox.") % {"name": forward.to_organisation}
         )
         return redirect("reporting:forwarded")
     elif action == "link":
-        other = selectors.tip_inbox_for(actor=actor).filter(pk=data["other"]).first()
+        other = selectors.tip_inbox_for(acting=acting).filter(pk=data["other"]).first()
         if other is None:
             raise ValidationError({"other": _("There is no tip with this number in your inbox.")})
-        services.tip_link(actor=actor, tip=tip, other=other)
+        services.tip_link(acting=acting, tip=tip, other=other)
         messages.success(request, _("The tips are linked."))
     elif action == "inspection_request":
         made = conversions.tip_convert(
-            actor=actor,
+            acting=acting,
             tip=tip,
             kind="inspection_request",
             data={"target": data["target"].pk, "place": data["place"], "scope": data["scope"]},
@@ -260,33 +264,35 @@ def _tip_action(request: HttpRequest, actor: Actor, tip: object, action: str, fo
 
 
 @page(Capability.TIPS_TRIAGE)
-def tip_photo(request: HttpRequest, actor: Actor, tip_id: int, photo_id: int) -> HttpResponse:
+def tip_photo(request: HttpRequest, acting: ActingUser, tip_id: int, photo_id: int) -> HttpResponse:
     """A photo, only as a download (never rendered in the page), and every download audited."""
-    photo = selectors.tip_photo_get_for(actor=actor, tip_id=tip_id, photo_id=photo_id)
+    photo = selectors.tip_photo_get_for(acting=acting, tip_id=tip_id, photo_id=photo_id)
     return attachment_response(photo.content, content_type=photo.content_type, filename=photo.filename)
 
 
 @page(Capability.TIPS_TRIAGE)
-def tip_forwarded(request: HttpRequest, actor: Actor) -> HttpResponse:
-    forwards = Paginator(selectors.tip_forwards_sent_for(actor=actor), 50).get_page(request.GET.get("page"))
+def tip_forwarded(request: HttpRequest, acting: ActingUser) -> HttpResponse:
+    forwards = Paginator(selectors.tip_forwards_sent_for(acting=acting), 50).get_page(request.GET.get("page"))
     return render(request, "reporting/forwarded.html", {"page_obj": forwards, "query": ""})
 
 
 @page(Capability.TIPS_TRIAGE)
-def inspection_requests(request: HttpRequest, actor: Actor) -> HttpResponse:
+def inspection_requests(request: HttpRequest, acting: ActingUser) -> HttpResponse:
     status = 200
     if request.method == "POST":
-        inspection = selectors.inspection_request_get_for(actor=actor, inspection_id=request.POST.get("inspection", ""))
+        inspection = selectors.inspection_request_get_for(
+            acting=acting, inspection_id=request.POST.get("inspection", "")
+        )
         form = InspectionStatusForm(request.POST)
         if form.is_valid():
-            conversions.inspection_request_set_status(actor=actor, inspection=inspection, **form.cleaned_data)
+            conversions.inspection_request_set_status(acting=acting, inspection=inspection, **form.cleaned_data)
             messages.success(request, _("Saved."))
             return redirect("reporting:inspections")
         messages.error(request, _("Choose one of the statuses."))
         status = 400
     rows = [
         (inspection, InspectionStatusForm(initial={"status": inspection.status}, prefix=f"i{inspection.pk}"))
-        for inspection in selectors.inspection_requests_listed_for(actor=actor)
+        for inspection in selectors.inspection_requests_listed_for(acting=acting)
     ]
     return render(request, "reporting/inspections.html", {"rows": rows}, status=status)
 
@@ -295,14 +301,14 @@ def inspection_requests(request: HttpRequest, actor: Actor) -> HttpResponse:
 
 
 @page(Capability.PLANNING_MANAGE)
-def tip_routes(request: HttpRequest, actor: Actor) -> HttpResponse:
+def tip_routes(request: HttpRequest, acting: ActingUser) -> HttpResponse:
     form = RouteForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             route = services.tip_route_set(
-                actor=actor,
+                acting=acting,
                 organisation_id=data["organisation"].pk,
                 exploitation=data["exploitation"],
                 area=data["area"],
@@ -316,7 +322,7 @@ def tip_routes(request: HttpRequest, actor: Actor) -> HttpResponse:
         else:
             messages.success(request, _("Tips now go to %(name)s by this route.") % {"name": route.organisation})
             return redirect("reporting:routes")
-    routes = list(selectors.tip_routes_for(actor=actor))
+    routes = list(selectors.tip_routes_for(acting=acting))
     labels = {TipRoute.ANY: _("Any form"), **dict(Exploitation.choices)}
     context = {
         "form": form,
@@ -325,7 +331,7 @@ def tip_routes(request: HttpRequest, actor: Actor) -> HttpResponse:
                 route,
                 labels.get(route.exploitation, route.exploitation),
                 may_set_tip_route(
-                    actor,
+                    acting,
                     area=route.area,
                     organisation_id=route.organisation_id,
                     replaced_organisation_id=route.organisation_id,
@@ -336,7 +342,7 @@ def tip_routes(request: HttpRequest, actor: Actor) -> HttpResponse:
         "has_fallback": any(r.is_fallback for r in routes),
         # Routes whose organisation has nobody left who may triage: their tips wait unread.
         "unread_route_ids": {r.pk for r in selectors.tip_routes_reaching_nobody()},
-        "governs": governs_deployment(actor),
+        "governs": governs_deployment(acting),
     }
     if form.errors and status == 200:
         status = 400
@@ -344,11 +350,11 @@ def tip_routes(request: HttpRequest, actor: Actor) -> HttpResponse:
 
 
 @page(Capability.PLANNING_MANAGE)
-def tip_route_remove(request: HttpRequest, actor: Actor, route_id: int) -> HttpResponse:
+def tip_route_remove(request: HttpRequest, acting: ActingUser, route_id: int) -> HttpResponse:
     if request.method != "POST":
         return redirect("reporting:routes")
     try:
-        services.tip_route_remove(actor=actor, route_id=route_id)
+        services.tip_route_remove(acting=acting, route_id=route_id)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

@@ -9,11 +9,11 @@ from palermo.permissions import Capability, can
 
 
 def shell(request: HttpRequest) -> dict[str, Any]:
-    actor = getattr(request, "actor", None)
-    caps = {c.name: (can(actor, c) if actor is not None else False) for c in Capability}
+    acting = getattr(request, "acting", None)
+    caps = {c.name: (can(acting, c) if acting is not None else False) for c in Capability}
     return {
-        "actor": actor,
-        "acting": actor.membership if actor is not None else None,
+        "acting": acting,
+        "acting_membership": acting.membership if acting is not None else None,
         "memberships": getattr(request, "memberships", []),
         "can": caps,
         "demo_mode": settings.DEMO,

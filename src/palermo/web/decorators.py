@@ -1,4 +1,4 @@
-"""Pages resolve the acting membership once, here, and hand the actor to the view."""
+"""Pages resolve the acting membership once, here, and hand the acting user to the view."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
-from palermo.permissions import Actor, Capability, can
+from palermo.permissions import ActingUser, Capability, can
 
 
 def page(capability: Capability | None = None) -> Callable:
@@ -20,14 +20,14 @@ def page(capability: Capability | None = None) -> Callable:
     def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            actor: Actor = getattr(request, "actor", None)  # type: ignore[assignment]
-            if actor is None or actor.membership is None:
+            acting: ActingUser = getattr(request, "acting", None)  # type: ignore[assignment]
+            if acting is None or acting.membership is None:
                 return redirect_to_login(request.get_full_path())
-            if actor.user is not None and actor.user.must_change_password:
+            if acting.user is not None and acting.user.must_change_password:
                 return redirect("accounts:password_change")
-            if capability is not None and not can(actor, capability):
+            if capability is not None and not can(acting, capability):
                 raise PermissionDenied(capability.value)
-            return view(request, actor, *args, **kwargs)
+            return view(request, acting, *args, **kwargs)
 
         return wrapper
 

@@ -35,7 +35,7 @@ class WorkApi(PalermoApiView):
     @extend_schema(responses={200: WorkItemOutput(many=True)})
     def get(self, request: Request) -> Response:
         """Everything due for you, earliest first, with the group the "my work" page puts it in."""
-        actor = self.actor
+        acting = self.acting
         rows = [
             {
                 "group": group.key,
@@ -47,10 +47,10 @@ class WorkApi(PalermoApiView):
                 "url": item.url,
                 "case_reference": item.case_reference,
             }
-            for group in selectors.work_groups_for(actor)
+            for group in selectors.work_groups_for(acting)
             for item in group.items
         ]
-        audit_record(actor=actor, action="worklist.view", detail={"items": len(rows)})
+        audit_record(acting=acting, action="worklist.view", detail={"items": len(rows)})
         return Response(WorkItemOutput(rows, many=True).data)
 
 
@@ -81,13 +81,13 @@ class TaskListApi(PalermoApiView):
     @extend_schema(request=TaskInput, responses={201: TaskOutput, **error_responses(400, 404)})
     def post(self, request: Request) -> Response:
         """Add a task to your list (or a colleague's); a `case` you may not see answers 404."""
-        actor = self.actor
+        acting = self.acting
         data = TaskInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
-        case = case_get_for(actor=actor, case_id=values["case"]) if values["case"] else None
+        case = case_get_for(acting=acting, case_id=values["case"]) if values["case"] else None
         task = services.task_add(
-            actor=actor, title=values["title"], due_on=values["due_on"], case=case, assignee_id=values["assignee"]
+            acting=acting, title=values["title"], due_on=values["due_on"], case=case, assignee_id=values["assignee"]
         )
         return Response(TaskOutput(task).data, status=status.HTTP_201_CREATED)
 
@@ -98,9 +98,9 @@ class TaskDetailApi(PalermoApiView):
     @extend_schema(request=TaskDoneInput, responses={200: TaskOutput, **error_responses(400, 404)})
     def patch(self, request: Request, task_id: int) -> Response:
         """Tick a task off ({"done": true}) or open it again ({"done": false})."""
-        actor = self.actor
-        task = selectors.task_get_for(actor=actor, task_id=task_id)
+        acting = self.acting
+        task = selectors.task_get_for(acting=acting, task_id=task_id)
         data = TaskDoneInput(data=request.data)
         data.is_valid(raise_exception=True)
-        task = services.task_set_done(actor=actor, task=task, done=data.validated_data["done"])
+        task = services.task_set_done(acting=acting, task=task, done=data.validated_data["done"])
         return Response(TaskOutput(task).data)

@@ -12,22 +12,22 @@ from django.utils.translation import gettext as _
 
 from palermo.identification.models import DecisionStage
 from palermo.identification.selectors import IdentificationStatus, identification_statuses, screening_queryset_for
-from palermo.permissions import Actor, Capability, can
+from palermo.permissions import ActingUser, Capability, can
 from palermo.worklist.items import WorkItem
 from palermo.worklist.models import Task
 from palermo.worklist.selectors import task_anchor, task_queryset_for
 
 
-def _open_tasks(actor: Actor) -> QuerySet[Task]:
-    return task_queryset_for(actor).filter(done_at__isnull=True)
+def _open_tasks(acting: ActingUser) -> QuerySet[Task]:
+    return task_queryset_for(acting).filter(done_at__isnull=True)
 
 
-def task_due_dates(actor: Actor) -> Iterable[datetime.date]:
-    return list(_open_tasks(actor).order_by().values_list("due_on", flat=True))
+def task_due_dates(acting: ActingUser) -> Iterable[datetime.date]:
+    return list(_open_tasks(acting).order_by().values_list("due_on", flat=True))
 
 
-def task_work_items(actor: Actor) -> Iterable[WorkItem]:
-    tasks = _open_tasks(actor).select_related("case")
+def task_work_items(acting: ActingUser) -> Iterable[WorkItem]:
+    tasks = _open_tasks(acting).select_related("case")
     return [
         WorkItem(
             kind="task",
@@ -40,15 +40,15 @@ def task_work_items(actor: Actor) -> Iterable[WorkItem]:
     ]
 
 
-def _waiting_for_grounds(actor: Actor) -> list[IdentificationStatus]:
+def _waiting_for_grounds(acting: ActingUser) -> list[IdentificationStatus]:
     """Referred screenings still waiting for a reasonable-grounds decision, for decision makers."""
-    if not can(actor, Capability.DECISION_RECORD):
+    if not can(acting, Capability.DECISION_RECORD):
         return []
     # A screening with any reasonable-grounds decision (even a superseded one has its successor) is
     # not waiting; leaving those out keeps this to the queue, however long the history.
     referred = (
-        screening_queryset_for(actor)
-        .filter(referred_at__isnull=False)
+        screening_queryset_for(acting)
+        .filter(submitted_for_decision_at__isnull=False)
         .exclude(decisions__stage=DecisionStage.REASONABLE_GROUNDS)
         .select_related("organisation")
     )
@@ -59,11 +59,11 @@ def _waiting_for_grounds(actor: Actor) -> list[IdentificationStatus]:
     ]
 
 
-def reasonable_grounds_due_dates(actor: Actor) -> Iterable[datetime.date]:
-    return [status.grounds_due for status in _waiting_for_grounds(actor) if status.grounds_due is not None]
+def reasonable_grounds_due_dates(acting: ActingUser) -> Iterable[datetime.date]:
+    return [status.grounds_due for status in _waiting_for_grounds(acting) if status.grounds_due is not None]
 
 
-def reasonable_grounds_work_items(actor: Actor) -> Iterable[WorkItem]:
+def reasonable_grounds_work_items(acting: ActingUser) -> Iterable[WorkItem]:
     """The screening's own reference is personal data (encrypted), so the title names its number."""
     return [
         WorkItem(
@@ -72,5 +72,5 @@ def reasonable_grounds_work_items(actor: Actor) -> Iterable[WorkItem]:
             due=status.grounds_due,  # type: ignore[arg-type]  # filtered: never None
             url=reverse("identification:decisions", kwargs={"screening_id": status.screening.pk}),
         )
-        for status in _waiting_for_grounds(actor)
+        for status in _waiting_for_grounds(acting)
     ]

@@ -20,7 +20,7 @@ from django_tasks import task
 
 from palermo.accounts.models import User
 from palermo.organisations.models import Membership
-from palermo.permissions import Actor, Capability, Channel, can
+from palermo.permissions import ActingUser, Capability, Channel, can
 from palermo.worklist.items import WorkItem, work_items_for
 from palermo.worklist.labels import kind_label
 from palermo.worklist.models import ReminderSent
@@ -86,10 +86,10 @@ def send_reminders() -> dict[str, int]:
         user = user_memberships[0].user
         lines: list[tuple[str, WorkItem]] = []
         for membership in user_memberships:
-            actor = Actor(user=user, membership=membership, channel=Channel.SYSTEM)
-            if not can(actor, Capability.WORK_VIEW):
+            acting = ActingUser(user=user, membership=membership, channel=Channel.SYSTEM)
+            if not can(acting, Capability.WORK_VIEW):
                 continue
-            for item in work_items_for(actor):
+            for item in work_items_for(acting):
                 if item.due > tomorrow:
                     continue
                 reason = "overdue" if item.due < today else "soon"

@@ -12,7 +12,7 @@ from palermo.accounts.models import User
 from palermo.accounts.services import membership_add, user_create, user_set_password
 from palermo.organisations.management.commands.create_organisation import _message
 from palermo.organisations.models import Organisation, Role
-from palermo.permissions import Actor
+from palermo.permissions import ActingUser
 
 
 class Command(BaseCommand):
@@ -32,16 +32,16 @@ class Command(BaseCommand):
         organisation = Organisation.objects.filter(name=options["organisation"]).first()
         if organisation is None:
             raise CommandError(f"No organisation is named {options['organisation']!r}.", returncode=2)
-        actor = Actor.system()
+        acting = ActingUser.system()
         email = options["email"].strip().lower()
         try:
             with transaction.atomic():
                 user = User.objects.filter(email=email).first()
                 if user is None:
-                    user = user_create(actor=actor, email=email, full_name=options["name"])
+                    user = user_create(acting=acting, email=email, full_name=options["name"])
                     if not options["no_password"]:
                         user_set_password(user=user, password=self._password())
-                membership = membership_add(actor=actor, user=user, organisation=organisation, role=options["role"])
+                membership = membership_add(acting=acting, user=user, organisation=organisation, role=options["role"])
         except ValidationError as error:
             raise CommandError(_message(error), returncode=2) from None
         self.stdout.write(f"{user.email} is {membership.get_role_display()} at {organisation.name}.")

@@ -11,7 +11,7 @@ from palermo.accounts.models import ApiToken
 from palermo.accounts.services import api_token_create, api_token_revoke
 from palermo.organisations.management.commands.create_organisation import _message
 from palermo.organisations.models import Membership
-from palermo.permissions import Actor
+from palermo.permissions import ActingUser
 
 COLUMNS = ["id", "name", "owner", "organisation", "role", "created", "last used", "state"]
 
@@ -83,7 +83,7 @@ class Command(BaseCommand):
         if token.revoked_at is not None:
             self.stdout.write(f"Token {token.pk} was already revoked.")
             return
-        api_token_revoke(actor=Actor.system(), token=token)
+        api_token_revoke(acting=ActingUser.system(), token=token)
         self.stdout.write(f"Token {token.pk} ({token.name} of {token.membership.user.email}) is revoked.")
 
     def _create(self, options: dict[str, Any]) -> None:
@@ -103,7 +103,7 @@ class Command(BaseCommand):
             raise CommandError(f"Several roles ({roles}): choose one with --role.", returncode=2)
         try:
             token, clear = api_token_create(
-                actor=Actor.system(), membership=found[0], name=options["name"], days=options["days"]
+                acting=ActingUser.system(), membership=found[0], name=options["name"], days=options["days"]
             )
         except ValidationError as error:
             raise CommandError(_message(error), returncode=2) from None

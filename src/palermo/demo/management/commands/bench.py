@@ -40,7 +40,7 @@ from palermo.organisations.models import Membership, Organisation, Role
 from palermo.people import search
 from palermo.people.models import Person, PersonSearchToken
 from palermo.people.services import PERSONAL_FIELDS, person_name_index, reference_next
-from palermo.permissions import Actor
+from palermo.permissions import ActingUser
 from palermo.reporting.models import Exploitation, Tip, TipStatus
 
 MAX_ORGANISATIONS = 9999
@@ -156,7 +156,7 @@ class Command(BaseCommand):
             "notes_per_case": notes_per_case,
             **{f"{name}_created": count for name, count in cases_created.items()},
         }
-        audit_record(actor=Actor.system(), action="bench.seed", detail=detail)
+        audit_record(acting=ActingUser.system(), action="bench.seed", detail=detail)
         self.stdout.write(
             f"Bench data: {organisations} organisations ({organisations_created} new), "
             f"{users} users ({users_created} new), {people} people ({people_created} new), "

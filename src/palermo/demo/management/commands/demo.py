@@ -17,13 +17,18 @@ from palermo.accounts.services import membership_add, user_create
 from palermo.assistance.demo import demo_assistance
 from palermo.directory.demo import create_demo_directory
 from palermo.identification.models import Screening
-from palermo.identification.services import screening_answer, screening_complete, screening_refer, screening_start
+from palermo.identification.services import (
+    screening_answer,
+    screening_complete,
+    screening_start,
+    screening_submit_for_decision,
+)
 from palermo.matrix.demo import create_demo_matrix
 from palermo.organisations.models import Membership, Organisation, OrganisationType, Role
 from palermo.organisations.services import organisation_create
 from palermo.people.models import Person
 from palermo.people.services import person_create
-from palermo.permissions import Actor, Channel
+from palermo.permissions import ActingUser, Channel
 from palermo.referrals.demo import demo_cases
 from palermo.reporting.models import TipRoute
 
@@ -62,25 +67,25 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if settings.PRODUCTION:
             raise CommandError("The demo is refused in production.")
-        operator = Actor.system()
+        operator = ActingUser.system()
         with transaction.atomic():
             organisations = {}
             for name, kind in ORGANISATIONS:
                 organisation = Organisation.objects.filter(name=name).first() or organisation_create(
-                    actor=operator, name=name, type=kind, country=COUNTRY, region=REGION, municipality=MUNICIPALITY
+                    acting=operator, name=name, type=kind, country=COUNTRY, region=REGION, municipality=MUNICIPALITY
                 )
                 organisations[name] = organisation
             for email, full_name, roles in USERS:
                 user = User.objects.filter(email=email).first()
                 if user is None:
-                    user = user_create(actor=operator, email=email, full_name=full_name)
+                    user = user_create(acting=operator, email=email, full_name=full_name)
                     user.set_password(DEMO_PASSWORD)
                     user.is_demo = True
                     user.save(update_fields=["password", "is_demo"])
                 for organisation_name, role in roles:
                     organisation = organisations[organisation_name]
                     if not Membership.objects.filter(user=user, organisation=organisation, role=role).exists():
-                        membership_add(actor=operator, user=user, organisation=organisation, role=role)
+                        membership_add(acting=operator, user=user, organisation=organisation, role=role)
             self._people(organisations["Safe Harbour Valmora"])
             self._screenings(organisations["Valmora Social Services"])
             demo_cases(sender=organisations["Safe Harbour Valmora"], recipient=organisations["Valmora Social Services"])
@@ -97,9 +102,9 @@ class Command(BaseCommand):
         membership = Membership.objects.get(
             user__email="caseworker@valmora.test", organisation=organisation, role=Role.CASE_WORKER
         )
-        actor = Actor(user=membership.user, membership=membership, channel=Channel.CLI)
+        acting = ActingUser(user=membership.user, membership=membership, channel=Channel.CLI)
         for given, family, born in PEOPLE:
-            person_create(actor=actor, given_names=given, family_name=family, date_of_birth=born)
+            person_create(acting=acting, given_names=given, family_name=family, date_of_birth=born)
 
     def _screenings(self, organisation: Organisation) -> None:
         """A referred screening, so that the decision maker has something waiting on the first visit."""
@@ -108,9 +113,9 @@ class Command(BaseCommand):
         membership = Membership.objects.get(
             user__email="caseworker@valmora.test", organisation=organisation, role=Role.CASE_WORKER
         )
-        actor = Actor(user=membership.user, membership=membership, channel=Channel.CLI)
+        acting = ActingUser(user=membership.user, membership=membership, channel=Channel.CLI)
         screening = screening_start(
-            actor=actor, catalogue_id="ilo-2009-adult-labour", reference="Greenhouse, east road (fictional)", age=29
+            acting=acting, catalogue_id="ilo-2009-adult-labour", reference="Greenhouse, east road (fictional)", age=29
         )
         answers = {
             "deceptive_recruitment": {"dr.nature_of_job": "yes", "dr.wages": "yes"},
@@ -118,13 +123,13 @@ class Command(BaseCommand):
             "coercion_at_destination": {"cd.documents": "yes", "cd.threats": "yes", "cd.debt_bondage": "unknown"},
         }
         for dimension_id, given in answers.items():
-            screening_answer(actor=actor, screening=screening, dimension_id=dimension_id, answers=given, notes={})
+            screening_answer(acting=acting, screening=screening, dimension_id=dimension_id, answers=given, notes={})
         screening_complete(
-            actor=actor,
+            acting=acting,
             screening=screening,
             palermo={"act": ["recruitment"], "means": ["deception"], "purpose": ["forced_labour_or_services"]},
         )
-        screening_refer(actor=actor, screening=screening)
+        screening_submit_for_decision(acting=acting, screening=screening)
 
     def _print_logins(self) -> None:
         self.stdout.write("\nPalermo demo: a fictional municipality (Valmora). Sign in at http://127.0.0.1:8000/")

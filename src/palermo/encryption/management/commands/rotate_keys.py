@@ -26,7 +26,7 @@ from palermo.encryption.rotation import (
     key_usage,
     rotate_table,
 )
-from palermo.permissions import Actor
+from palermo.permissions import ActingUser
 
 
 class Command(BaseCommand):
@@ -77,7 +77,7 @@ class Command(BaseCommand):
 
     def _audit_run(self, *, rows: int, complete: bool) -> None:
         audit_record(
-            actor=Actor.system(),
+            acting=ActingUser.system(),
             action="encryption.rotate_run",
             detail={"key": keyring().primary_id, "rows": rows, "complete": complete},
         )

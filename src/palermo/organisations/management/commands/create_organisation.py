@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from palermo.organisations.models import OrganisationType
 from palermo.organisations.services import organisation_create
-from palermo.permissions import Actor
+from palermo.permissions import ActingUser
 
 
 class Command(BaseCommand):
@@ -23,7 +23,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         try:
             organisation = organisation_create(
-                actor=Actor.system(),
+                acting=ActingUser.system(),
                 name=options["name"],
                 type=options["type"],
                 country=options["country"],

@@ -21,7 +21,7 @@ from palermo.audit.services import audit_record
 from palermo.people.models import Person, PersonSearchToken
 from palermo.people.search import tokens_for
 from palermo.people.services import person_name_index
-from palermo.permissions import Actor
+from palermo.permissions import ActingUser
 
 
 class Command(BaseCommand):
@@ -49,7 +49,7 @@ class Command(BaseCommand):
                 for person in batch:
                     person.name_index = person_name_index(person.given_names, person.family_name)
                 Person.objects.bulk_update(batch, ["name_index"])
-                audit_record(actor=Actor.system(), action="person.reindex", detail={"people": len(batch)})
+                audit_record(acting=ActingUser.system(), action="person.reindex", detail={"people": len(batch)})
             done = min(start + size, len(pks))
             if options["verbosity"] >= 1:
                 self.stdout.write(f"people reindexed: {done}/{len(pks)}")

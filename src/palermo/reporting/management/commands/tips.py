@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from palermo.organisations.models import Organisation
-from palermo.permissions import Actor
+from palermo.permissions import ActingUser
 from palermo.reporting.models import Exploitation, Tip, TipRoute
 from palermo.reporting.services import LIMITS, area_normalise, place_index, tip_route_set
 
@@ -56,7 +56,7 @@ class Command(BaseCommand):
         # The operator governs the deployment: the same service as the pages, audited and delivering held tips.
         try:
             tip_route_set(
-                actor=Actor.system(),
+                acting=ActingUser.system(),
                 organisation_id=organisation.pk,
                 exploitation=options["exploitation"],
                 area=area,
