@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -25,23 +25,10 @@ from palermo.cases.htcds import case_to_htcds
 from palermo.cases.models import Case, CaseEvent
 from palermo.cases.panels import CASE_PANELS, case_panels_context
 from palermo.identification.selectors import identification_statuses, screening_get_for
-from palermo.organisations.models import Organisation
 from palermo.people.selectors import person_get_for
 from palermo.permissions import ActingUser, Capability, can
 from palermo.web.decorators import page
-
-# Service argument names that the forms call differently (a form field cannot be called `fields`).
-FORM_FIELD_OF = {"fields": "shared_fields", "recipient": "organisation"}
-
-
-def _errors_into(form: Form, error: ValidationError) -> None:
-    for field, errors in error.message_dict.items():
-        field = FORM_FIELD_OF.get(field, field)
-        form.add_error(field if field in form.fields else None, errors)
-
-
-def _organisation(pk: int | None) -> Organisation | None:
-    return get_object_or_404(Organisation, pk=pk) if pk else None
+from palermo.web.form_errors import errors_into
 
 
 @page()
@@ -144,7 +131,7 @@ def case_exploitation(request: HttpRequest, acting: ActingUser, case_id: int) ->
         try:
             services.case_update_exploitation(acting=acting, case=case, **form.cleaned_data)
         except ValidationError as error:
-            _errors_into(form, error)
+            errors_into(form, error)
         else:
             messages.success(request, _("The changes are saved."))
             return redirect("cases:detail", case_id=case.pk)
@@ -195,7 +182,7 @@ def case_note(request: HttpRequest, acting: ActingUser, case_id: int) -> HttpRes
     try:
         services.case_note_add(acting=acting, case=case, text=form.cleaned_data["text"])
     except ValidationError as error:
-        _errors_into(form, error)  # the case page again, with the note as it was written
+        errors_into(form, error)  # the case page again, with the note as it was written
         return render(request, "cases/case_detail.html", _case_context(acting, case, note_form=form), status=400)
     messages.success(request, _("The note is added."))
     return redirect("cases:detail", case_id=case.pk)
@@ -226,7 +213,7 @@ def _case_attachment_add(request: HttpRequest, acting: ActingUser, case_id: int)
                 description=form.cleaned_data["description"],
             )
         except ValidationError as error:
-            _errors_into(form, error)
+            errors_into(form, error)
         else:
             messages.success(request, _("The file is added."))
             return redirect(f"{reverse('cases:detail', args=[case.pk])}#attachments-h")
@@ -263,7 +250,7 @@ def case_close(request: HttpRequest, acting: ActingUser, case_id: int) -> HttpRe
         try:
             services.case_close(acting=acting, case=case, **form.cleaned_data)
         except ValidationError as error:
-            _errors_into(form, error)
+            errors_into(form, error)
         else:
             messages.success(request, _("The case is closed."))
             return redirect("cases:detail", case_id=case.pk)
@@ -284,7 +271,7 @@ def case_reopen(request: HttpRequest, acting: ActingUser, case_id: int) -> HttpR
         try:
             services.case_reopen(acting=acting, case=case, reason=form.cleaned_data["reason"])
         except ValidationError as error:
-            _errors_into(form, error)
+            errors_into(form, error)
         else:
             messages.success(request, _("The case is open again."))
             return redirect("cases:detail", case_id=case.pk)

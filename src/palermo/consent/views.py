@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -16,15 +15,10 @@ from palermo.consent import forms, selectors, services
 from palermo.organisations.models import Organisation
 from palermo.permissions import ActingUser, Capability
 from palermo.web.decorators import page
+from palermo.web.form_errors import errors_into
 
 # Service argument names that the forms call differently (a form field cannot be called `fields`).
 FORM_FIELD_OF = {"fields": "shared_fields", "recipient": "organisation"}
-
-
-def _errors_into(form: Form, error: ValidationError) -> None:
-    for field, errors in error.message_dict.items():
-        field = FORM_FIELD_OF.get(field, field)
-        form.add_error(field if field in form.fields else None, errors)
 
 
 def _organisation(pk: int | None) -> Organisation | None:
@@ -42,7 +36,7 @@ def consent_create(request: HttpRequest, acting: ActingUser, case_id: int) -> Ht
         try:
             services.consent_record(acting=acting, case=case, recipient=_organisation(data.pop("organisation")), **data)
         except ValidationError as error:
-            _errors_into(form, error)
+            errors_into(form, error, FORM_FIELD_OF)
         else:
             messages.success(request, _("The consent is recorded."))
             return redirect("cases:detail", case_id=case.pk)
@@ -82,7 +76,7 @@ def legal_basis_create(request: HttpRequest, acting: ActingUser, case_id: int) -
                 acting=acting, case=case, recipient=_organisation(data.pop("organisation")), **data
             )
         except ValidationError as error:
-            _errors_into(form, error)
+            errors_into(form, error, FORM_FIELD_OF)
         else:
             messages.success(request, _("The legal basis is recorded."))
             return redirect("cases:detail", case_id=case.pk)

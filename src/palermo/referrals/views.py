@@ -9,7 +9,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -28,15 +27,10 @@ from palermo.referrals import forms, selectors, services
 from palermo.referrals.models import ReferralStatus
 from palermo.referrals.sharing import referral_view_for
 from palermo.web.decorators import page
+from palermo.web.form_errors import errors_into
 
 # Service argument names that the forms call differently (a form field cannot be called `fields`).
 FORM_FIELD_OF = {"fields": "shared_fields", "recipient": "organisation"}
-
-
-def _errors_into(form: Form, error: ValidationError) -> None:
-    for field, errors in error.message_dict.items():
-        field = FORM_FIELD_OF.get(field, field)
-        form.add_error(field if field in form.fields else None, errors)
 
 
 @sensitive_post_parameters()
@@ -55,7 +49,7 @@ def referral_create(request: HttpRequest, acting: ActingUser, case_id: int) -> H
                 note=data["note"],
             )
         except ValidationError as error:
-            _errors_into(form, error)
+            errors_into(form, error, FORM_FIELD_OF)
         else:
             messages.success(request, _("The referral is sent."))
             return redirect("referrals:detail", referral_id=referral.pk)
