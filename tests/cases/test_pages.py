@@ -55,6 +55,19 @@ def test_htcds_export_download(world: World) -> None:
     assert response.json()["cas_CaseNumber"] == world.case.reference
 
 
+def test_the_htcds_export_names_no_staff_e_mail(world: World) -> None:
+    """An export travels outside Palermo: the case owner is a user lookup, never the person's address."""
+    world.case.assigned_to.add(world.worker_a.user)
+    page = signed_in_client(world.worker_a).get(f"/cases/{world.case.pk}/htcds.json")
+    api = api_client(world.worker_a).get(f"/api/v1/cases/{world.case.pk}/htcds")
+    for response in (page, api):
+        assert response.status_code == 200
+        assert world.worker_a.user.email not in response.content.decode()
+        assert "@" not in response.content.decode()
+        assert response.json()["cas_CaseOwner"] == [f"palermo-user-{world.worker_a.user_id}"]
+        assert response.json()["palermo_CaseOwnerOrganisation"] == world.org_a.name
+
+
 def test_another_app_adds_a_section_to_the_case_page(world: World, settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
     from palermo.cases.panels import CASE_PANELS, register_case_panel
 

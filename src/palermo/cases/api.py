@@ -187,12 +187,15 @@ class HtcdsCaseOutput(serializers.Serializer):
     cas_CaseNumber = serializers.CharField()
     cas_Status = serializers.ChoiceField(choices=HTCDS_STATUSES)
     cas_ReasonForCaseClosure = serializers.CharField(allow_blank=True)
-    cas_CaseOwner = serializers.ListField(child=serializers.CharField(), help_text="The case workers' e-mails.")
+    cas_CaseOwner = serializers.ListField(
+        child=serializers.CharField(), help_text="The case workers, as `palermo-user-<id>` (never their e-mail)."
+    )
     prs_Reference = serializers.CharField()
     vic_TraffickingStatus = serializers.CharField()
     vic_TypeOfExploitation = serializers.ListField(child=serializers.CharField())
     vic_MethodsOfControl = serializers.ListField(child=serializers.CharField())
     historic_trafficking_events = HtcdsEventOutput(many=True)
+    palermo_CaseOwnerOrganisation = serializers.CharField(help_text="The organisation that holds the case.")
     palermo_TraffickingStatus = serializers.ChoiceField(choices=selectors.STATUS_PRECEDENCE)
     palermo_ClosureReason = serializers.CharField(allow_blank=True)
     palermo_FollowUpDate = serializers.DateField(allow_null=True)

@@ -31,12 +31,15 @@ def case_to_htcds(case: Case) -> dict[str, Any]:
         "cas_ReasonForCaseClosure": (
             vocabularies.label("closure_reasons", case.closure_reason) if case.closure_reason else ""
         ),
-        "cas_CaseOwner": [user.email for user in case.assigned_to.all()],
+        # HTCDS looks the owner up as a user; an export leaves Palermo, so it carries the user's id, never
+        # a staff member's address, and the organisation that holds the case beside it.
+        "cas_CaseOwner": [f"palermo-user-{user_id}" for user_id in case.assigned_to.values_list("pk", flat=True)],
         "prs_Reference": case.person.reference,
         "vic_TraffickingStatus": vocabularies.htcds_value("trafficking_status", status),
         "vic_TypeOfExploitation": list(case.exploitation_types or []),
         "vic_MethodsOfControl": list(case.methods_of_control or []),
         "historic_trafficking_events": events,
+        "palermo_CaseOwnerOrganisation": case.organisation.name,
         "palermo_TraffickingStatus": status,
         "palermo_ClosureReason": case.closure_reason,
         "palermo_FollowUpDate": case.follow_up_on.isoformat() if case.follow_up_on else None,
