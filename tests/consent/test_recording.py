@@ -177,3 +177,32 @@ def test_decision_maker_records_a_legal_basis_shown_on_the_case(world: World, me
     worker = signed_in_client(world.worker_a)
     with nothing_changes():
         assert worker.get(f"/cases/{world.case.pk}/legal-basis/new/").status_code == 403
+
+
+def test_withdrawing_consent_on_the_page_asks_first_and_says_what_access_ends(world: World) -> None:
+    from palermo.referrals.services import referral_send
+    from tests.cases.conftest import give_referral_consent
+
+    consent = give_referral_consent(world, ["languages"], ["shelter"])
+    referral_send(acting=acting_of(world.worker_a), case=world.case, to_organisation=world.org_b, services=["shelter"])
+    client = signed_in_client(world.worker_a)
+    url = f"/cases/{world.case.pk}/consents/{consent.pk}/withdraw/"
+    assert f'href="{url}"' in client.get(f"/cases/{world.case.pk}/").content.decode()
+
+    # The first step only asks: it names who loses access and to what, and records nothing.
+    with nothing_changes(reads_audited=True):
+        asked = client.get(url)
+        unconfirmed = client.post(url)
+    for response in (asked, unconfirmed):
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert "Withdraw this consent?" in page
+        assert world.org_b.name in page
+        assert "Languages" in page
+    consent.refresh_from_db()
+    assert consent.status == "given"
+
+    done = client.post(url, {"confirm": "yes"})
+    assert done.status_code == 302
+    consent.refresh_from_db()
+    assert consent.status == "withdrawn"

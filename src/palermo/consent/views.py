@@ -8,7 +8,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_POST
 
 from palermo.cases.selectors import case_get_for
 from palermo.consent import forms, selectors, services
@@ -48,12 +47,15 @@ def consent_create(request: HttpRequest, acting: ActingUser, case_id: int) -> Ht
     )
 
 
-@require_POST
 @page(Capability.CASE_MANAGE)
 def consent_withdraw(request: HttpRequest, acting: ActingUser, case_id: int, consent_id: int) -> HttpResponse:
+    """Ask first, naming who loses access to what; only a confirmed POST records the withdrawal."""
     consent = selectors.consent_get_for(acting=acting, consent_id=consent_id)
     if consent.case_id != int(case_id):
         raise PermissionDenied("consent.other_case")
+    if request.method != "POST" or request.POST.get("confirm") != "yes":
+        context = {"case": consent.case, "consent": consent, "ending": selectors.consent_access_ending(consent)}
+        return render(request, "consent/consent_withdraw.html", context)
     try:
         services.consent_withdraw(acting=acting, consent=consent)
     except ValidationError as error:
