@@ -60,9 +60,11 @@ def consent_panel_context(*, acting: ActingUser, case: Case) -> dict[str, Any]:
 def consent_access_ending(consent: Consent) -> dict[str, Any]:
     """What a withdrawal ends, to ask before it: which organisation stops seeing which fields, and how
     many of its referrals on this consent close. (Referral statuses by value: referrals sit above consent.)"""
-    open_referrals = consent.referrals.filter(status__in=("pending", "accepted")).select_related("to_organisation")  # type: ignore[attr-defined]
+    open_referrals = list(
+        consent.referrals.filter(status__in=("pending", "accepted")).select_related("to_organisation")
+    )
     organisations = {r.to_organisation.name for r in open_referrals}
-    if consent.recipient_id is not None:
+    if consent.recipient is not None:
         organisations.add(consent.recipient.name)
     return {
         "organisations": sorted(organisations),
