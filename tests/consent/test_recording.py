@@ -206,3 +206,12 @@ def test_withdrawing_consent_on_the_page_asks_first_and_says_what_access_ends(wo
     assert done.status_code == 302
     consent.refresh_from_db()
     assert consent.status == "withdrawn"
+
+
+def test_the_case_page_names_the_language_the_person_was_informed_in(world: World) -> None:
+    from tests.cases.conftest import give_referral_consent
+
+    give_referral_consent(world, ["languages"], ["shelter"])  # informed in "ro"
+    page = signed_in_client(world.worker_a).get(f"/cases/{world.case.pk}/").content.decode()
+    assert "in Romanian" in page
+    assert "in ro;" not in page
