@@ -738,17 +738,8 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
     return arguments
 
 
-def main(argv: list[str]) -> None:
-    if argv[:1] == ["_setup"]:
-        setup_identities(int(argv[1]))
-        return
-    arguments = parse_arguments(argv)
-    endpoints = [e for e in ENDPOINTS if not arguments.only or any(part in e.name for part in arguments.only)]
-    if not endpoints:
-        raise SystemExit("--only matched no endpoint.")
-    label = database_label(arguments.database_url)
-    data_dir = arguments.data_dir.resolve()
-    data_dir.mkdir(parents=True, exist_ok=True)
+def server_env(data_dir: Path, database_url: str | None) -> dict[str, str]:
+    """The environment Palermo is served with in a benchmark: production-like (no DEBUG), its own data."""
     env = {
         **os.environ,
         "PALERMO_ENV": "development",
@@ -761,8 +752,23 @@ def main(argv: list[str]) -> None:
         "PALERMO_TIP_RATE_LIMIT": "100000000",
     }
     env.pop("DATABASE_URL", None)
-    if arguments.database_url:
-        env["DATABASE_URL"] = arguments.database_url
+    if database_url:
+        env["DATABASE_URL"] = database_url
+    return env
+
+
+def main(argv: list[str]) -> None:
+    if argv[:1] == ["_setup"]:
+        setup_identities(int(argv[1]))
+        return
+    arguments = parse_arguments(argv)
+    endpoints = [e for e in ENDPOINTS if not arguments.only or any(part in e.name for part in arguments.only)]
+    if not endpoints:
+        raise SystemExit("--only matched no endpoint.")
+    label = database_label(arguments.database_url)
+    data_dir = arguments.data_dir.resolve()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    env = server_env(data_dir, arguments.database_url)
     palermo = [str(BIN / "palermo")]
 
     stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")

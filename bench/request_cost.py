@@ -414,16 +414,7 @@ def main(argv: list[str]) -> None:
     ]
     data_dir = arguments.data_dir.resolve()
     data_dir.mkdir(parents=True, exist_ok=True)
-    env = {
-        **os.environ,
-        "PALERMO_ENV": "development",
-        "PALERMO_DATA_DIR": str(data_dir),
-        "DEBUG": "false",
-        "ALLOWED_HOSTS": HOST,
-        "LOG_LEVEL": "WARNING",
-        "DJANGO_SETTINGS_MODULE": "palermo.settings",
-        "DATABASE_URL": arguments.database_url,
-    }
+    env = load.server_env(data_dir, arguments.database_url)
     palermo = [str(BIN / "palermo")]
     stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
 

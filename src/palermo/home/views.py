@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -16,7 +15,7 @@ from palermo.organisations.selectors import member_list_for
 from palermo.people.selectors import person_queryset_for
 from palermo.permissions import ActingUser, Capability, can
 from palermo.referrals.models import ReferralStatus
-from palermo.referrals.selectors import referral_inbox_for
+from palermo.referrals.selectors import referral_inbox_counts
 from palermo.reporting.selectors import tip_routes_reaching_nobody
 from palermo.web.decorators import page
 from palermo.worklist.selectors import work_counts_for
@@ -31,14 +30,7 @@ def home(request: HttpRequest, acting: ActingUser) -> HttpResponse:
         # What the directory page lists (its actors), not the organisations that use Palermo.
         context["organisation_count"] = directory_entry_list(acting=acting).count()
     if can(acting, Capability.CASE_MANAGE):
-        # Referrals this organisation received and may still read: counts only, nothing about anyone.
-        received = dict(
-            referral_inbox_for(acting=acting)
-            .order_by()
-            .values_list("status")
-            .annotate(count=Count("pk"))
-            .values_list("status", "count")
-        )
+        received = referral_inbox_counts(acting=acting)
         context["referrals_waiting"] = received.get(ReferralStatus.PENDING, 0)
         context["referrals_accepted"] = received.get(ReferralStatus.ACCEPTED, 0)
     if can(acting, Capability.MEMBERS_MANAGE):

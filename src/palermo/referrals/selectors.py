@@ -10,7 +10,7 @@ import datetime
 from collections.abc import Iterable
 from typing import Any, NamedTuple
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from palermo.audit.services import audited_get
@@ -93,6 +93,12 @@ def referral_inbox_for(*, acting: ActingUser) -> QuerySet[Referral]:
     # Straight from the received set: going through referral_queryset_for (received OR sent, then
     # received again) gave the same rows through two more subqueries.
     return _referral_list(_received_queryset(acting).order_by("-sent_at", "-id"))
+
+
+def referral_inbox_counts(*, acting: ActingUser) -> dict[str, int]:
+    """How many referrals received the recipient may still read, by status: counts only, nothing about anyone."""
+    rows = _received_queryset(acting).order_by().values_list("status").annotate(count=Count("pk"))
+    return dict(rows.values_list("status", "count"))
 
 
 def referral_outbox_for(*, acting: ActingUser) -> QuerySet[Referral]:
