@@ -180,3 +180,24 @@ def test_identification_is_shared_as_outcomes_and_decisions_without_answers(worl
     for secret in ("red safe", "Velmar", first.indicators[0].id):
         assert secret not in html
         assert secret not in str(body)
+
+
+def test_recipient_reads_language_names_not_codes(world: World) -> None:
+    """The page and the PDF say "Romanian", never "ro": a recipient should not need an ISO table."""
+    world.case.person.languages = ["ro", "uk"]
+    world.case.person.save(update_fields=["languages"])
+    referral = _referral_sharing_languages(world)
+    client = signed_in_client(world.worker_b)
+    html = client.get(f"/referrals/{referral.pk}/").content.decode()
+    pdf = _pdf_text(client.get(f"/referrals/{referral.pk}/summary.pdf").content)
+    for text in (html, pdf):
+        assert "Romanian, Ukrainian" in text
+        assert "ro; uk" not in text
+        assert "ro, uk" not in text
+
+
+def _referral_sharing_languages(world: World) -> Referral:
+    give_referral_consent(world, ["languages"], ["shelter"])
+    return referral_send(
+        acting=acting_of(world.worker_a), case=world.case, to_organisation=world.org_b, services=["shelter"]
+    )

@@ -29,6 +29,7 @@ from palermo.permissions import ActingUser, personal_record_scope
 from palermo.referrals.access import referral_access_holds, with_recipient_access
 from palermo.referrals.models import Referral
 from palermo.referrals.selectors import referral_queryset_for
+from palermo.web.languages import language_names
 
 VOCABULARY_OF = {
     "exploitation_types": "type_of_exploitation",
@@ -42,6 +43,8 @@ def _text(key: str, value: Any) -> str:
         return "—"
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
+    if key == "languages" and isinstance(value, list):
+        return ", ".join(language_names(value))
     if key in VOCABULARY_OF:
         values = value if isinstance(value, list) else [value]
         return ", ".join(vocabularies.label(VOCABULARY_OF[key], str(v)) for v in values)
